@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * lfq.h - userspace ABI of /dev/lfq: lock-free message queues
+ *
+ * This is the only header a program needs to use /dev/lfq.
+ *
+ * Model
+ * -----
+ * /dev/lfq is a factory.  Opening it gives a "device fd" on which two ioctls
+ * work: LFQ_IOC_FEATURES (what this kernel supports) and LFQ_IOC_CREATE
+ * (make a queue).  LFQ_IOC_CREATE returns a NEW file descriptor, the "queue
+ * fd", which is the only handle to the queue: the queue lives as long as any
+ * file descriptor refers to it (dup(), fork(), SCM_RIGHTS all share it) and
+ * is freed, with every message still in it, when the last one is closed.
+ * Closing the device fd does not affect queues created through it.
+ *
+ * A queue carries messages: byte strings of 1 to max_msg bytes, chosen per
+ * queue at creation.  A message is never truncated, split, merged or dropped
+ * without the caller being told.
+ *
+ *   write(qfd, buf, n)   pushes one message of n bytes.
+ *                        n > max_msg: -EMSGSIZE.  n == 0: returns 0 and
+ *                        pushes nothing.  Returns n on success.
+ *   read(qfd, buf, n)    pops one message and returns its length (never 0).
+ *                        n < max_msg: -EMSGSIZE and nothing is popped (as
+ *                        POSIX mq_receive()): a read buffer must be able to
+ *                        hold the largest message the queue accepts, so a
+ *                        message is never cut.  If copying to buf faults, the
+ *                        call fails with -EFAULT and the message is put back
+ *                        first in line (next to be popped).
+ *   LFQ_IOC_PUSH_BATCH / LFQ_IOC_POP_BATCH move many messages in one call.
+ *   poll()/select()/epoll (edge-triggered too):
+ *     EPOLLIN  | EPOLLRDNORM   at least one message can be popped;
+ *     EPOLLOUT | EPOLLWRNORM   a message of max_msg bytes can be pushed
+ *                              (byte budget, and for a ring a free slot).
+ *     A push wakes EPOLLIN waiters and a pop wakes EPOLLOUT waiters, every
+ *     time, so edge-triggered epoll sees every transition.
+ *   lseek() is not supported (-ESPIPE).
+ *
+ * Blocking behaves as for a pipe: a pop from an empty queue and a push into a
+ * full queue (no ring slot, or the queue's byte budget max_bytes used up)
+ * sleep until they can proceed, unless the file is O_NONBLOCK or the call
+ * passes LFQ_IO_NONBLOCK, in which case they fail with -EAGAIN.  A signal
+ * ends the sleep with -ERESTARTSYS (the caller sees -EINTR or an automatic
+ * restart, per SA_RESTART); no message is pushed, popped, lost or duplicated
+ * by an interrupted call.  Batch calls can also carry an absolute
+ * CLOCK_MONOTONIC deadline (LFQ_IO_DEADLINE), after which they fail with
+ * -ETIMEDOUT; being absolute, a deadline survives restarts unchanged.
+ *
+ * Order: the MSQ, RING and TLQ kinds are FIFO, STACK is LIFO.  Messages
+ * pushed by one thread are popped in that thread's order (FIFO kinds);
+ * between concurrent producers the order is the order in which their pushes
+ * took effect.
+ *
+ * Extensible structures
+ * ---------------------
+ * Every ioctl argument starts with "__u32 size", which the caller sets to
+ * sizeof() of the structure as its header defines it.  The ioctl numbers
+ * therefore carry no size (_IO, as iommufd does).  Input structures are read
+ * with copy_struct_from_user() semantics: a caller with an older, shorter
+ * structure gets defaults (zero) for the newer fields; a caller with a newer,
+ * longer structure is accepted only if the bytes this kernel does not know
+ * are all zero (otherwise -E2BIG).  For output structures the kernel writes
+ * min(size, its own size) bytes and zeroes the rest up to size.  A size
+ * smaller than the first published version of the structure (the
+ * LFQ_*_SIZE_VER0 constants) is -EINVAL.
+ *
+ * All fields are __u32 or __u64, user pointers travel as __u64, padding is
+ * explicit and every structure is a multiple of 8 bytes, so the layout is
+ * identical for 32-bit (i386, compat) and 64-bit callers.  Every flag bit
+ * not defined here and every reserved field must be zero, or the call fails
+ * with -EINVAL; this keeps them free for future use.  LFQ_IOC_FEATURES tells
+ * which flags and kinds this kernel knows.
+ *
+ * Errors common to all ioctls
+ * ---------------------------
+ *   ENOTTY   unknown command, or a queue command on the device fd (or the
+ *            other way round)
+ *   EFAULT   the argument or a buffer it points to is not accessible
+ *   EINVAL   size too small, unknown flag, non-zero reserved field, value
+ *            out of range
+ *   E2BIG    size larger than the kernel's structure with non-zero tail
+ */
+#ifndef _UAPI_LINUX_LFQ_H
+#define _UAPI_LINUX_LFQ_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+/* Bumped when semantics change in a way a program could need to know. */
+#define LFQ_ABI_VERSION		1
+
+#define LFQ_IOC_MAGIC		'q'	/* 0x40-0x4f, see ioctl-number.rst */
+
+/* Queue kinds (0 is never valid, so a zeroed structure is rejected). */
+#define LFQ_KIND_MSQ		1	/* Michael-Scott queue: FIFO, unbounded, lock-free */
+#define LFQ_KIND_STACK		2	/* Treiber stack: LIFO, unbounded, lock-free */
+#define LFQ_KIND_RING		3	/* bounded FIFO ring, capacity 2^n */
+#define LFQ_KIND_TLQ		4	/* two-lock queue: FIFO, unbounded, blocking */
+#define LFQ_KIND_MAX		LFQ_KIND_TLQ
+
+/**
+ * struct lfq_features - argument of LFQ_IOC_FEATURES (device fd; output)
+ * @size:            in: sizeof(struct lfq_features)
+ * @abi_version:     LFQ_ABI_VERSION of the running module
+ * @kinds:           bit (1 << LFQ_KIND_x) set for each supported kind
+ * @create_flags:    all LFQ_CREATE_* flags this kernel accepts
+ * @io_flags:        all LFQ_IO_* flags this kernel accepts
+ * @max_msg:         largest max_msg a queue may have (module parameter)
+ * @max_ring_capacity: largest ring capacity
+ * @max_batch:       largest count in one batch ioctl
+ * @max_queues:      most queues that may exist at once (module parameter)
+ * @nr_queues:       queues existing now
+ * @max_queue_bytes: largest byte budget a queue may have (module parameter)
+ */
+struct lfq_features {
+	__u32 size;
+	__u32 abi_version;
+	__u32 kinds;
+	__u32 create_flags;
+	__u32 io_flags;
+	__u32 max_msg;
+	__u32 max_ring_capacity;
+	__u32 max_batch;
+	__u32 max_queues;
+	__u32 nr_queues;
+	__u64 max_queue_bytes;
+};
+#define LFQ_FEATURES_SIZE_VER0	48
+
+/* LFQ_IOC_CREATE flags */
+#define LFQ_CREATE_CLOEXEC	(1U << 0)	/* the queue fd gets FD_CLOEXEC */
+#define LFQ_CREATE_NONBLOCK	(1U << 1)	/* the queue fd is O_NONBLOCK */
+#define LFQ_CREATE_FLAGS_ALL	(LFQ_CREATE_CLOEXEC | LFQ_CREATE_NONBLOCK)
+
+/**
+ * struct lfq_create - argument of LFQ_IOC_CREATE (device fd; input)
+ * @size:      sizeof(struct lfq_create)
+ * @kind:      LFQ_KIND_*
+ * @capacity:  RING: number of messages, a power of two from 1 to
+ *             max_ring_capacity.  Other kinds: must be 0 (they are bounded
+ *             by @max_bytes only).
+ * @max_msg:   largest message in bytes, 1 to features.max_msg; 0 means
+ *             features.max_msg
+ * @flags:     LFQ_CREATE_*
+ * @reserved0: must be 0
+ * @max_bytes: byte budget: the sum of the lengths of the messages in the
+ *             queue never exceeds it; @max_msg to features.max_queue_bytes;
+ *             0 means features.max_queue_bytes
+ * @reserved:  must be 0
+ *
+ * Returns the new queue fd (>= 0) as the ioctl's return value.
+ * Errors: EINVAL (bad kind, capacity, max_msg, max_bytes, flags, reserved),
+ * EMFILE (max_queues queues exist, or no free fd), ENOMEM.
+ * The queue's memory (messages, nodes, ring) is charged to the memory
+ * cgroup of the task that causes each allocation.
+ */
+struct lfq_create {
+	__u32 size;
+	__u32 kind;
+	__u32 capacity;
+	__u32 max_msg;
+	__u32 flags;
+	__u32 reserved0;
+	__u64 max_bytes;
+	__u64 reserved[2];
+};
+#define LFQ_CREATE_SIZE_VER0	48
+
+/* Per-call flags of LFQ_IOC_PUSH_BATCH and LFQ_IOC_POP_BATCH */
+#define LFQ_IO_ALL		(1U << 0)	/* all-or-nothing, else as many as possible */
+#define LFQ_IO_NONBLOCK		(1U << 1)	/* never sleep; as O_NONBLOCK for this call */
+#define LFQ_IO_DEADLINE		(1U << 2)	/* sleep no later than deadline_ns */
+#define LFQ_IO_FLAGS_ALL	(LFQ_IO_ALL | LFQ_IO_NONBLOCK | LFQ_IO_DEADLINE)
+
+/**
+ * struct lfq_msg_desc - one message of a batch
+ * @addr:  user address of the message bytes (push) or of the buffer (pop)
+ * @len:   push: message length, 1 to max_msg (0: EINVAL, more: EMSGSIZE).
+ *         pop: in: buffer size, at least max_msg (else EMSGSIZE);
+ *              out: length of the message stored there
+ * @flags: must be 0 on input; 0 on output
+ */
+struct lfq_msg_desc {
+	__u64 addr;
+	__u32 len;
+	__u32 flags;
+};
+
+/**
+ * struct lfq_batch - argument of LFQ_IOC_PUSH_BATCH / LFQ_IOC_POP_BATCH
+ * @size:        sizeof(struct lfq_batch)
+ * @flags:       LFQ_IO_*
+ * @msgs:        user address of an array of @count struct lfq_msg_desc
+ * @count:       number of descriptors, 0 to features.max_batch
+ * @reserved:    must be 0
+ * @deadline_ns: with LFQ_IO_DEADLINE: absolute CLOCK_MONOTONIC time in ns
+ *               after which a sleeping call gives up with -ETIMEDOUT; a
+ *               deadline already past means "do not sleep, fail with
+ *               -ETIMEDOUT instead of -EAGAIN".  Without it: must be 0.
+ *
+ * The ioctl returns the number of messages pushed or popped.  All
+ * descriptors are read and checked before anything is pushed or popped, so
+ * a bad descriptor (EINVAL, EMSGSIZE) changes nothing.
+ *
+ * As many as possible (no LFQ_IO_ALL): like read()/write() on a pipe, the
+ * call sleeps (unless non-blocking) until at least one message can move, then
+ * moves as many as it can without sleeping again and returns that number,
+ * 1 to @count.  If a fault happens after some messages were moved, the call
+ * returns the number moved; for pop, the message whose copy faulted and all
+ * later ones it had taken are put back first in line, in order.
+ *
+ * All-or-nothing (LFQ_IO_ALL): either all @count messages are moved and the
+ * call returns @count, or none is and it fails (EAGAIN, ETIMEDOUT, ERESTARTSYS,
+ * EFAULT, ENOMEM, ...).  For pop, if a copy to any buffer faults, every
+ * message taken is put back first in line, in order; buffers already written
+ * may have been modified.  @count larger than a ring's capacity, or push
+ * lengths summing above max_bytes, can never succeed: EINVAL.
+ * A RING moves an all-or-nothing batch as one contiguous block; the other
+ * kinds guarantee all-or-nothing, but messages of concurrent callers may
+ * interleave with the batch.
+ */
+struct lfq_batch {
+	__u32 size;
+	__u32 flags;
+	__u64 msgs;
+	__u32 count;
+	__u32 reserved;
+	__u64 deadline_ns;
+};
+#define LFQ_BATCH_SIZE_VER0	32
+
+/**
+ * struct lfq_stats - argument of LFQ_IOC_STATS (queue fd; output)
+ * @size:        in: sizeof(struct lfq_stats)
+ * @flags:       in: must be 0
+ * @pushes:      messages pushed since creation
+ * @pops:        messages popped since creation
+ * @push_full:   push attempts that found the queue full (each retry counts)
+ * @pop_empty:   pop attempts that found the queue empty (each retry counts)
+ * @cas_retries: compare-and-exchange retries inside the lock-free structure
+ *               (contention); always 0 for TLQ
+ * @length:      messages in the queue now
+ * @bytes:       payload bytes in the queue now
+ * @peak_length: largest @length seen
+ * @peak_bytes:  largest @bytes seen
+ * @rcu_backlog: module-wide: memory of nodes unlinked but still waiting for
+ *               an RCU grace period before being freed (lfq_rcu_backlog())
+ *
+ * Counters are summed over per-CPU counters without stopping the queue, so
+ * under concurrent use they are a consistent-enough snapshot, not an atomic
+ * one.
+ */
+struct lfq_stats {
+	__u32 size;
+	__u32 flags;
+	__u64 pushes;
+	__u64 pops;
+	__u64 push_full;
+	__u64 pop_empty;
+	__u64 cas_retries;
+	__u64 length;
+	__u64 bytes;
+	__u64 peak_length;
+	__u64 peak_bytes;
+	__u64 rcu_backlog;
+};
+#define LFQ_STATS_SIZE_VER0	88
+
+/**
+ * struct lfq_info - argument of LFQ_IOC_INFO (queue fd; output)
+ * @size:      in: sizeof(struct lfq_info)
+ * @kind:      LFQ_KIND_*
+ * @capacity:  ring capacity; 0 for the unbounded kinds
+ * @max_msg:   largest message in bytes
+ * @max_bytes: byte budget
+ */
+struct lfq_info {
+	__u32 size;
+	__u32 kind;
+	__u32 capacity;
+	__u32 max_msg;
+	__u64 max_bytes;
+};
+#define LFQ_INFO_SIZE_VER0	24
+
+/* On the device fd (/dev/lfq) */
+#define LFQ_IOC_FEATURES	_IO(LFQ_IOC_MAGIC, 0x40)	/* struct lfq_features */
+#define LFQ_IOC_CREATE		_IO(LFQ_IOC_MAGIC, 0x41)	/* struct lfq_create */
+
+/* On a queue fd */
+#define LFQ_IOC_PUSH_BATCH	_IO(LFQ_IOC_MAGIC, 0x48)	/* struct lfq_batch */
+#define LFQ_IOC_POP_BATCH	_IO(LFQ_IOC_MAGIC, 0x49)	/* struct lfq_batch */
+#define LFQ_IOC_STATS		_IO(LFQ_IOC_MAGIC, 0x4a)	/* struct lfq_stats */
+#define LFQ_IOC_INFO		_IO(LFQ_IOC_MAGIC, 0x4b)	/* struct lfq_info */
+
+#endif /* _UAPI_LINUX_LFQ_H */
