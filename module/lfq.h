@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * lfq.h - lock-free queues, stacks and rings for kernel code
+ *
+ * Four multi-producer multi-consumer containers of non-NULL "void *" values:
+ *
+ *   struct lfq_msq    Michael-Scott FIFO queue      unbounded  lock-free
+ *   struct lfq_stack  Treiber LIFO stack            unbounded  lock-free
+ *   struct lfq_ring   bounded FIFO ring (2^n)       bounded    see lfq_ring_push()
+ *   struct lfq_tlq    Michael-Scott two-lock queue  unbounded  blocking (baseline)
+ *
+ * NULL is not a value: pop returns NULL when the container is empty, as
+ * ptr_ring does.  The node-based containers (msq, stack, tlq) allocate one
+ * node per pushed value from a kmem_cache using the caller's gfp_t; the ring
+ * never allocates after lfq_ring_init().
+ *
+ * Which operations may run concurrently on the same container without any
+ * lock held by the caller:
+ *
+ *                 push   pop   empty/len   init/destroy
+ *   push           Y      Y       Y            -
+ *   pop            Y      Y       Y            -
+ *   empty/len      Y      Y       Y            -
+ *   init/destroy   -      -       -            -
+ *
+ * ("-": the caller must guarantee exclusion, as for any object's lifetime.)
+ *
+ * Memory reclamation and ABA (msq and stack).  Every access to a node that
+ * another CPU may unlink happens inside rcu_read_lock(), which the functions
+ * take themselves; a popped node is handed to call_rcu() and freed only
+ * after a grace period.  A CPU that read a node pointer inside its read-side
+ * section therefore never sees that node freed and reused under it, so a
+ * successful compare-and-exchange on head or tail cannot succeed against a
+ * recycled node with the same address (no ABA), and no dereference touches
+ * freed memory.  The ring holds no nodes; the positions in its slots carry a
+ * lap count, so a stale producer or consumer cannot mistake one lap for
+ * another.  The two-lock queue frees under its head lock.
+ *
+ * Memory that waits for a grace period is counted; lfq_rcu_backlog()
+ * reports it.
+ *
+ * Ordering guarantees: a value pushed by one CPU and popped by another is
+ * published with release semantics and consumed with acquire semantics, so
+ * everything the producer wrote to the object before push is visible to the
+ * consumer after pop.
+ */
+#ifndef _LFQ_H
+#define _LFQ_H
+
+#include <linux/cache.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+struct lfq_node;
+
+/**
+ * struct lfq_msq - Michael-Scott lock-free FIFO queue
+ * @head: dummy node; the first value is in @head->next (consumers)
+ * @tail: last node or, transiently, the one before it (producers)
+ *
+ * Opaque: use the lfq_msq_*() functions only.
+ */
+struct lfq_msq {
+	struct lfq_node *head ____cacheline_aligned_in_smp;
+	struct lfq_node *tail ____cacheline_aligned_in_smp;
+};
+
+int lfq_msq_init(struct lfq_msq *q, gfp_t gfp);
+void lfq_msq_destroy(struct lfq_msq *q, void (*release)(void *val));
+int lfq_msq_push(struct lfq_msq *q, void *val, gfp_t gfp);
+void *lfq_msq_pop(struct lfq_msq *q);
+bool lfq_msq_empty(struct lfq_msq *q);
+unsigned long lfq_msq_len(struct lfq_msq *q);
+
+/**
+ * struct lfq_stack - Treiber lock-free LIFO stack
+ * @top: the most recently pushed node, or NULL
+ *
+ * Opaque: use the lfq_stack_*() functions only.
+ */
+struct lfq_stack {
+	struct lfq_node *top ____cacheline_aligned_in_smp;
+};
+
+void lfq_stack_init(struct lfq_stack *s);
+void lfq_stack_destroy(struct lfq_stack *s, void (*release)(void *val));
+int lfq_stack_push(struct lfq_stack *s, void *val, gfp_t gfp);
+void *lfq_stack_pop(struct lfq_stack *s);
+bool lfq_stack_empty(struct lfq_stack *s);
+unsigned long lfq_stack_len(struct lfq_stack *s);
+
+struct lfq_ring_slot;
+
+/**
+ * struct lfq_ring - bounded MPMC FIFO ring
+ * @tail: next position a producer claims (producers' cache line)
+ * @head: next position a consumer claims (consumers' cache line)
+ * @mask: capacity - 1 (capacity is a power of two)
+ * @slots: the slot array, allocated by lfq_ring_init()
+ *
+ * Opaque: use the lfq_ring_*() functions only.
+ */
+struct lfq_ring {
+	unsigned long tail ____cacheline_aligned_in_smp;
+	unsigned long head ____cacheline_aligned_in_smp;
+	unsigned long mask ____cacheline_aligned_in_smp;
+	struct lfq_ring_slot *slots;
+};
+
+int lfq_ring_init(struct lfq_ring *r, unsigned int capacity, gfp_t gfp);
+void lfq_ring_destroy(struct lfq_ring *r, void (*release)(void *val));
+int lfq_ring_push(struct lfq_ring *r, void *val);
+void *lfq_ring_pop(struct lfq_ring *r);
+unsigned int lfq_ring_push_bulk(struct lfq_ring *r, void * const *vals,
+				unsigned int n);
+unsigned int lfq_ring_push_burst(struct lfq_ring *r, void * const *vals,
+				 unsigned int n);
+unsigned int lfq_ring_pop_bulk(struct lfq_ring *r, void **vals, unsigned int n);
+unsigned int lfq_ring_pop_burst(struct lfq_ring *r, void **vals,
+				unsigned int n);
+bool lfq_ring_empty(struct lfq_ring *r);
+bool lfq_ring_full(struct lfq_ring *r);
+unsigned int lfq_ring_len(struct lfq_ring *r);
+unsigned int lfq_ring_capacity(const struct lfq_ring *r);
+
+/**
+ * struct lfq_tlq - Michael-Scott two-lock FIFO queue (blocking baseline)
+ * @head_lock: serialises consumers
+ * @head: dummy node
+ * @tail_lock: serialises producers
+ * @tail: last node
+ *
+ * Opaque: use the lfq_tlq_*() functions only.
+ */
+struct lfq_tlq {
+	spinlock_t head_lock ____cacheline_aligned_in_smp;
+	struct lfq_node *head;
+	spinlock_t tail_lock ____cacheline_aligned_in_smp;
+	struct lfq_node *tail;
+};
+
+int lfq_tlq_init(struct lfq_tlq *q, gfp_t gfp);
+void lfq_tlq_destroy(struct lfq_tlq *q, void (*release)(void *val));
+int lfq_tlq_push(struct lfq_tlq *q, void *val, gfp_t gfp);
+void *lfq_tlq_pop(struct lfq_tlq *q);
+bool lfq_tlq_empty(struct lfq_tlq *q);
+unsigned long lfq_tlq_len(struct lfq_tlq *q);
+
+unsigned long lfq_rcu_backlog(void);
+
+#endif /* _LFQ_H */

@@ -1,0 +1,49 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check / make check-quick: run every stage, keep each stage's output in
+# build/check/, and end with one line "N passed, N failed".
+#
+# usage: scripts/check.sh [--quick]
+#   full:   userspace tests, static checks, VMs on 6.1, 6.12 and debug
+#   quick:  userspace tests and the 6.12 VM
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+logs=$top/build/check
+rm -rf "$logs"
+mkdir -p "$logs"
+
+stages=(userspace static vm-6.1 vm-6.12 vm-debug)
+[ "${1:-}" = --quick ] && stages=(userspace vm-6.12)
+
+run_stage() {
+	case $1 in
+	userspace) make -s -C userspace/tests check ;;
+	static) scripts/static-check.sh ;;
+	vm-*) scripts/vm-run.sh -q -k "${1#vm-}" ;;
+	esac
+}
+
+for s in "${stages[@]}"; do
+	echo "=== $s"
+	start=$(date +%s)
+	run_stage "$s" 2>&1 | tee "$logs/$s.log"
+	rc=${PIPESTATUS[0]}
+	# A stage that fails without naming a failed test still fails.
+	if [ "$rc" -ne 0 ] && ! grep -q '^FAIL: ' "$logs/$s.log"; then
+		echo "FAIL: $s (exit $rc)" | tee -a "$logs/$s.log"
+	fi
+	echo "=== $s: $(($(date +%s) - start)) s"
+done
+
+cat "$logs"/*.log >"$logs/all.log"
+pass=$(grep -c '^PASS: ' "$logs/all.log")
+fail=$(grep -c '^FAIL: ' "$logs/all.log")
+skip=$(grep -c '^SKIP: ' "$logs/all.log")
+if [ "$fail" -gt 0 ]; then
+	echo "Failed:"
+	grep '^FAIL: ' "$logs/all.log" | sed 's/^/  /'
+fi
+[ "$skip" -gt 0 ] && echo "($skip skipped, not counted as passed)"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

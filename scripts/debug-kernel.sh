@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build (once) the lfq debug kernel from Debian's linux-source-6.12 and print
+# the directory that holds it.  The result is cached outside the tree under
+# $LFQ_CACHE (default ~/.cache/lfq), keyed by a hash of the config fragment,
+# the linux-source package version and this script, so it is rebuilt only
+# when one of those changes.
+#
+# The cached directory holds:
+#   bzImage        the kernel to boot
+#   build/         the O= build tree (with Module.symvers) for KDIR=
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+frag=${1:-$here/debug-kernel.config}
+cache=${LFQ_CACHE:-$HOME/.cache/lfq}
+tarball=/usr/src/linux-source-6.12.tar.xz
+
+[ -f "$tarball" ] || { echo "debug-kernel: $tarball missing (run make deps)" >&2; exit 1; }
+srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+key=$( (cat "$frag"; echo "$srcver"; cat "$0") | sha256sum | cut -c1-16)
+out=$cache/debug-$key
+
+if [ -f "$out/bzImage" ] && [ -f "$out/build/Module.symvers" ]; then
+	echo "$out"
+	exit 0
+fi
+
+src=$cache/src-$srcver
+if [ ! -f "$src/.unpacked" ]; then
+	echo "debug-kernel: unpacking linux-source $srcver" >&2
+	rm -rf "$src"
+	mkdir -p "$src"
+	tar -xf "$tarball" -C "$src" --strip-components=1
+	touch "$src/.unpacked"
+fi
+
+echo "debug-kernel: building $out (takes several minutes)" >&2
+rm -rf "$out.tmp"
+mkdir -p "$out.tmp/build"
+b=$out.tmp/build
+jobs=$(nproc)
+{
+	make -C "$src" O="$b" ARCH=x86_64 tinyconfig
+	"$src/scripts/kconfig/merge_config.sh" -m -O "$b" "$b/.config" "$frag"
+	make -C "$src" O="$b" ARCH=x86_64 olddefconfig
+} >"$out.tmp/config.log" 2>&1 || { tail -30 "$out.tmp/config.log" >&2; exit 1; }
+
+# Every option the fragment asks for must have survived olddefconfig.
+missing=0
+while IFS= read -r line; do
+	case "$line" in CONFIG_*=*) ;; *) continue ;; esac
+	if ! grep -qx "$line" "$b/.config"; then
+		echo "debug-kernel: option not applied: $line" >&2
+		missing=1
+	fi
+done <"$frag"
+[ "$missing" = 0 ] || exit 1
+
+if ! make -C "$src" O="$b" ARCH=x86_64 -j"$jobs" bzImage modules >"$out.tmp/build.log" 2>&1; then
+	tail -40 "$out.tmp/build.log" >&2
+	exit 1
+fi
+cp "$b/arch/x86/boot/bzImage" "$out.tmp/bzImage"
+# Objects are not needed to build external modules; keep the cache small.
+find "$b" -name '*.o' -delete
+rm -rf "$out"
+mv "$out.tmp" "$out"
+echo "$out"

@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for guest plans (sourced by the guest's /init, busybox sh).
+# Every result is one line "LFQ-TEST: PASS|FAIL|SKIP name" on ttyS1.
+
+# t NAME CMD...: run CMD, PASS if it exits 0.
+t() {
+	name=$1
+	shift
+	echo "== $name: $*"
+	if "$@"; then
+		echo "LFQ-TEST: PASS $name"
+	else
+		echo "LFQ-TEST: FAIL $name (exit $?)"
+	fi
+}
+
+# tfail NAME CMD...: run CMD, PASS if it fails (refusals).
+tfail() {
+	name=$1
+	shift
+	echo "== $name (must fail): $*"
+	if "$@"; then
+		echo "LFQ-TEST: FAIL $name (succeeded)"
+	else
+		echo "LFQ-TEST: PASS $name"
+	fi
+}
+
+# ktap NAME CMD...: run a KTAP-emitting test program (kselftest); each
+# top-level "ok"/"not ok" line becomes a result, "# SKIP" ones a skip.  A
+# non-zero exit with no "not ok" line (a crash) is a failure of NAME.
+ktap() {
+	name=$1
+	shift
+	echo "== $name: $*"
+	"$@" >/tmp/ktap.out 2>&1
+	rc=$?
+	cat /tmp/ktap.out
+	awk -v pre="$name" '
+		/^ok [0-9]+ / { n = $3; v = ($0 ~ /# SKIP/) ? "SKIP" : "PASS";
+				print "LFQ-TEST: " v " " pre "/" n; next }
+		/^not ok [0-9]+ / { n = $4; v = ($0 ~ /# SKIP/) ? "SKIP" : "FAIL";
+				    print "LFQ-TEST: " v " " pre "/" n; bad = 1 }
+		END { exit bad }' /tmp/ktap.out
+	bad=$?
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 4 ] && [ "$bad" -eq 0 ]; then
+		echo "LFQ-TEST: FAIL $name (exit $rc)"
+	fi
+}
+
+# kunit_suite SUITE: one result per test case of a KUnit suite that ran
+# when its module was loaded, read from debugfs; a missing results file is
+# a failure.
+kunit_suite() {
+	f=/sys/kernel/debug/kunit/$1/results
+	if [ ! -r "$f" ]; then
+		echo "LFQ-TEST: FAIL kunit/$1 (no results in debugfs)"
+		return
+	fi
+	cat "$f"
+	awk -v pre="kunit/$1" '
+		/^    ok [0-9]+ / { v = ($0 ~ /# SKIP/) ? "SKIP" : "PASS";
+				    print "LFQ-TEST: " v " " pre "/" $3; seen = 1 }
+		/^    not ok [0-9]+ / { print "LFQ-TEST: FAIL " pre "/" $4; seen = 1 }
+		/^(not )?ok [0-9]+ / { top = $0 }
+		END { if (!seen) print "LFQ-TEST: FAIL " pre " (no test cases)";
+		      else if (top ~ /^not ok/) print "LFQ-TEST: FAIL " pre }' "$f"
+}

@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Static checks over module/ and uapi/: W=1 builds against Debian's 6.1 and
+# 6.12 headers, sparse (C=2), and checkpatch --strict.  A finding fails the
+# check unless scripts/checkpatch.ignore justifies its type.
+# Prints PASS:/FAIL: lines; exits non-zero on any failure.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/kernels.sh"
+work=$top/build/static
+rm -rf "$work"
+mkdir -p "$work"
+bad=0
+
+build() { # label KDIR extra-make-args...
+	local label=$1 kdir=$2 src=$work/$1
+	shift 2
+	mkdir -p "$src"
+	cp -r "$top/Kbuild" "$top/module" "$top/uapi" "$src/"
+	if make -C "$kdir" M="$src" W=1 "$@" modules >"$work/$label.log" 2>&1 &&
+	   ! grep -E 'warning:|error:' "$work/$label.log" >/dev/null; then
+		echo "PASS: static/$label"
+	else
+		grep -E 'warning:|error:' "$work/$label.log" | head -30
+		tail -5 "$work/$label.log"
+		echo "FAIL: static/$label"
+		bad=1
+	fi
+}
+
+for k in 6.1 6.12; do
+	resolve_kernel "$k" || { echo "FAIL: static/w1-$k"; bad=1; continue; }
+	build "w1-$k" "$KDIR"
+done
+if command -v sparse >/dev/null; then
+	resolve_kernel 6.12 && build sparse-6.12 "$KDIR" C=2
+else
+	echo "FAIL: static/sparse-6.12 (sparse not installed)"
+	bad=1
+fi
+
+cp=$(ls -d "${LFQ_CACHE:-$HOME/.cache/lfq}"/src-*/scripts/checkpatch.pl 2>/dev/null | tail -n 1)
+if [ -z "$cp" ]; then
+	# the debug kernel script unpacks linux-source; checkpatch comes from it
+	"$top/scripts/debug-kernel.sh" >/dev/null &&
+	cp=$(ls -d "${LFQ_CACHE:-$HOME/.cache/lfq}"/src-*/scripts/checkpatch.pl | tail -n 1)
+fi
+ignore=$(grep -v '^#' "$top/scripts/checkpatch.ignore" | awk 'NF { print $1 }' | paste -sd, -)
+files=$(cd "$top" && ls module/*.[ch] uapi/linux/*.h)
+if (cd "$top" && perl "$cp" --strict --no-tree --terse --show-types \
+	${ignore:+--ignore "$ignore"} -f $files) >"$work/checkpatch.log" 2>&1; then
+	echo "PASS: static/checkpatch"
+else
+	cat "$work/checkpatch.log"
+	echo "FAIL: static/checkpatch"
+	bad=1
+fi
+exit $bad

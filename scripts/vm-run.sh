@@ -1,0 +1,139 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# vm-run.sh - build lfq for a kernel, boot that kernel in QEMU with a busybox
+# initramfs holding the modules and the guest binaries, run a guest plan,
+# power off, and judge the run.
+#
+# usage: scripts/vm-run.sh -k KERNEL [-p PLAN] [-o DIR] [-t SECONDS] [-q]
+#   -k  6.1 | 6.12 | debug   (Debian's kernels, or the lfq debug kernel)
+#   -p  guest plan, a shell fragment run by the guest's /init
+#       (default scripts/guest-plan.sh; see scripts/guest-lib.sh for the
+#       helpers it may use: t, kunit_suite, ktap)
+#   -o  output directory (default build/vm/KERNEL): console.log holds the
+#       kernel log (ttyS0), results.log what the plan printed (ttyS1)
+#   -t  timeout for the guest in seconds (default 1200)
+#   -q  print only the summary lines, not the guest's output
+#
+# Guest binaries: everything in $GUEST_BIN (default build/guest) is copied
+# to /lfq/bin in the guest ("make guest-bin" fills it).
+#
+# Prints one line per result, "PASS: KERNEL/name" or "FAIL: KERNEL/name",
+# and exits non-zero if anything failed.  Besides the plan's own tests the
+# run fails when the module does not build, the guest does not finish, or
+# the kernel log shows a WARNING, BUG, Oops, KASAN/UBSAN report, lockdep
+# report, sleeping-in-atomic, RCU stall, soft/hard lockup, hung task or a
+# call trace.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/kernels.sh"
+
+kernel= plan=$top/scripts/guest-plan.sh out= timeout=1200 quiet=0
+while getopts "k:p:o:t:q" opt; do
+	case $opt in
+	k) kernel=$OPTARG ;;
+	p) plan=$(realpath "$OPTARG") ;;
+	o) out=$OPTARG ;;
+	t) timeout=$OPTARG ;;
+	q) quiet=1 ;;
+	*) sed -n '3,20p' "$0" >&2; exit 2 ;;
+	esac
+done
+[ -n "$kernel" ] || { sed -n '3,20p' "$0" >&2; exit 2; }
+guest_bin=${GUEST_BIN:-$top/build/guest}
+out=${out:-$top/build/vm/$kernel}
+
+fail() { echo "FAIL: $kernel/$1"; exit 1; }
+
+resolve_kernel "$kernel" || fail resolve-kernel
+rm -rf "$out"
+mkdir -p "$out"
+out=$(realpath "$out")
+
+# 1. The modules, built in a copy so kernels do not share objects.
+src=$out/src
+mkdir -p "$src"
+cp -r "$top/Kbuild" "$top/module" "$top/uapi" "$src/"
+if ! make -C "$KDIR" M="$src" W=1 modules >"$out/build.log" 2>&1; then
+	tail -30 "$out/build.log"
+	fail module-build
+fi
+if grep -E 'warning:|error:' "$out/build.log" >/dev/null; then
+	grep -E 'warning:|error:' "$out/build.log" | head -20
+	fail module-build-warnings
+fi
+echo "PASS: $kernel/module-build"
+
+# 2. The initramfs.
+root=$out/initramfs
+mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,lfq/bin,etc}
+cp /bin/busybox "$root/bin/busybox"
+for app in $("$root/bin/busybox" --list); do
+	[ "$app" = busybox ] || ln -sf busybox "$root/bin/$app"
+done
+cp "$src"/module/*.ko "$root/lfq/"
+[ -d "$guest_bin" ] && cp -r "$guest_bin"/. "$root/lfq/bin/"
+cp "$top/scripts/guest-lib.sh" "$root/lfq/guest-lib.sh"
+cp "$plan" "$root/lfq/plan.sh"
+cat >"$root/init" <<'INIT'
+#!/bin/sh
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t tmpfs tmpfs /tmp
+export PATH=/bin:/sbin:/lfq/bin
+exec >/dev/ttyS1 2>&1
+echo "LFQ-GUEST: start $(uname -r)"
+cd /lfq && . /lfq/guest-lib.sh && . /lfq/plan.sh
+echo "LFQ-GUEST: done"
+sync
+reboot -f
+INIT
+chmod +x "$root/init"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initramfs.cpio.gz"
+
+# 3. Boot.  KVM where it works (see kvm_works), TCG otherwise.
+accel=tcg
+if [ "${LFQ_ACCEL:-auto}" = kvm ] ||
+   { [ "${LFQ_ACCEL:-auto}" = auto ] && "$top/scripts/kvm-probe.sh"; }; then
+	accel=kvm
+fi
+start=$(date +%s)
+timeout -s KILL "$timeout" qemu-system-x86_64 \
+	-accel "$accel" -cpu max -smp 2 -m 2G \
+	-nodefaults -no-user-config -display none -no-reboot \
+	-kernel "$KIMAGE" -initrd "$out/initramfs.cpio.gz" \
+	-append "console=ttyS0 panic=-1 oops=panic" \
+	-serial "file:$out/console.log" -serial "file:$out/results.log" \
+	</dev/null >"$out/qemu.log" 2>&1
+qrc=$?
+echo "# vm-run: $kernel ($accel) ran $(($(date +%s) - start)) s"
+
+# 4. Judge.
+[ "$quiet" = 1 ] || grep -v '^LFQ-TEST:' "$out/results.log" | sed 's/\r$//'
+bad=0
+while read -r _ verdict name; do
+	echo "$verdict: $kernel/$name"
+	[ "$verdict" = FAIL ] && bad=1
+done < <(sed 's/\r$//' "$out/results.log" | grep '^LFQ-TEST: ')
+
+if grep -q '^LFQ-GUEST: done' "$out/results.log"; then
+	echo "PASS: $kernel/guest-finished"
+else
+	echo "FAIL: $kernel/guest-finished (qemu exit $qrc, timeout ${timeout}s)"
+	cat "$out/qemu.log" >&2
+	tail -40 "$out/console.log" >&2
+	bad=1
+fi
+
+splat='WARNING:|BUG:|Oops|KASAN|UBSAN|general protection|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|lock held when returning|suspicious RCU usage|sleeping function called from invalid context|rcu_.*detected stalls|self-detected stall|soft lockup|hard LOCKUP|blocked for more than|Call Trace'
+if grep -En "$splat" "$out/console.log" >/dev/null; then
+	echo "FAIL: $kernel/kernel-log-clean"
+	first=$(grep -En "$splat" "$out/console.log" | head -1 | cut -d: -f1)
+	sed -n "$((first > 10 ? first - 10 : 1)),$((first + 40))p" "$out/console.log" >&2
+	bad=1
+else
+	echo "PASS: $kernel/kernel-log-clean"
+fi
+exit $bad
