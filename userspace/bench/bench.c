@@ -1,0 +1,1132 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench.c - native userspace benchmark of lfq's structures side by side
+ * with liburcu, Concurrency Kit, DPDK rte_ring, lock-based queues and two
+ * calibration ceilings, in one process run.
+ *
+ * Workloads
+ *   pairs  each thread loops { push one value; pop one value }.  1..N
+ *          threads.  Mops/s counts every push and every pop as one op.
+ *   bulk   the same with a batch of B values per call (lfq ring and
+ *          rte_ring bulk/burst; B = 8, 32, 128).  One op = one element.
+ *   pc     P producers and P consumers (1:1, N:N).  Throughput is values
+ *          transferred per second (each one push plus one pop).  Every
+ *          value carries its producer and a sequence number; the run fails
+ *          (exit status 1) when a value is lost or duplicated (count, sum and
+ *          a hash sum over all values must match) or, for FIFO structures,
+ *          when a consumer sees one producer's values out of order.  The
+ *          pairs and bulk workloads check the same sums.
+ *
+ * Method: threads pinned round-robin to the online CPUs; each run creates a
+ * fresh structure, starts the threads behind a barrier, lets them run a
+ * warm-up period, then counts the operations each thread completes between
+ * two flag changes the main thread makes duration ms apart.  Runs are
+ * interleaved (run 1 of every case, then run 2 of every case, ...) so drift
+ * on a shared machine spreads over all structures; each case reports the
+ * median and the min..max of its runs.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+#ifndef BENCH_CFLAGS
+#define BENCH_CFLAGS "?"
+#endif
+
+#define MAX_IMPLS	64
+#define MAX_THREADS	64
+#define MAX_BATCH	128
+#define MAX_RUNS	64
+#define PUBLISH_EVERY	256
+#define INFLIGHT_MAX	65536	/* pc workload: bound on values in flight */
+
+enum workload { WL_PAIRS, WL_BULK, WL_PC, WL_NR };
+static const char *const wl_name[WL_NR] = { "pairs", "bulk", "pc" };
+
+static const struct bench_impl *impls[MAX_IMPLS];
+static int nimpls;
+
+void bench_add(const struct bench_impl *impl)
+{
+	if (nimpls == MAX_IMPLS)
+		abort();
+	impls[nimpls++] = impl;
+}
+
+/* ---- options ---- */
+
+static struct {
+	unsigned int duration_ms, warmup_ms, runs, cap;
+	int threads[MAX_THREADS], nthreads_list;
+	int pc[MAX_THREADS], npc_list;
+	const char *out, *only, *gnuplot_script;
+	bool wl[WL_NR];
+	bool plot;
+	bool quick;
+} opt = {
+	.duration_ms = 200, .warmup_ms = 50, .runs = 5, .cap = 1024,
+	.out = "results", .wl = { true, true, true }, .plot = true,
+	.gnuplot_script = "plot.gp",
+};
+
+static int ncpus;
+
+/* ---- one run ---- */
+
+struct run;
+
+struct worker {
+	struct run *run;
+	pthread_t tid;
+	int idx;		/* thread index, pinned to CPU idx % ncpus */
+	int role;		/* 0 pairs, 1 producer, 2 consumer */
+	int vid;		/* producer id encoded in values */
+	uint64_t ops;		/* counted in the measured window */
+	uint64_t npush, npop, sum_push, sum_pop, hash_push, hash_pop;
+	int fail;
+	char msg[160];
+	_Atomic uint64_t pub;	/* pc: pushes or pops done, published */
+	uint64_t last_seq[MAX_THREADS + 1];
+} __attribute__((aligned(128)));
+
+struct run {
+	const struct bench_impl *impl;
+	void *q;
+	enum workload wl;
+	int nthreads, nprod, ncons;
+	_Atomic int phase __attribute__((aligned(128)));	/* 0 warm, 1 measure, 2 stop */
+	_Atomic int producers_done __attribute__((aligned(128)));
+	pthread_barrier_t barrier;
+	struct worker *w;
+};
+
+static inline uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x;
+}
+
+static inline void *mkval(int vid, uint64_t seq)
+{
+	return (void *)(uintptr_t)(((uint64_t)(vid + 1) << 40) | seq);
+}
+
+static inline void backoff(unsigned int *n)
+{
+	if (++*n < 64) {
+		bench_relax();
+	} else {
+		*n = 0;
+		sched_yield();
+	}
+}
+
+static inline int phase_of(struct run *r)
+{
+	return atomic_load_explicit(&r->phase, memory_order_relaxed);
+}
+
+static void wfail(struct worker *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (w->fail++)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(w->msg, sizeof(w->msg), fmt, ap);
+	va_end(ap);
+}
+
+static inline void note_push(struct worker *w, void *v)
+{
+	uint64_t x = (uintptr_t)v;
+
+	w->npush++;
+	w->sum_push += x;
+	w->hash_push += mix64(x);
+}
+
+static inline void note_pop(struct worker *w, void *v, bool fifo)
+{
+	uint64_t x = (uintptr_t)v;
+	unsigned int vid = (unsigned int)(x >> 40);
+	uint64_t seq = x & ((1ULL << 40) - 1);
+
+	w->npop++;
+	w->sum_pop += x;
+	w->hash_pop += mix64(x);
+	if (vid == 0 || vid > MAX_THREADS || seq == 0) {
+		wfail(w, "popped a value never pushed: %#llx",
+		      (unsigned long long)x);
+		return;
+	}
+	if (fifo) {
+		if (seq <= w->last_seq[vid])
+			wfail(w, "FIFO order: producer %u seq %llu after %llu",
+			      vid - 1, (unsigned long long)seq,
+			      (unsigned long long)w->last_seq[vid]);
+		w->last_seq[vid] = seq;
+	}
+}
+
+/* A pop that must succeed (pairs): the value this thread pushed is there. */
+static void *pop_must(struct run *r, struct worker *w, void *tls)
+{
+	const struct bench_impl *im = r->impl;
+	unsigned int bo = 0;
+	unsigned long tries = 0;
+	void *v;
+
+	while (!(v = im->pop(r->q, tls))) {
+		backoff(&bo);
+		if (++tries > 50000000UL && phase_of(r) == 2) {
+			wfail(w, "pop found the structure empty for 5e7 tries: value lost?");
+			return NULL;
+		}
+	}
+	return v;
+}
+
+static void run_pairs(struct worker *w, void *tls)
+{
+	struct run *r = w->run;
+	const struct bench_impl *im = r->impl;
+	bool check = !(im->flags & BI_CEILING);
+	bool fifo = im->flags & BI_FIFO;
+	uint64_t seq = 0, ops = 0, mark = 0;
+	int ph = 0;
+
+	for (;;) {
+		int p = phase_of(r);
+		unsigned int bo = 0;
+		void *v;
+
+		if (p != ph) {
+			if (ph == 0)
+				mark = ops;
+			if (p == 2)
+				break;
+			ph = p;
+		}
+		v = mkval(w->vid, ++seq);
+		while (!im->push(r->q, tls, v))
+			backoff(&bo);
+		if (check)
+			note_push(w, v);
+		v = pop_must(r, w, tls);
+		if (!v)
+			break;
+		if (check)
+			note_pop(w, v, fifo);
+		ops += 2;
+	}
+	w->ops = ops - mark;
+}
+
+static void run_bulk(struct worker *w, void *tls)
+{
+	struct run *r = w->run;
+	const struct bench_impl *im = r->impl;
+	unsigned int b = im->batch, i;
+	bool fifo = im->flags & BI_FIFO;
+	uint64_t seq = 0, ops = 0, mark = 0;
+	void *in[MAX_BATCH], *out[MAX_BATCH];
+	int ph = 0;
+
+	for (;;) {
+		int p = phase_of(r);
+		unsigned int bo = 0, done, k;
+		unsigned long tries = 0;
+
+		if (p != ph) {
+			if (ph == 0)
+				mark = ops;
+			if (p == 2)
+				break;
+			ph = p;
+		}
+		for (i = 0; i < b; i++) {
+			in[i] = mkval(w->vid, ++seq);
+			note_push(w, in[i]);
+		}
+		for (done = 0; done < b; done += k) {
+			k = im->push_n(r->q, tls, in + done, b - done);
+			if (k > b - done || (k && k != b - done && !(im->flags & BI_BURST))) {
+				wfail(w, "push_n returned %u for %u", k, b - done);
+				goto out;
+			}
+			if (!k)
+				backoff(&bo);
+		}
+		for (done = 0; done < b; done += k) {
+			k = im->pop_n(r->q, tls, out + done, b - done);
+			if (k > b - done || (k && k != b - done && !(im->flags & BI_BURST))) {
+				wfail(w, "pop_n returned %u for %u", k, b - done);
+				goto out;
+			}
+			for (i = 0; i < k; i++)
+				note_pop(w, out[done + i], fifo);
+			if (!k) {
+				backoff(&bo);
+				if (++tries > 50000000UL && phase_of(r) == 2) {
+					wfail(w, "pop_n found too few values for 5e7 tries");
+					goto out;
+				}
+			}
+		}
+		ops += 2 * b;
+	}
+out:
+	w->ops = ops - mark;
+}
+
+static uint64_t sum_pub(struct run *r, int from, int to)
+{
+	uint64_t s = 0;
+	int i;
+
+	for (i = from; i < to; i++)
+		s += atomic_load_explicit(&r->w[i].pub, memory_order_relaxed);
+	return s;
+}
+
+/* workers 0..nprod-1 produce, nprod..nthreads-1 consume */
+static void run_producer(struct worker *w, void *tls)
+{
+	struct run *r = w->run;
+	const struct bench_impl *im = r->impl;
+	uint64_t seq = 0;
+	int p;
+
+	while ((p = phase_of(r)) != 2) {
+		unsigned int bo = 0;
+		void *v = mkval(w->vid, seq + 1);
+
+		if ((seq & (PUBLISH_EVERY - 1)) == 0) {
+			atomic_store_explicit(&w->pub, seq, memory_order_relaxed);
+			while (sum_pub(r, 0, r->nprod) -
+			       sum_pub(r, r->nprod, r->nthreads) > INFLIGHT_MAX &&
+			       phase_of(r) != 2)
+				backoff(&bo);
+		}
+		while (!im->push(r->q, tls, v)) {
+			backoff(&bo);
+			if (phase_of(r) == 2)
+				goto out;
+		}
+		seq++;
+		note_push(w, v);
+	}
+out:
+	atomic_store_explicit(&w->pub, seq, memory_order_relaxed);
+	atomic_fetch_add(&r->producers_done, 1);
+}
+
+static void run_consumer(struct worker *w, void *tls)
+{
+	struct run *r = w->run;
+	const struct bench_impl *im = r->impl;
+	bool fifo = im->flags & BI_FIFO;
+	uint64_t mark = 0, end = 0;
+	int ph = 0;
+
+	for (;;) {
+		int p = phase_of(r);
+		unsigned int bo = 0;
+		void *v;
+
+		if (p != ph) {
+			if (ph == 0)
+				mark = w->npop;
+			if (p == 2)
+				end = w->npop;
+			ph = p;
+		}
+		v = im->pop(r->q, tls);
+		if (v) {
+			note_pop(w, v, fifo);
+			if ((w->npop & (PUBLISH_EVERY - 1)) == 0)
+				atomic_store_explicit(&w->pub, w->npop,
+						      memory_order_relaxed);
+			continue;
+		}
+		if (atomic_load(&r->producers_done) == r->nprod) {
+			v = im->pop(r->q, tls);
+			if (!v)
+				break;
+			note_pop(w, v, fifo);
+			continue;
+		}
+		backoff(&bo);
+	}
+	if (ph != 2)
+		end = w->npop;
+	w->ops = end - mark;
+	atomic_store_explicit(&w->pub, w->npop, memory_order_relaxed);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct run *r = w->run;
+	void *tls = NULL;
+
+	bench_rcu_thread_online();
+	if (r->impl->thread_enter)
+		tls = r->impl->thread_enter(r->q);
+	pthread_barrier_wait(&r->barrier);
+	switch (w->role) {
+	case 0:
+		if (r->wl == WL_BULK)
+			run_bulk(w, tls);
+		else
+			run_pairs(w, tls);
+		break;
+	case 1:
+		run_producer(w, tls);
+		break;
+	default:
+		run_consumer(w, tls);
+		break;
+	}
+	if (r->impl->thread_exit)
+		r->impl->thread_exit(r->q, tls);
+	bench_rcu_thread_offline();
+	return NULL;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+static int failures;
+
+/* Returns Mops/s (pairs, bulk) or M values/s (pc); sets *fail. */
+static double do_run(const struct bench_impl *im, enum workload wl, int n,
+		     char *failmsg, size_t failsz)
+{
+	struct run r;
+	uint64_t npush = 0, npop = 0, spush = 0, spop = 0, hpush = 0, hpop = 0;
+	uint64_t ops = 0;
+	double t1, t2;
+	void *tls = NULL, *v;
+	int i, fail = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.impl = im;
+	r.wl = wl;
+	r.nthreads = wl == WL_PC ? 2 * n : n;
+	r.nprod = wl == WL_PC ? n : 0;
+	r.ncons = wl == WL_PC ? n : 0;
+	r.q = im->create(opt.cap);
+	if (posix_memalign((void **)&r.w, 128, r.nthreads * sizeof(*r.w)))
+		abort();
+	memset(r.w, 0, r.nthreads * sizeof(*r.w));
+	pthread_barrier_init(&r.barrier, NULL, r.nthreads + 1);
+
+	for (i = 0; i < r.nthreads; i++) {
+		struct worker *w = &r.w[i];
+		pthread_attr_t attr;
+		cpu_set_t set;
+
+		w->run = &r;
+		w->idx = i;
+		w->role = wl == WL_PC ? (i < r.nprod ? 1 : 2) : 0;
+		w->vid = i;
+		pthread_attr_init(&attr);
+		CPU_ZERO(&set);
+		/* pc: producer k and consumer k on different CPUs when possible */
+		CPU_SET(wl == WL_PC && w->role == 2 ?
+			(i - r.nprod + 1) % ncpus : i % ncpus, &set);
+		pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
+		if (pthread_create(&w->tid, &attr, worker_main, w)) {
+			perror("pthread_create");
+			exit(2);
+		}
+		pthread_attr_destroy(&attr);
+	}
+	pthread_barrier_wait(&r.barrier);
+	sleep_ms(opt.warmup_ms);
+	atomic_store(&r.phase, 1);
+	t1 = now_s();
+	sleep_ms(opt.duration_ms);
+	atomic_store(&r.phase, 2);
+	t2 = now_s();
+	for (i = 0; i < r.nthreads; i++)
+		pthread_join(r.w[i].tid, NULL);
+
+	/* drain what is left, from this (registered) thread */
+	if (im->thread_enter)
+		tls = im->thread_enter(r.q);
+	if (!(im->flags & BI_CEILING)) {
+		struct worker *w0 = &r.w[0];
+		uint64_t before = w0->npop;
+
+		if (im->flags & BI_BATCH) {
+			void *out[MAX_BATCH];
+			unsigned int k, j;
+
+			while ((k = im->pop_n(r.q, tls, out, 1)))
+				for (j = 0; j < k; j++)
+					note_pop(w0, out[j], false);
+		} else {
+			while ((v = im->pop(r.q, tls)))
+				note_pop(w0, v, false);
+		}
+		(void)before;
+	}
+	if (im->thread_exit)
+		im->thread_exit(r.q, tls);
+	im->destroy(r.q);
+	bench_rcu_barrier();
+
+	for (i = 0; i < r.nthreads; i++) {
+		struct worker *w = &r.w[i];
+
+		ops += w->ops;
+		npush += w->npush; npop += w->npop;
+		spush += w->sum_push; spop += w->sum_pop;
+		hpush += w->hash_push; hpop += w->hash_pop;
+		if (w->fail && !fail) {
+			fail = 1;
+			snprintf(failmsg, failsz, "thread %d: %s", i, w->msg);
+		}
+	}
+	if (!fail && !(im->flags & BI_CEILING) &&
+	    (npush != npop || spush != spop || hpush != hpop)) {
+		fail = 1;
+		snprintf(failmsg, failsz,
+			 "checksum: pushed %llu popped %llu (sum %s, hash %s)",
+			 (unsigned long long)npush, (unsigned long long)npop,
+			 spush == spop ? "ok" : "differs",
+			 hpush == hpop ? "ok" : "differs");
+	}
+	if (!fail && ops == 0) {
+		fail = 1;
+		snprintf(failmsg, failsz, "no operation completed");
+	}
+	pthread_barrier_destroy(&r.barrier);
+	free(r.w);
+	if (fail)
+		return -1;
+	return ops / (t2 - t1) / 1e6;
+}
+
+/* ---- cases and results ---- */
+
+struct bcase {
+	const struct bench_impl *impl;
+	enum workload wl;
+	int n;			/* threads (pairs, bulk) or producers (pc) */
+	double v[MAX_RUNS];
+	int nv;
+	double med, min, max;
+	int failed;
+	char failmsg[200];
+};
+
+static struct bcase *cases;
+static int ncases;
+
+static void add_case(const struct bench_impl *im, enum workload wl, int n)
+{
+	struct bcase *c;
+
+	cases = realloc(cases, (ncases + 1) * sizeof(*cases));
+	if (!cases)
+		abort();
+	c = &cases[ncases++];
+	memset(c, 0, sizeof(*c));
+	c->impl = im;
+	c->wl = wl;
+	c->n = n;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void finish_case(struct bcase *c)
+{
+	double s[MAX_RUNS];
+
+	if (!c->nv)
+		return;
+	memcpy(s, c->v, c->nv * sizeof(double));
+	qsort(s, c->nv, sizeof(double), cmp_d);
+	c->min = s[0];
+	c->max = s[c->nv - 1];
+	c->med = c->nv & 1 ? s[c->nv / 2] : (s[c->nv / 2 - 1] + s[c->nv / 2]) / 2;
+}
+
+static struct bcase *find(const char *name, enum workload wl, int n)
+{
+	int i;
+
+	for (i = 0; i < ncases; i++)
+		if (cases[i].wl == wl && cases[i].n == n &&
+		    !strcmp(cases[i].impl->name, name))
+			return &cases[i];
+	return NULL;
+}
+
+static bool ok_case(const struct bcase *c)
+{
+	return c && c->nv && !c->failed;
+}
+
+/* ---- output ---- */
+
+static FILE *md;
+
+static void out(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	if (md) {
+		va_start(ap, fmt);
+		vfprintf(md, fmt, ap);
+		va_end(ap);
+	}
+}
+
+static void cpu_model(char *buf, size_t sz)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[4096];
+	bool hyp = false;
+
+	snprintf(buf, sz, "unknown");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strchr(line, ':');
+
+		if (!strncmp(line, "model name", 10) && p) {
+			p += 2;
+			p[strcspn(p, "\n")] = 0;
+			snprintf(buf, sz, "%s", p);
+		}
+		if (!strncmp(line, "flags", 5) && strstr(line, " hypervisor"))
+			hyp = true;
+	}
+	fclose(f);
+	if (hyp)
+		strncat(buf, " (virtualised: hypervisor flag set)",
+			sz - strlen(buf) - 1);
+}
+
+static void print_header(void)
+{
+	struct utsname u;
+	char cpu[256], date[64];
+	time_t t = time(NULL);
+	int i;
+
+	uname(&u);
+	cpu_model(cpu, sizeof(cpu));
+	strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S %Z", localtime(&t));
+	out("# lfq native benchmark\n\n");
+	out("| | |\n|---|---|\n");
+	out("| date | %s |\n", date);
+	out("| CPU | %s |\n", cpu);
+	out("| CPUs online | %d |\n", ncpus);
+	out("| kernel | %s %s %s |\n", u.sysname, u.release, u.machine);
+	out("| compiler | gcc %s |\n", __VERSION__);
+	out("| bench CFLAGS | `%s` |\n", BENCH_CFLAGS);
+	out("| lfq | %s |\n", bench_lfq_desc);
+	out("| RCU | %s |\n", bench_rcu_flavor());
+	out("| libraries | %s; %s; Concurrency Kit 0.7.1 (Debian libck-dev) |\n",
+	    impl_urcu_version(), impl_dpdk_version());
+	out("| method | %u runs per case (interleaved), %u ms warm-up + %u ms measured each; median [min..max] |\n",
+	    opt.runs, opt.warmup_ms, opt.duration_ms);
+	out("| ring capacity | %u slots (lfq ring, rte_ring, ck_ring, lock queues) |\n",
+	    opt.cap);
+	out("| pinning | thread i on CPU i mod %d; pc: producer k on CPU k, consumer k on CPU k+1 |\n",
+	    ncpus);
+	out("\nUnits: pairs and bulk in Mops/s, one op = one element pushed or popped; "
+	    "pc in M values/s transferred (each value = one push + one pop).\n\n");
+	out("Structures:\n\n");
+	for (i = 0; i < nimpls; i++)
+		if (!(impls[i]->flags & BI_BATCH))
+			out("- **%s** (%s): %s\n", impls[i]->name,
+			    impls[i]->family, impls[i]->note);
+	out("- bulk/burst variants: lfq ring and rte_ring, B values per call\n\n");
+}
+
+static void fmt_cell(char *buf, size_t sz, const struct bcase *c)
+{
+	if (!c)
+		snprintf(buf, sz, "-");
+	else if (c->failed)
+		snprintf(buf, sz, "**FAIL**");
+	else if (!c->nv)
+		snprintf(buf, sz, "-");
+	else
+		snprintf(buf, sz, "%.2f [%.2f..%.2f]", c->med, c->min, c->max);
+}
+
+static bool impl_in(const struct bench_impl *im, enum workload wl)
+{
+	int i;
+
+	for (i = 0; i < ncases; i++)
+		if (cases[i].impl == im && cases[i].wl == wl)
+			return true;
+	return false;
+}
+
+static void table_threads(enum workload wl, const int *ns, int nn,
+			  const char *title, bool ceiling_ratio)
+{
+	char cell[96];
+	int i, j;
+	struct bcase *faa;
+
+	out("## %s\n\n| structure |", title);
+	for (j = 0; j < nn; j++)
+		out(wl == WL_PC ? " %d:%d |" : " %d thr |", ns[j], ns[j]);
+	if (ceiling_ratio)
+		for (j = 0; j < nn; j++)
+			out(" %d thr / FAA |", ns[j]);
+	out("\n|---|");
+	for (j = 0; j < nn * (ceiling_ratio ? 2 : 1); j++)
+		out("---:|");
+	out("\n");
+	for (i = 0; i < nimpls; i++) {
+		const struct bench_impl *im = impls[i];
+
+		if (!impl_in(im, wl))
+			continue;
+		out("| %s%s%s |", im->flags & BI_LFQ ? "**" : "", im->name,
+		    im->flags & BI_LFQ ? "**" : "");
+		for (j = 0; j < nn; j++) {
+			fmt_cell(cell, sizeof(cell), find(im->name, wl, ns[j]));
+			out(" %s |", cell);
+		}
+		if (ceiling_ratio)
+			for (j = 0; j < nn; j++) {
+				struct bcase *c = find(im->name, wl, ns[j]);
+
+				faa = find("fetch-add ceiling", WL_PAIRS, ns[j]);
+				if (ok_case(c) && ok_case(faa))
+					out(" %.3f |", c->med / faa->med);
+				else
+					out(" - |");
+			}
+		out("\n");
+	}
+	out("\n");
+}
+
+static void ratio_matrix(enum workload wl, int n)
+{
+	int i, j;
+
+	out("### lfq / peer, %s, %d thread%s (ratio of medians; >1 = lfq faster)\n\n| lfq \\ peer |",
+	    wl_name[wl], n, n > 1 ? "s" : "");
+	for (j = 0; j < nimpls; j++)
+		if (!(impls[j]->flags & BI_LFQ) && find(impls[j]->name, wl, n))
+			out(" %s |", impls[j]->name);
+	out("\n|---|");
+	for (j = 0; j < nimpls; j++)
+		if (!(impls[j]->flags & BI_LFQ) && find(impls[j]->name, wl, n))
+			out("---:|");
+	out("\n");
+	for (i = 0; i < nimpls; i++) {
+		struct bcase *a = find(impls[i]->name, wl, n);
+
+		if (!(impls[i]->flags & BI_LFQ) || !a)
+			continue;
+		out("| %s |", impls[i]->name);
+		for (j = 0; j < nimpls; j++) {
+			struct bcase *b = find(impls[j]->name, wl, n);
+
+			if ((impls[j]->flags & BI_LFQ) || !b)
+				continue;
+			if (ok_case(a) && ok_case(b))
+				out(" %.2f |", a->med / b->med);
+			else
+				out(" - |");
+		}
+		out("\n");
+	}
+	out("\n");
+}
+
+static int tgt_met, tgt_missed, tgt_na;
+
+static void target(const char *a, const char *b, enum workload wl, int n,
+		   double factor, bool strict)
+{
+	struct bcase *ca = find(a, wl, n), *cb = find(b, wl, n);
+	double ratio;
+	bool met, overlap;
+
+	if (!ok_case(ca) || !ok_case(cb)) {
+		out("| %s %s %s%s | %d | - | n/a (not measured or failed) |\n",
+		    a, strict ? ">" : ">=", factor != 1.0 ? "0.9 x " : "", b, n);
+		tgt_na++;
+		return;
+	}
+	ratio = ca->med / cb->med;
+	met = strict ? ratio > factor : ratio >= factor;
+	overlap = ca->min <= cb->max * factor && cb->min * factor <= ca->max;
+	out("| %s %s %s%s | %d | %.3f | %s%s |\n", a, strict ? ">" : ">=",
+	    factor != 1.0 ? "0.9 x " : "", b, n, ratio,
+	    met ? "met" : "**MISSED**",
+	    overlap ? " (run ranges overlap: within noise)" : "");
+	if (met)
+		tgt_met++;
+	else
+		tgt_missed++;
+}
+
+static void targets(void)
+{
+	static const int tn[] = { 1, 2 };
+	unsigned int k;
+
+	out("## Targets (pairs workload, medians)\n\n| target | threads | ratio | verdict |\n|---|---:|---:|---|\n");
+	for (k = 0; k < 2; k++) {
+		int n = tn[k];
+
+		target("lfq msq", "rculfqueue", WL_PAIRS, n, 1.0, false);
+		target("lfq msq", "ck_fifo_mpmc", WL_PAIRS, n, 1.0, false);
+		if (n == 2)
+			target("lfq msq", "lfq tlq", WL_PAIRS, n, 1.0, true);
+		target("lfq stack", "lfstack", WL_PAIRS, n, 1.0, false);
+		target("lfq stack", "ck_stack", WL_PAIRS, n, 1.0, false);
+		target("lfq ring", "rte_ring", WL_PAIRS, n, 1.0, false);
+		target("lfq ring", "ck_ring", WL_PAIRS, n, 1.0, false);
+		target("lfq ring bulk/32", "rte_ring bulk/32", WL_BULK, n, 0.9, false);
+		if (n == 2)
+			target("lfq ring", "spinlock queue", WL_PAIRS, n, 1.0, true);
+	}
+	out("\n%d met, %d missed, %d not measured. The fraction of the fetch-add ceiling is in the pairs table.\n\n",
+	    tgt_met, tgt_missed, tgt_na);
+}
+
+static void write_dat(const char *path, enum workload wl, const int *ns, int nn)
+{
+	FILE *f = fopen(path, "w");
+	int i, j;
+
+	if (!f) {
+		perror(path);
+		return;
+	}
+	for (i = 0; i < nimpls; i++) {
+		if (!impl_in(impls[i], wl))
+			continue;
+		fprintf(f, "\"%s\" median min max\n", impls[i]->name);
+		for (j = 0; j < nn; j++) {
+			struct bcase *c = find(impls[i]->name, wl, ns[j]);
+
+			if (ok_case(c))
+				fprintf(f, "%d %.4f %.4f %.4f\n", ns[j],
+					c->med, c->min, c->max);
+		}
+		fprintf(f, "\n\n");
+	}
+	fclose(f);
+}
+
+static void plot(const char *dat, const char *png, const char *title)
+{
+	char cmd[4096];
+
+	snprintf(cmd, sizeof(cmd),
+		 "gnuplot -e \"datafile='%s'; outfile='%s'; plottitle='%s'\" '%s'",
+		 dat, png, title, opt.gnuplot_script);
+	if (system(cmd) != 0)
+		fprintf(stderr, "warning: gnuplot failed: %s\n", cmd);
+}
+
+/* ---- main ---- */
+
+static int parse_list(const char *s, int *v)
+{
+	int n = 0;
+
+	while (*s && n < MAX_THREADS) {
+		char *end;
+		long x = strtol(s, &end, 10);
+
+		if (end == s || x < 1 || x > MAX_THREADS / 2) {
+			fprintf(stderr, "bad list: %s\n", s);
+			exit(2);
+		}
+		v[n++] = (int)x;
+		s = *end == ',' ? end + 1 : end;
+	}
+	return n;
+}
+
+static void usage(void)
+{
+	printf("usage: bench [options]\n"
+	       "  --quick            short run (~20 s): 40 ms measured, 10 ms warm-up\n"
+	       "  --duration=MS      measured time per run (default 200)\n"
+	       "  --warmup=MS        warm-up per run (default 50)\n"
+	       "  --runs=N           runs per case, median taken (default 5, min 1)\n"
+	       "  --threads=LIST     pairs/bulk thread counts (default 1..CPUs)\n"
+	       "  --pc=LIST          producer/consumer pair counts (default 1,CPUs)\n"
+	       "  --cap=N            ring capacity, power of two (default 1024)\n"
+	       "  --workloads=LIST   any of pairs,bulk,pc (default all)\n"
+	       "  --only=SUBSTR      only structures whose name contains SUBSTR (calibration always kept)\n"
+	       "  --out=DIR          results directory (default results)\n"
+	       "  --plot-script=F    gnuplot script (default plot.gp)\n"
+	       "  --no-plot          skip the PNG\n"
+	       "  --list             list the structures and exit\n");
+}
+
+int main(int argc, char **argv)
+{
+	int i, j, k;
+	char path[4096];
+	double start = now_s();
+
+	ncpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (ncpus < 1)
+		ncpus = 1;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	impl_lock_register();
+	impl_lfq_register();
+	impl_urcu_register();
+	impl_ck_register();
+	impl_dpdk_register();
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--quick")) {
+			opt.quick = true;
+			opt.duration_ms = 40;
+			opt.warmup_ms = 10;
+		} else if (!strncmp(a, "--duration=", 11)) {
+			opt.duration_ms = atoi(a + 11);
+		} else if (!strncmp(a, "--warmup=", 9)) {
+			opt.warmup_ms = atoi(a + 9);
+		} else if (!strncmp(a, "--runs=", 7)) {
+			opt.runs = atoi(a + 7);
+		} else if (!strncmp(a, "--threads=", 10)) {
+			opt.nthreads_list = parse_list(a + 10, opt.threads);
+		} else if (!strncmp(a, "--pc=", 5)) {
+			opt.npc_list = parse_list(a + 5, opt.pc);
+		} else if (!strncmp(a, "--cap=", 6)) {
+			opt.cap = atoi(a + 6);
+		} else if (!strncmp(a, "--workloads=", 12)) {
+			for (k = 0; k < WL_NR; k++)
+				opt.wl[k] = strstr(a + 12, wl_name[k]) != NULL;
+		} else if (!strncmp(a, "--only=", 7)) {
+			opt.only = a + 7;
+		} else if (!strncmp(a, "--out=", 6)) {
+			opt.out = a + 6;
+		} else if (!strncmp(a, "--plot-script=", 14)) {
+			opt.gnuplot_script = a + 14;
+		} else if (!strcmp(a, "--no-plot")) {
+			opt.plot = false;
+		} else if (!strcmp(a, "--list")) {
+			for (k = 0; k < nimpls; k++)
+				printf("%-24s %-8s %s\n", impls[k]->name,
+				       impls[k]->family, impls[k]->note);
+			return 0;
+		} else {
+			usage();
+			return strcmp(a, "--help") && strcmp(a, "-h") ? 2 : 0;
+		}
+	}
+	if (opt.runs < 1 || opt.runs > MAX_RUNS || opt.duration_ms < 1 ||
+	    opt.cap < 2 || (opt.cap & (opt.cap - 1))) {
+		fprintf(stderr, "bad --runs, --duration or --cap\n");
+		return 2;
+	}
+	if (!opt.nthreads_list)
+		for (i = 1; i <= ncpus && i <= MAX_THREADS / 2; i++)
+			opt.threads[opt.nthreads_list++] = i;
+	if (!opt.npc_list) {
+		opt.pc[opt.npc_list++] = 1;
+		if (ncpus > 1)
+			opt.pc[opt.npc_list++] = ncpus;
+	}
+	for (i = 0; i < opt.nthreads_list; i++)
+		if ((unsigned int)opt.threads[i] * MAX_BATCH * 2 > opt.cap &&
+		    opt.wl[WL_BULK]) {
+			/* bulk pairs keep up to threads * batch values in the ring */
+			fprintf(stderr, "note: --cap %u < 2 x threads x %d; bulk/128 may stall\n",
+				opt.cap, MAX_BATCH);
+			break;
+		}
+
+	for (i = 0; i < nimpls; i++) {
+		const struct bench_impl *im = impls[i];
+
+		if (opt.only && !strstr(im->name, opt.only) &&
+		    !(im->flags & BI_CEILING))
+			continue;
+		if (im->flags & BI_BATCH) {
+			if (opt.wl[WL_BULK])
+				for (j = 0; j < opt.nthreads_list; j++)
+					add_case(im, WL_BULK, opt.threads[j]);
+			continue;
+		}
+		if (opt.wl[WL_PAIRS])
+			for (j = 0; j < opt.nthreads_list; j++)
+				add_case(im, WL_PAIRS, opt.threads[j]);
+		if (opt.wl[WL_PC] && !(im->flags & BI_PAIRS_ONLY))
+			for (j = 0; j < opt.npc_list; j++)
+				add_case(im, WL_PC, opt.pc[j]);
+	}
+
+	mkdir(opt.out, 0755);
+	snprintf(path, sizeof(path), "%s/results.md", opt.out);
+	md = fopen(path, "w");
+	if (!md)
+		perror(path);
+	snprintf(path, sizeof(path), "%s/runs.csv", opt.out);
+	FILE *csv = fopen(path, "w");
+
+	if (csv)
+		fprintf(csv, "workload,structure,family,threads,run,value,status\n");
+
+	bench_rcu_thread_online();
+	print_header();
+	fprintf(stderr, "%d cases x %u runs, ~%.0f s\n", ncases, opt.runs,
+		ncases * opt.runs * (opt.duration_ms + opt.warmup_ms + 5) / 1000.0);
+
+	for (k = 0; k < (int)opt.runs; k++) {
+		fprintf(stderr, "run %d/%u ", k + 1, opt.runs);
+		for (i = 0; i < ncases; i++) {
+			struct bcase *c = &cases[i];
+			char msg[200] = "";
+			double v;
+
+			if (c->failed)
+				continue;
+			v = do_run(c->impl, c->wl, c->n, msg, sizeof(msg));
+			if (v < 0) {
+				c->failed = 1;
+				snprintf(c->failmsg, sizeof(c->failmsg), "%s", msg);
+				failures++;
+				fprintf(stderr, "\nFAIL: %s %s %d: %s\n",
+					wl_name[c->wl], c->impl->name, c->n, msg);
+			} else {
+				c->v[c->nv++] = v;
+			}
+			if (csv)
+				fprintf(csv, "%s,\"%s\",%s,%d,%d,%.4f,%s\n",
+					wl_name[c->wl], c->impl->name,
+					c->impl->family, c->n, k + 1,
+					v < 0 ? 0 : v, v < 0 ? "FAIL" : "ok");
+			fputc('.', stderr);
+		}
+		fputc('\n', stderr);
+	}
+	if (csv)
+		fclose(csv);
+	for (i = 0; i < ncases; i++)
+		finish_case(&cases[i]);
+
+	if (opt.wl[WL_PAIRS]) {
+		table_threads(WL_PAIRS, opt.threads, opt.nthreads_list,
+			      "Pairs: push then pop, per thread (Mops/s, median [min..max]; ratio to the fetch-add ceiling)",
+			      true);
+	}
+	if (opt.wl[WL_BULK])
+		table_threads(WL_BULK, opt.threads, opt.nthreads_list,
+			      "Bulk/burst pairs: B values pushed then B popped per call (Mops/s = elements/s)",
+			      true);
+	if (opt.wl[WL_PC])
+		table_threads(WL_PC, opt.pc, opt.npc_list,
+			      "Producer/consumer P:P (M values/s transferred; checksum and per-producer FIFO order verified)",
+			      false);
+	out("## Ratios\n\n");
+	for (j = 0; j < opt.nthreads_list; j++) {
+		if (opt.wl[WL_PAIRS])
+			ratio_matrix(WL_PAIRS, opt.threads[j]);
+		if (opt.wl[WL_BULK])
+			ratio_matrix(WL_BULK, opt.threads[j]);
+	}
+	for (j = 0; j < opt.npc_list && opt.wl[WL_PC]; j++)
+		ratio_matrix(WL_PC, opt.pc[j]);
+	if (opt.wl[WL_PAIRS])
+		targets();
+
+	if (failures) {
+		out("## Failures\n\n");
+		for (i = 0; i < ncases; i++)
+			if (cases[i].failed)
+				out("- FAIL: %s %s %d: %s\n", wl_name[cases[i].wl],
+				    cases[i].impl->name, cases[i].n,
+				    cases[i].failmsg);
+		out("\n");
+	}
+	out("Correctness: %d case(s) failed the checksum/order checks.  Total time %.0f s.\n",
+	    failures, now_s() - start);
+	if (md)
+		fclose(md);
+
+	if (opt.plot) {
+		char dat[4096], png[4096];
+
+		if (opt.wl[WL_PAIRS]) {
+			snprintf(dat, sizeof(dat), "%s/pairs.dat", opt.out);
+			snprintf(png, sizeof(png), "%s/pairs.png", opt.out);
+			write_dat(dat, WL_PAIRS, opt.threads, opt.nthreads_list);
+			plot(dat, png, "pairs workload: push+pop per thread");
+		}
+		if (opt.wl[WL_BULK]) {
+			snprintf(dat, sizeof(dat), "%s/bulk.dat", opt.out);
+			snprintf(png, sizeof(png), "%s/bulk.png", opt.out);
+			write_dat(dat, WL_BULK, opt.threads, opt.nthreads_list);
+			plot(dat, png, "bulk/burst pairs: elements per second");
+		}
+		if (opt.wl[WL_PC]) {
+			snprintf(dat, sizeof(dat), "%s/pc.dat", opt.out);
+			snprintf(png, sizeof(png), "%s/pc.png", opt.out);
+			write_dat(dat, WL_PC, opt.pc, opt.npc_list);
+			plot(dat, png, "producer/consumer P:P: values per second");
+		}
+	}
+	bench_rcu_thread_offline();
+	fprintf(stderr, "results in %s/ (results.md, runs.csv, *.png)\n", opt.out);
+	return failures ? 1 : 0;
+}

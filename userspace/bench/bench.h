@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * bench.h - the interface between the benchmark harness (bench.c) and the
+ * adapters that wrap each structure (impl_*.c).
+ *
+ * Every structure is driven through the same function pointers, so the
+ * per-operation harness overhead (one indirect call, the stop-flag load,
+ * the checksum arithmetic) is identical for all of them, including the
+ * fetch-add and CAS calibration ceilings.
+ *
+ * Each adapter lives in its own translation unit because the headers do not
+ * mix: the lfq shim defines kernel names (spinlock_t, READ_ONCE, ...) that
+ * clash with DPDK's and CK's.
+ */
+#ifndef BENCH_H
+#define BENCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* flags */
+#define BI_FIFO		0x01	/* per-producer FIFO order is checked */
+#define BI_BOUNDED	0x02	/* push can fail when full */
+#define BI_PAIRS_ONLY	0x04	/* not run in the producer/consumer workload */
+#define BI_CEILING	0x08	/* calibration: no values are stored */
+#define BI_BATCH	0x10	/* push_n/pop_n with impl->batch elements */
+#define BI_BURST	0x20	/* push_n/pop_n may do fewer than asked */
+#define BI_LFQ		0x40	/* one of lfq's structures */
+
+struct bench_impl {
+	const char *name;	/* short unique name, used in tables and targets */
+	const char *family;	/* lfq, liburcu, ck, dpdk, lock, ceiling */
+	const char *note;	/* how it is used: memory management, API */
+	unsigned int flags;
+	unsigned int batch;	/* BI_BATCH: elements per call */
+
+	/* A fresh, empty instance; capacity applies to bounded ones only. */
+	void *(*create)(unsigned int capacity);
+	/* Drain (values are plain integers), wait for deferred frees, free. */
+	void (*destroy)(void *q);
+	/* Per-thread state (e.g. an epoch record); may return NULL. */
+	void *(*thread_enter)(void *q);
+	void (*thread_exit)(void *q, void *tls);
+
+	bool (*push)(void *q, void *tls, void *val);
+	void *(*pop)(void *q, void *tls);
+	unsigned int (*push_n)(void *q, void *tls, void **vals, unsigned int n);
+	unsigned int (*pop_n)(void *q, void *tls, void **vals, unsigned int n);
+};
+
+/* Called by each adapter's registration function. */
+void bench_add(const struct bench_impl *impl);
+
+/* Registration functions, one per translation unit. */
+void impl_lfq_register(void);
+void impl_urcu_register(void);
+void impl_ck_register(void);
+void impl_dpdk_register(void);
+void impl_lock_register(void);
+
+/*
+ * Per-thread hooks every worker (and the main thread) calls once: URCU
+ * registration for the flavour the lfq shim and the liburcu adapters share.
+ */
+void bench_rcu_thread_online(void);
+void bench_rcu_thread_offline(void);
+void bench_rcu_barrier(void);
+const char *bench_rcu_flavor(void);
+
+/* lfq availability and description, from impl_lfq.c */
+extern const char *bench_lfq_desc;
+
+/* library versions, for the header */
+const char *impl_dpdk_version(void);
+const char *impl_urcu_version(void);
+
+static inline void bench_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#else
+	__asm__ __volatile__("" ::: "memory");
+#endif
+}
+
+#endif /* BENCH_H */

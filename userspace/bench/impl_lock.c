@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * impl_lock.c - lock-based baselines (a bounded array queue under a
+ * pthread_mutex or a pthread_spinlock, same capacity as the rings, no
+ * allocation) and the calibration ceilings: every push and every pop is one
+ * atomic fetch-add (or one CAS-loop increment) on a single shared cache
+ * line, the cheapest possible contended operation, driven through the same
+ * harness path as the structures.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+
+struct lockq {
+	union {
+		pthread_mutex_t mutex;
+		pthread_spinlock_t spin;
+	} __attribute__((aligned(128)));
+	unsigned long head, tail, mask;
+	void **slots;
+};
+
+static struct lockq *lockq_alloc(unsigned int cap)
+{
+	struct lockq *q;
+
+	if (posix_memalign((void **)&q, 128, sizeof(*q)))
+		abort();
+	memset(q, 0, sizeof(*q));
+	q->mask = cap - 1;
+	q->slots = calloc(cap, sizeof(void *));
+	if (!q->slots)
+		abort();
+	return q;
+}
+
+static inline bool lockq_put(struct lockq *q, void *val)
+{
+	if (q->tail - q->head > q->mask)
+		return false;
+	q->slots[q->tail++ & q->mask] = val;
+	return true;
+}
+
+static inline void *lockq_get(struct lockq *q)
+{
+	if (q->head == q->tail)
+		return NULL;
+	return q->slots[q->head++ & q->mask];
+}
+
+static void *mq_create(unsigned int cap)
+{
+	struct lockq *q = lockq_alloc(cap);
+
+	pthread_mutex_init(&q->mutex, NULL);
+	return q;
+}
+
+static void mq_destroy(void *qv)
+{
+	struct lockq *q = qv;
+
+	pthread_mutex_destroy(&q->mutex);
+	free(q->slots);
+	free(q);
+}
+
+static bool mq_push(void *qv, void *tls, void *val)
+{
+	struct lockq *q = qv;
+	bool ok;
+
+	(void)tls;
+	pthread_mutex_lock(&q->mutex);
+	ok = lockq_put(q, val);
+	pthread_mutex_unlock(&q->mutex);
+	return ok;
+}
+
+static void *mq_pop(void *qv, void *tls)
+{
+	struct lockq *q = qv;
+	void *val;
+
+	(void)tls;
+	pthread_mutex_lock(&q->mutex);
+	val = lockq_get(q);
+	pthread_mutex_unlock(&q->mutex);
+	return val;
+}
+
+static void *sq_create(unsigned int cap)
+{
+	struct lockq *q = lockq_alloc(cap);
+
+	pthread_spin_init(&q->spin, PTHREAD_PROCESS_PRIVATE);
+	return q;
+}
+
+static void sq_destroy(void *qv)
+{
+	struct lockq *q = qv;
+
+	pthread_spin_destroy(&q->spin);
+	free(q->slots);
+	free(q);
+}
+
+static bool sq_push(void *qv, void *tls, void *val)
+{
+	struct lockq *q = qv;
+	bool ok;
+
+	(void)tls;
+	pthread_spin_lock(&q->spin);
+	ok = lockq_put(q, val);
+	pthread_spin_unlock(&q->spin);
+	return ok;
+}
+
+static void *sq_pop(void *qv, void *tls)
+{
+	struct lockq *q = qv;
+	void *val;
+
+	(void)tls;
+	pthread_spin_lock(&q->spin);
+	val = lockq_get(q);
+	pthread_spin_unlock(&q->spin);
+	return val;
+}
+
+static const struct bench_impl mutex_q = {
+	.name = "mutex queue",
+	.family = "lock",
+	.note = "array ring (ring capacity) under one pthread_mutex",
+	.flags = BI_FIFO | BI_BOUNDED,
+	.create = mq_create, .destroy = mq_destroy,
+	.push = mq_push, .pop = mq_pop,
+};
+
+static const struct bench_impl spin_q = {
+	.name = "spinlock queue",
+	.family = "lock",
+	.note = "array ring (ring capacity) under one pthread_spinlock",
+	.flags = BI_FIFO | BI_BOUNDED,
+	.create = sq_create, .destroy = sq_destroy,
+	.push = sq_push, .pop = sq_pop,
+};
+
+/* ---- calibration ceilings ---- */
+
+struct line {
+	unsigned long v __attribute__((aligned(128)));
+};
+
+static void *line_create(unsigned int cap)
+{
+	struct line *l;
+
+	(void)cap;
+	if (posix_memalign((void **)&l, 128, sizeof(*l)))
+		abort();
+	l->v = 0;
+	return l;
+}
+
+static void line_destroy(void *l)
+{
+	free(l);
+}
+
+static bool faa_push(void *lv, void *tls, void *val)
+{
+	struct line *l = lv;
+
+	(void)tls; (void)val;
+	__atomic_fetch_add(&l->v, 1, __ATOMIC_SEQ_CST);
+	return true;
+}
+
+static void *faa_pop(void *lv, void *tls)
+{
+	struct line *l = lv;
+
+	(void)tls;
+	return (void *)(__atomic_fetch_add(&l->v, 1, __ATOMIC_SEQ_CST) | 1);
+}
+
+static inline unsigned long cas_inc(struct line *l)
+{
+	unsigned long old = __atomic_load_n(&l->v, __ATOMIC_RELAXED);
+
+	while (!__atomic_compare_exchange_n(&l->v, &old, old + 1, true,
+					    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+		;
+	return old;
+}
+
+static bool cas_push(void *lv, void *tls, void *val)
+{
+	(void)tls; (void)val;
+	cas_inc(lv);
+	return true;
+}
+
+static void *cas_pop(void *lv, void *tls)
+{
+	(void)tls;
+	return (void *)(cas_inc(lv) | 1);
+}
+
+static const struct bench_impl faa_ceiling = {
+	.name = "fetch-add ceiling",
+	.family = "ceiling",
+	.note = "each op = one lock xadd on one shared cache line",
+	.flags = BI_CEILING | BI_PAIRS_ONLY,
+	.create = line_create, .destroy = line_destroy,
+	.push = faa_push, .pop = faa_pop,
+};
+
+static const struct bench_impl cas_ceiling = {
+	.name = "CAS ceiling",
+	.family = "ceiling",
+	.note = "each op = one load + lock cmpxchg retry loop incrementing one shared cache line",
+	.flags = BI_CEILING | BI_PAIRS_ONLY,
+	.create = line_create, .destroy = line_destroy,
+	.push = cas_push, .pop = cas_pop,
+};
+
+void impl_lock_register(void)
+{
+	bench_add(&faa_ceiling);
+	bench_add(&cas_ceiling);
+	bench_add(&mutex_q);
+	bench_add(&spin_q);
+}
