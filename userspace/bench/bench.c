@@ -67,6 +67,21 @@ void bench_add(const struct bench_impl *impl)
 	impls[nimpls++] = impl;
 }
 
+void *bench_zalloc_aligned(size_t size)
+{
+	void *p;
+
+	if (posix_memalign(&p, 128, (size + 127) & ~(size_t)127))
+		abort();
+	memset(p, 0, size);
+	return p;
+}
+
+void bench_free(void *p)
+{
+	free(p);
+}
+
 /* ---- options ---- */
 
 static struct {
@@ -449,6 +464,10 @@ static double do_run(const struct bench_impl *im, enum workload wl, int n,
 	r.nprod = wl == WL_PC ? n : 0;
 	r.ncons = wl == WL_PC ? n : 0;
 	r.q = im->create(opt.cap);
+	if (!r.q) {
+		snprintf(failmsg, failsz, "create failed");
+		return -1;
+	}
 	if (posix_memalign((void **)&r.w, 128, r.nthreads * sizeof(*r.w)))
 		abort();
 	memset(r.w, 0, r.nthreads * sizeof(*r.w));

@@ -68,6 +68,10 @@ void bench_rcu_thread_offline(void);
 void bench_rcu_barrier(void);
 const char *bench_rcu_flavor(void);
 
+/* Cache-line (128-byte) aligned, zeroed allocation; aborts on failure. */
+void *bench_zalloc_aligned(size_t size);
+void bench_free(void *p);
+
 /* lfq availability and description, from impl_lfq.c */
 extern const char *bench_lfq_desc;
 

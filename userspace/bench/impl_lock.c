@@ -231,8 +231,87 @@ static const struct bench_impl cas_ceiling = {
 	.push = cas_push, .pop = cas_pop,
 };
 
+#ifdef BENCH_BROKEN
+/*
+ * Deliberately broken queues, built only into build/bench-broken for
+ * "make selftest": the harness must report each one as FAIL and exit
+ * non-zero.  Mutex queue whose push drops one value in 4096 (lost), whose
+ * pop hands out one value in 4096 twice (duplicated), or whose push swaps
+ * two adjacent values once in 4096 (FIFO order).
+ */
+static unsigned long broken_ctr;
+
+static bool lossy_push(void *qv, void *tls, void *val)
+{
+	if ((__atomic_add_fetch(&broken_ctr, 1, __ATOMIC_RELAXED) & 4095) == 0)
+		return true;	/* "pushed", but dropped */
+	return mq_push(qv, tls, val);
+}
+
+static void *dup_pop(void *qv, void *tls)
+{
+	struct lockq *q = qv;
+	void *val;
+
+	pthread_mutex_lock(&q->mutex);
+	val = lockq_get(q);
+	if (val && (++broken_ctr & 4095) == 0)
+		q->head--;	/* the same value comes out again */
+	pthread_mutex_unlock(&q->mutex);
+	return val;
+}
+
+static bool reorder_push(void *qv, void *tls, void *val)
+{
+	struct lockq *q = qv;
+	bool ok;
+
+	pthread_mutex_lock(&q->mutex);
+	ok = lockq_put(q, val);
+	if (ok && q->tail - q->head >= 2 && (++broken_ctr & 4095) == 0) {
+		void **a = &q->slots[(q->tail - 1) & q->mask];
+		void **b = &q->slots[(q->tail - 2) & q->mask];
+		void *t = *a;
+
+		*a = *b;
+		*b = t;
+	}
+	pthread_mutex_unlock(&q->mutex);
+	return ok;
+}
+
+static const struct bench_impl broken_lossy = {
+	.name = "broken-lossy", .family = "selftest",
+	.note = "mutex queue that drops 1 value in 4096",
+	.flags = BI_FIFO | BI_BOUNDED,
+	.create = mq_create, .destroy = mq_destroy,
+	.push = lossy_push, .pop = mq_pop,
+};
+
+static const struct bench_impl broken_dup = {
+	.name = "broken-dup", .family = "selftest",
+	.note = "mutex queue that returns 1 value in 4096 twice (order not checked: the checksum must catch it)",
+	.flags = BI_BOUNDED,
+	.create = mq_create, .destroy = mq_destroy,
+	.push = mq_push, .pop = dup_pop,
+};
+
+static const struct bench_impl broken_reorder = {
+	.name = "broken-reorder", .family = "selftest",
+	.note = "mutex queue that swaps two adjacent values 1 time in 4096",
+	.flags = BI_FIFO | BI_BOUNDED,
+	.create = mq_create, .destroy = mq_destroy,
+	.push = reorder_push, .pop = mq_pop,
+};
+#endif
+
 void impl_lock_register(void)
 {
+#ifdef BENCH_BROKEN
+	bench_add(&broken_lossy);
+	bench_add(&broken_dup);
+	bench_add(&broken_reorder);
+#endif
 	bench_add(&faa_ceiling);
 	bench_add(&cas_ceiling);
 	bench_add(&mutex_q);
