@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lfq_core.c - the node cache shared by msq, stack and tlq, and the
+ * accounting of nodes that wait for an RCU grace period
+ *
+ * Backlog accounting.  lfq_node_free_rcu() increments a per-CPU counter
+ * before it hands a node to call_rcu(); the callback decrements the counter
+ * of the CPU it runs on after freeing the node.  A single counter may go
+ * negative (the callback can run elsewhere); only the sum over all CPUs,
+ * lfq_rcu_backlog(), is meaningful.  The hot path touches only this CPU's
+ * counters, never a shared cache line.
+ *
+ * Throttle.  Every 1024 frees on a CPU the sum is recomputed; above
+ * LFQ_RCU_BACKLOG_HIGH nodes a read-mostly flag is raised, and pushes whose
+ * gfp allows blocking then wait for a grace period before they allocate
+ * (lfq_rcu_throttle() in lfq_internal.h), until the backlog is back under
+ * LFQ_RCU_BACKLOG_LOW.  Callers that cannot sleep are never throttled.
+ */
+#include <linux/container_of.h>
+#include <linux/cpumask.h>
+#include <linux/export.h>
+#include <linux/percpu.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+
+#include "lfq_internal.h"
+
+/* Nodes waiting for a grace period above which sleepable pushes wait. */
+#define LFQ_RCU_BACKLOG_HIGH	65536L
+#define LFQ_RCU_BACKLOG_LOW	(LFQ_RCU_BACKLOG_HIGH / 2)
+/* Frees on one CPU between two evaluations of the backlog (power of 2). */
+#define LFQ_RCU_SAMPLE		1024U
+
+struct kmem_cache *lfq_node_cachep;
+bool lfq_rcu_throttled;
+
+static DEFINE_PER_CPU(long, lfq_rcu_pending);
+static DEFINE_PER_CPU(unsigned int, lfq_rcu_sample);
+
+/**
+ * lfq_rcu_backlog() - number of lfq nodes waiting for an RCU grace period
+ *
+ * Sums the per-CPU counts of nodes that msq and stack pops have handed to
+ * call_rcu() and whose callbacks have not yet run.  The unit is nodes; each
+ * node occupies one object of the "lfq_node" kmem_cache (sizeof(struct
+ * lfq_node), 40 bytes on 64-bit, before slab rounding).  The sum is not a
+ * snapshot: counters change while it is computed.
+ *
+ * Context: any context.
+ * Return: the approximate number of nodes waiting to be freed.
+ */
+unsigned long lfq_rcu_backlog(void)
+{
+	long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu(lfq_rcu_pending, cpu));
+	return sum > 0 ? sum : 0;
+}
+EXPORT_SYMBOL_GPL(lfq_rcu_backlog);
+
+static void lfq_node_rcu_cb(struct rcu_head *head)
+{
+	struct lfq_node *node = container_of(head, struct lfq_node, rcu);
+
+	kmem_cache_free(lfq_node_cachep, node);
+	this_cpu_dec(lfq_rcu_pending);
+}
+
+/*
+ * lfq_node_free_rcu - free an unlinked node after a grace period
+ * @node: a node no longer reachable from any container
+ *
+ * Context: any context but NMI.
+ */
+void lfq_node_free_rcu(struct lfq_node *node)
+{
+	this_cpu_inc(lfq_rcu_pending);
+	if (unlikely(!(this_cpu_inc_return(lfq_rcu_sample) &
+		       (LFQ_RCU_SAMPLE - 1))) &&
+	    lfq_rcu_backlog() > LFQ_RCU_BACKLOG_HIGH &&
+	    !READ_ONCE(lfq_rcu_throttled))
+		WRITE_ONCE(lfq_rcu_throttled, true);
+	call_rcu(&node->rcu, lfq_node_rcu_cb);
+}
+
+/*
+ * lfq_rcu_throttle_slow - wait for a grace period while the backlog is high
+ *
+ * Context: process context, may sleep, no locks held.
+ */
+void lfq_rcu_throttle_slow(void)
+{
+	synchronize_rcu();
+	if (lfq_rcu_backlog() < LFQ_RCU_BACKLOG_LOW)
+		WRITE_ONCE(lfq_rcu_throttled, false);
+}
+
+/*
+ * lfq_core_init - create the node cache
+ *
+ * Context: process context (module init).
+ * Return: 0, or -ENOMEM.
+ */
+int lfq_core_init(void)
+{
+	lfq_node_cachep = KMEM_CACHE(lfq_node, 0);
+	return lfq_node_cachep ? 0 : -ENOMEM;
+}
+
+/*
+ * lfq_core_exit - wait for pending RCU frees, then destroy the node cache
+ *
+ * Every container must have been destroyed.  rcu_barrier() waits for the
+ * callbacks already queued by lfq_node_free_rcu(), so none runs after the
+ * cache is gone.
+ *
+ * Context: process context (module exit or failed init), may sleep.
+ */
+void lfq_core_exit(void)
+{
+	rcu_barrier();
+	kmem_cache_destroy(lfq_node_cachep);
+	lfq_node_cachep = NULL;
+}

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lfq_msq.c - Michael & Scott lock-free FIFO queue (PODC 1996), optimised
+ * form, with RCU for memory reclamation
+ *
+ * The list always holds a dummy node at @head; values live in the nodes
+ * after it.  @tail is the last node or, for a moment after a producer links
+ * a node, the one before it; anybody who sees it lag swings it forward
+ * (helping).  A consumer never moves @head past @tail: it first helps @tail
+ * forward, so the node it unlinks can no longer be reached from @tail.
+ *
+ * Unlinked dummies go to call_rcu(); every dereference of a node happens
+ * inside rcu_read_lock(), so a node pointer read there stays valid until
+ * rcu_read_unlock() and a compare-and-exchange against it cannot succeed
+ * against a recycled node (no ABA).
+ *
+ * Each node carries the sequence number of its enqueue (predecessor's + 1,
+ * the first dummy has 0), so the length is tail->seq - head->seq without a
+ * shared counter.
+ */
+#include <linux/atomic.h>
+#include <linux/errno.h>
+#include <linux/export.h>
+#include <linux/rcupdate.h>
+
+#include "lfq_internal.h"
+
+/**
+ * lfq_msq_init() - initialise an empty queue
+ * @q: the queue
+ * @gfp: allocation flags for the dummy node
+ *
+ * Context: any context that @gfp allows.
+ * Return: 0, or -ENOMEM if the dummy node cannot be allocated.
+ */
+int lfq_msq_init(struct lfq_msq *q, gfp_t gfp)
+{
+	struct lfq_node *dummy = lfq_node_alloc(gfp);
+
+	if (!dummy)
+		return -ENOMEM;
+	dummy->next = NULL;
+	dummy->val = NULL;
+	dummy->seq = 0;
+	q->head = dummy;
+	q->tail = dummy;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(lfq_msq_init);
+
+/**
+ * lfq_msq_destroy() - release the values still queued and free the nodes
+ * @q: the queue; nobody else may use it any more
+ * @release: called on each remaining value in FIFO order, or NULL
+ *
+ * Nodes popped earlier may still wait for a grace period; they belong to
+ * the module, which waits for them with rcu_barrier() when it unloads.
+ *
+ * Context: any context but NMI; sleeps only if @release does.
+ */
+void lfq_msq_destroy(struct lfq_msq *q, void (*release)(void *val))
+{
+	struct lfq_node *node = q->head, *next;
+
+	if (!node)
+		return;
+	for (next = node->next; next; node = next, next = node->next) {
+		if (release)
+			release(next->val);
+		lfq_node_free(node);
+	}
+	lfq_node_free(node);
+	q->head = NULL;
+	q->tail = NULL;
+}
+EXPORT_SYMBOL_GPL(lfq_msq_destroy);
+
+static __always_inline int msq_push(struct lfq_msq *q, void *val, gfp_t gfp,
+				    unsigned int *retries)
+{
+	struct lfq_node *node, *tail, *next;
+
+	if (unlikely(!val))
+		return -EINVAL;
+	lfq_rcu_throttle(gfp);
+	node = lfq_node_alloc(gfp);
+	if (unlikely(!node))
+		return -ENOMEM;
+	node->next = NULL;
+	node->val = val;
+
+	rcu_read_lock();
+	for (;;) {
+		/* pairs with the try_cmpxchg_release()s of q->tail below */
+		tail = smp_load_acquire(&q->tail);
+		/* pairs with the try_cmpxchg_release() of tail->next below */
+		next = smp_load_acquire(&tail->next);
+		if (unlikely(tail != READ_ONCE(q->tail))) {
+			(*retries)++;
+			continue;
+		}
+		if (next) {
+			/* help a lagging tail; failure means someone did */
+			try_cmpxchg_release(&q->tail, &tail, next);
+			(*retries)++;
+			continue;
+		}
+		node->seq = tail->seq + 1;
+		/*
+		 * Publish the node: its fields, written above, become visible
+		 * to whoever reads tail->next with smp_load_acquire() (here,
+		 * in msq_pop() and in lfq_msq_empty()).
+		 */
+		if (try_cmpxchg_release(&tail->next, &next, node))
+			break;
+		(*retries)++;
+	}
+	/*
+	 * Swing the tail; if this fails another CPU already did.  Release
+	 * passes on what we acquired from tail->next to the acquire loads of
+	 * q->tail above and in lfq_msq_len().
+	 */
+	try_cmpxchg_release(&q->tail, &tail, node);
+	rcu_read_unlock();
+	return 0;
+}
+
+static __always_inline void *msq_pop(struct lfq_msq *q,
+				     unsigned int *retries)
+{
+	struct lfq_node *head, *tail, *next;
+	void *val;
+
+	rcu_read_lock();
+	for (;;) {
+		/* pairs with the try_cmpxchg_release() of q->head below */
+		head = smp_load_acquire(&q->head);
+		tail = READ_ONCE(q->tail);
+		/* pairs with the try_cmpxchg_release() of tail->next in push */
+		next = smp_load_acquire(&head->next);
+		if (unlikely(head != READ_ONCE(q->head))) {
+			(*retries)++;
+			continue;
+		}
+		if (head == tail) {
+			if (!next) {
+				rcu_read_unlock();
+				return NULL;
+			}
+			/*
+			 * Tail lags behind: move it before head may pass it.
+			 * Release: pairs with smp_load_acquire(&q->tail) in
+			 * push.
+			 */
+			try_cmpxchg_release(&q->tail, &tail, next);
+			(*retries)++;
+			continue;
+		}
+		/*
+		 * head != tail was read after head, so tail is beyond head and
+		 * next is not NULL.  Release: pairs with the acquire load of
+		 * q->head above and in lfq_msq_len().
+		 */
+		if (try_cmpxchg_release(&q->head, &head, next))
+			break;
+		(*retries)++;
+	}
+	/* next is the new dummy; RCU keeps it, and val never changes */
+	val = next->val;
+	rcu_read_unlock();
+	lfq_node_free_rcu(head);
+	return val;
+}
+
+/**
+ * lfq_msq_push() - append a value
+ * @q: the queue
+ * @val: the value, not NULL
+ * @gfp: allocation flags for the node
+ *
+ * Lock-free: the loop retries only when another push succeeded (or moved
+ * the tail).  If the number of nodes waiting for an RCU grace period is
+ * very high (see lfq_rcu_backlog()) and @gfp allows blocking, the call
+ * first waits for one grace period.
+ *
+ * Context: any context that @gfp allows (process, softirq, hardirq with
+ * GFP_ATOMIC or GFP_NOWAIT); not NMI.
+ * Return: 0, -EINVAL if @val is NULL, -ENOMEM if no node can be allocated.
+ */
+int lfq_msq_push(struct lfq_msq *q, void *val, gfp_t gfp)
+{
+	unsigned int retries = 0;
+
+	return msq_push(q, val, gfp, &retries);
+}
+EXPORT_SYMBOL_GPL(lfq_msq_push);
+
+int __lfq_msq_push(struct lfq_msq *q, void *val, gfp_t gfp,
+		   unsigned int *retries)
+{
+	return msq_push(q, val, gfp, retries);
+}
+
+/**
+ * lfq_msq_pop() - remove the oldest value
+ * @q: the queue
+ *
+ * Lock-free: the loop retries only when another pop succeeded (or a tail
+ * was moved).  The unlinked node is freed after an RCU grace period.
+ *
+ * Context: any context but NMI (it calls call_rcu()).
+ * Return: the oldest value, or NULL if the queue was empty.
+ */
+void *lfq_msq_pop(struct lfq_msq *q)
+{
+	unsigned int retries = 0;
+
+	return msq_pop(q, &retries);
+}
+EXPORT_SYMBOL_GPL(lfq_msq_pop);
+
+void *__lfq_msq_pop(struct lfq_msq *q, unsigned int *retries)
+{
+	return msq_pop(q, retries);
+}
+
+/**
+ * lfq_msq_empty() - whether the queue holds no value
+ * @q: the queue
+ *
+ * Wait-free.  With concurrent pushes and pops the answer may be stale by
+ * the time the caller looks at it.
+ *
+ * Context: any context.
+ * Return: true if the queue was empty when looked at.
+ */
+bool lfq_msq_empty(struct lfq_msq *q)
+{
+	struct lfq_node *head;
+	bool empty;
+
+	rcu_read_lock();
+	/* pairs with the try_cmpxchg_release() of q->head in pop */
+	head = smp_load_acquire(&q->head);
+	empty = !READ_ONCE(head->next);
+	rcu_read_unlock();
+	return empty;
+}
+EXPORT_SYMBOL_GPL(lfq_msq_empty);
+
+/**
+ * lfq_msq_len() - approximate number of values in the queue
+ * @q: the queue
+ *
+ * Wait-free, no shared counter: the difference between the enqueue
+ * sequence numbers of the tail node and of the dummy.  Approximate under
+ * concurrency: pushes and pops may complete between the two reads, and the
+ * tail may lag one node behind a completed push.  Exact when quiescent.
+ *
+ * Context: any context.
+ * Return: the number of values, approximately.
+ */
+unsigned long lfq_msq_len(struct lfq_msq *q)
+{
+	struct lfq_node *head, *tail;
+	unsigned long len;
+
+	rcu_read_lock();
+	/* pairs with the try_cmpxchg_release() of q->head in pop */
+	head = smp_load_acquire(&q->head);
+	/*
+	 * Read after head, so tail is not behind head.  Pairs with the
+	 * try_cmpxchg_release()s of q->tail in push and pop.
+	 */
+	tail = smp_load_acquire(&q->tail);
+	len = tail->seq - head->seq;
+	rcu_read_unlock();
+	return (long)len < 0 ? 0 : len;
+}
+EXPORT_SYMBOL_GPL(lfq_msq_len);

@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lfq_ring.c - bounded MPMC FIFO ring with per-slot sequence numbers
+ *
+ * The scheme is Dmitry Vyukov's bounded MPMC queue.  Positions count up
+ * as unsigned longs (on 32-bit they wrap harmlessly: differences are taken
+ * as signed longs and the capacity divides 2^BITS_PER_LONG); position p
+ * lives in slot p & mask.  Each slot carries a sequence number saying which
+ * position it is ready for:
+ *
+ *   slot->seq == p       free, waiting for the producer of position p
+ *   slot->seq == p + 1   full, holding the value of position p
+ *
+ * A producer reads @tail = p and checks the slot: seq == p means it may
+ * claim p by advancing @tail with a compare-and-exchange; seq < p means
+ * the consumer of position p - capacity has not released the slot yet, so
+ * the ring is full from this producer's point of view; seq > p means the
+ * producer's copy of @tail is stale.  After claiming, it stores the value
+ * and releases seq = p + 1.  Consumers mirror this on @head and release
+ * seq = p + capacity, the next lap's free mark.
+ *
+ * Nobody ever waits for another CPU: an operation that finds a slot not
+ * yet published (or not yet released) reports "empty" (or "full") instead
+ * of spinning, so a preempted or interrupted producer cannot deadlock an
+ * interrupt handler on its own CPU.  The price is that a producer stalled
+ * between claiming and publishing position p makes consumers see the ring
+ * as empty at p, even if later positions are already published, until it
+ * resumes; likewise a stalled consumer makes the slot look full to
+ * producers one lap later.
+ *
+ * Because the slot sequence numbers carry the lap, a stale producer or
+ * consumer cannot mistake one lap for another: a compare-and-exchange on
+ * @tail or @head succeeds only from the value that was checked, and the
+ * positions never repeat.  The capacity must be at least 2 (with one slot
+ * "free for p + 1" and "full at p" would be the same number).
+ */
+#include <linux/atomic.h>
+#include <linux/errno.h>
+#include <linux/export.h>
+#include <linux/log2.h>
+#include <linux/slab.h>
+
+#include "lfq_internal.h"
+
+/* Largest capacity lfq_ring_init() accepts. */
+#define LFQ_RING_MAX_CAPACITY	(1U << 31)
+
+/**
+ * lfq_ring_init() - allocate and initialise an empty ring
+ * @r: the ring
+ * @capacity: number of slots, a power of two between 2 and 2^31
+ * @gfp: allocation flags for the slot array (16 bytes per slot on 64-bit)
+ *
+ * Context: any context that @gfp allows; process context for capacities
+ * large enough to need vmalloc (kvmalloc() rules).
+ * Return: 0, -EINVAL for a bad capacity, -ENOMEM if the slots cannot be
+ * allocated.
+ */
+int lfq_ring_init(struct lfq_ring *r, unsigned int capacity, gfp_t gfp)
+{
+	struct lfq_ring_slot *slots;
+	unsigned int i;
+
+	if (capacity < 2 || capacity > LFQ_RING_MAX_CAPACITY ||
+	    !is_power_of_2(capacity))
+		return -EINVAL;
+	slots = kvmalloc_array(capacity, sizeof(*slots), gfp);
+	if (!slots)
+		return -ENOMEM;
+	for (i = 0; i < capacity; i++) {
+		slots[i].seq = i;
+		slots[i].val = NULL;
+	}
+	r->tail = 0;
+	r->head = 0;
+	r->mask = capacity - 1;
+	r->slots = slots;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(lfq_ring_init);
+
+/**
+ * lfq_ring_destroy() - release the values still in the ring, free the slots
+ * @r: the ring; nobody else may use it any more
+ * @release: called on each remaining value in FIFO order, or NULL
+ *
+ * Context: process context if the slots may have come from vmalloc;
+ * sleeps only if @release does.
+ */
+void lfq_ring_destroy(struct lfq_ring *r, void (*release)(void *val))
+{
+	unsigned long pos;
+
+	if (!r->slots)
+		return;
+	for (pos = r->head; pos != r->tail; pos++) {
+		struct lfq_ring_slot *slot = &r->slots[pos & r->mask];
+
+		if (release && slot->seq == pos + 1)
+			release(slot->val);
+	}
+	kvfree(r->slots);
+	r->slots = NULL;
+}
+EXPORT_SYMBOL_GPL(lfq_ring_destroy);
+
+/*
+ * Claim up to @n consecutive positions from @pos on, on the side whose
+ * slots must show seq == position + @ready.  Returns the number claimed
+ * (0 if fewer than @n and @all) and leaves the first one in *@pos.
+ */
+static __always_inline unsigned int ring_claim(struct lfq_ring *r,
+					       unsigned long *posp,
+					       unsigned long ready,
+					       unsigned int n, bool all,
+					       unsigned long *ctr,
+					       void * const *vals,
+					       unsigned int *retries)
+{
+	const unsigned long mask = r->mask;
+	struct lfq_ring_slot *slots = r->slots;
+	unsigned long pos = READ_ONCE(*ctr);
+	unsigned int k;
+	long dif;
+
+	for (;;) {
+		dif = 0;
+		for (k = 0; k < n; k++) {
+			/*
+			 * Producers: pairs with the smp_store_release() of
+			 * seq in ring_release_pop(), so our stores to the slot
+			 * come after the consumer's load of its value.
+			 * Consumers: pairs with the smp_store_release() of
+			 * seq in ring_release_push(), so the value is visible.
+			 */
+			dif = (long)(smp_load_acquire(&slots[(pos + k) & mask].seq) -
+				     (pos + k + ready));
+			if (dif)
+				break;
+			if (vals && unlikely(!vals[k]))
+				break;
+		}
+		if (unlikely(dif > 0)) {
+			/* another CPU claimed pos: reload our copy */
+			pos = READ_ONCE(*ctr);
+			(*retries)++;
+			continue;
+		}
+		if (!k || (all && k < n))
+			return 0;
+		/*
+		 * Relaxed: the slot sequence numbers, not the positions,
+		 * carry the data; only the claim itself must be atomic.
+		 */
+		if (likely(try_cmpxchg_relaxed(ctr, &pos, pos + k)))
+			break;
+		(*retries)++;
+	}
+	*posp = pos;
+	return k;
+}
+
+static __always_inline void ring_release_push(struct lfq_ring *r,
+					      unsigned long pos,
+					      void * const *vals,
+					      unsigned int k)
+{
+	unsigned int i;
+
+	for (i = 0; i < k; i++) {
+		struct lfq_ring_slot *slot = &r->slots[(pos + i) & r->mask];
+
+		WRITE_ONCE(slot->val, vals[i]);
+		/* pairs with smp_load_acquire() of seq in ring_claim() */
+		smp_store_release(&slot->seq, pos + i + 1);
+	}
+}
+
+static __always_inline void ring_release_pop(struct lfq_ring *r,
+					     unsigned long pos, void **vals,
+					     unsigned int k)
+{
+	unsigned int i;
+
+	for (i = 0; i < k; i++) {
+		struct lfq_ring_slot *slot = &r->slots[(pos + i) & r->mask];
+
+		vals[i] = READ_ONCE(slot->val);
+		/* pairs with smp_load_acquire() of seq in ring_claim() */
+		smp_store_release(&slot->seq, pos + i + r->mask + 1);
+	}
+}
+
+static __always_inline int ring_push(struct lfq_ring *r, void *val,
+				     unsigned int *retries)
+{
+	unsigned long pos;
+
+	if (unlikely(!val))
+		return -EINVAL;
+	if (!ring_claim(r, &pos, 0, 1, true, &r->tail, NULL, retries))
+		return -ENOSPC;
+	ring_release_push(r, pos, &val, 1);
+	return 0;
+}
+
+static __always_inline void *ring_pop(struct lfq_ring *r,
+				      unsigned int *retries)
+{
+	unsigned long pos;
+	void *val;
+
+	if (!ring_claim(r, &pos, 1, 1, true, &r->head, NULL, retries))
+		return NULL;
+	ring_release_pop(r, pos, &val, 1);
+	return val;
+}
+
+unsigned int __lfq_ring_push_many(struct lfq_ring *r, void * const *vals,
+				  unsigned int n, bool all,
+				  unsigned int *retries)
+{
+	unsigned long pos;
+	unsigned int k;
+
+	k = ring_claim(r, &pos, 0, n, all, &r->tail, vals, retries);
+	ring_release_push(r, pos, vals, k);
+	return k;
+}
+
+unsigned int __lfq_ring_pop_many(struct lfq_ring *r, void **vals,
+				 unsigned int n, bool all,
+				 unsigned int *retries)
+{
+	unsigned long pos;
+	unsigned int k;
+
+	k = ring_claim(r, &pos, 1, n, all, &r->head, NULL, retries);
+	ring_release_pop(r, pos, vals, k);
+	return k;
+}
+
+/**
+ * lfq_ring_push() - append a value
+ * @r: the ring
+ * @val: the value, not NULL
+ *
+ * Never allocates, never sleeps, never waits for another CPU.  Lock-free
+ * among producers: the loop retries only when another producer claimed a
+ * position.  May report full while a slot is still held by a consumer
+ * that claimed it and has not yet copied the value out (for instance
+ * because it was preempted or interrupted).
+ *
+ * Context: any context, including hard interrupts.  NMI-safe on
+ * architectures with NMI-safe cmpxchg (CONFIG_ARCH_HAVE_NMI_SAFE_CMPXCHG,
+ * e.g. x86 and arm64): no locks are taken, so an NMI cannot deadlock on a
+ * ring the interrupted code was using.
+ * Return: 0, -EINVAL if @val is NULL, -ENOSPC if the ring is full.
+ */
+int lfq_ring_push(struct lfq_ring *r, void *val)
+{
+	unsigned int retries = 0;
+
+	return ring_push(r, val, &retries);
+}
+EXPORT_SYMBOL_GPL(lfq_ring_push);
+
+int __lfq_ring_push(struct lfq_ring *r, void *val, unsigned int *retries)
+{
+	return ring_push(r, val, retries);
+}
+
+/**
+ * lfq_ring_pop() - remove the oldest value
+ * @r: the ring
+ *
+ * Never sleeps, never waits for another CPU.  Lock-free among consumers:
+ * the loop retries only when another consumer claimed a position.  If the
+ * producer of the oldest position has claimed it but not yet stored its
+ * value (it was preempted or interrupted in between), this returns NULL
+ * even though later values may already be in the ring; they become
+ * visible once that producer finishes.
+ *
+ * Context: any context, including hard interrupts; NMI as for
+ * lfq_ring_push().
+ * Return: the oldest value, or NULL if the ring is (or looks) empty.
+ */
+void *lfq_ring_pop(struct lfq_ring *r)
+{
+	unsigned int retries = 0;
+
+	return ring_pop(r, &retries);
+}
+EXPORT_SYMBOL_GPL(lfq_ring_pop);
+
+void *__lfq_ring_pop(struct lfq_ring *r, unsigned int *retries)
+{
+	return ring_pop(r, retries);
+}
+
+/**
+ * lfq_ring_push_bulk() - append @n values, or none
+ * @r: the ring
+ * @vals: the values, in order; must not contain NULL
+ * @n: how many
+ *
+ * All or nothing: checks that the @n slots after the tail are free, then
+ * claims them with one compare-and-exchange, then fills them.  The values
+ * of one call stay contiguous and in order in the ring.  A NULL among the
+ * values makes the call push nothing.  Progress as lfq_ring_push().
+ *
+ * Context: any context, including hard interrupts; NMI as for
+ * lfq_ring_push().
+ * Return: @n, or 0 if fewer than @n slots were free.
+ */
+unsigned int lfq_ring_push_bulk(struct lfq_ring *r, void * const *vals,
+				unsigned int n)
+{
+	unsigned int retries = 0;
+
+	return __lfq_ring_push_many(r, vals, n, true, &retries);
+}
+EXPORT_SYMBOL_GPL(lfq_ring_push_bulk);
+
+/**
+ * lfq_ring_push_burst() - append as many of @n values as fit
+ * @r: the ring
+ * @vals: the values, in order
+ * @n: how many at most
+ *
+ * Pushes the longest prefix of @vals that fits (stopping early at a NULL
+ * value), contiguous and in order, with one compare-and-exchange.
+ * Progress as lfq_ring_push().
+ *
+ * Context: any context, including hard interrupts; NMI as for
+ * lfq_ring_push().
+ * Return: the number of values pushed, 0 to @n.
+ */
+unsigned int lfq_ring_push_burst(struct lfq_ring *r, void * const *vals,
+				 unsigned int n)
+{
+	unsigned int retries = 0;
+
+	return __lfq_ring_push_many(r, vals, n, false, &retries);
+}
+EXPORT_SYMBOL_GPL(lfq_ring_push_burst);
+
+/**
+ * lfq_ring_pop_bulk() - remove the @n oldest values, or none
+ * @r: the ring
+ * @vals: where to store them, oldest first
+ * @n: how many
+ *
+ * All or nothing: succeeds only if the @n oldest positions are all
+ * published.  Progress and the "looks empty" caveat as lfq_ring_pop().
+ *
+ * Context: any context, including hard interrupts; NMI as for
+ * lfq_ring_push().
+ * Return: @n, or 0 (and @vals untouched) if fewer were available.
+ */
+unsigned int lfq_ring_pop_bulk(struct lfq_ring *r, void **vals, unsigned int n)
+{
+	unsigned int retries = 0;
+
+	return __lfq_ring_pop_many(r, vals, n, true, &retries);
+}
+EXPORT_SYMBOL_GPL(lfq_ring_pop_bulk);
+
+/**
+ * lfq_ring_pop_burst() - remove up to @n of the oldest values
+ * @r: the ring
+ * @vals: where to store them, oldest first
+ * @n: how many at most
+ *
+ * Removes the longest run of published values at the head, up to @n.
+ * Progress and the "looks empty" caveat as lfq_ring_pop().
+ *
+ * Context: any context, including hard interrupts; NMI as for
+ * lfq_ring_push().
+ * Return: the number of values stored in @vals, 0 to @n.
+ */
+unsigned int lfq_ring_pop_burst(struct lfq_ring *r, void **vals,
+				unsigned int n)
+{
+	unsigned int retries = 0;
+
+	return __lfq_ring_pop_many(r, vals, n, false, &retries);
+}
+EXPORT_SYMBOL_GPL(lfq_ring_pop_burst);
+
+/**
+ * lfq_ring_len() - approximate number of values in the ring
+ * @r: the ring
+ *
+ * Wait-free: tail minus head.  Counts claimed positions, so values being stored or copied out
+ * are included; approximate under concurrency, exact when quiescent.
+ *
+ * Context: any context, including NMI.
+ * Return: 0 to lfq_ring_capacity().
+ */
+unsigned int lfq_ring_len(struct lfq_ring *r)
+{
+	/*
+	 * No ordering needed: not a snapshot anyway, and the difference of
+	 * the two monotonic positions is clamped to 0..capacity.
+	 */
+	unsigned long head = READ_ONCE(r->head);
+	long len = READ_ONCE(r->tail) - head;
+
+	if (len <= 0)
+		return 0;
+	return len > r->mask ? r->mask + 1 : len;
+}
+EXPORT_SYMBOL_GPL(lfq_ring_len);
+
+/**
+ * lfq_ring_empty() - whether the ring holds no value
+ * @r: the ring
+ *
+ * Wait-free; same approximation as lfq_ring_len().
+ *
+ * Context: any context, including NMI.
+ * Return: true if no position was claimed and not yet consumed.
+ */
+bool lfq_ring_empty(struct lfq_ring *r)
+{
+	return lfq_ring_len(r) == 0;
+}
+EXPORT_SYMBOL_GPL(lfq_ring_empty);
+
+/**
+ * lfq_ring_full() - whether every slot is in use
+ * @r: the ring
+ *
+ * Wait-free; same approximation as lfq_ring_len().
+ *
+ * Context: any context, including NMI.
+ * Return: true if lfq_ring_len() equals the capacity.
+ */
+bool lfq_ring_full(struct lfq_ring *r)
+{
+	return lfq_ring_len(r) == r->mask + 1;
+}
+EXPORT_SYMBOL_GPL(lfq_ring_full);
+
+/**
+ * lfq_ring_capacity() - number of slots
+ * @r: the ring
+ *
+ * Context: any context.
+ * Return: the capacity given to lfq_ring_init().
+ */
+unsigned int lfq_ring_capacity(const struct lfq_ring *r)
+{
+	return r->mask + 1;
+}
+EXPORT_SYMBOL_GPL(lfq_ring_capacity);

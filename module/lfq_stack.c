@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lfq_stack.c - Treiber lock-free LIFO stack with RCU reclamation
+ *
+ * @top points to the most recent node; each node's @next points towards
+ * the bottom and never changes once the node is published, and its @seq is
+ * its depth (1 for the bottom node), so the length is top->seq.
+ *
+ * Pop reads top and top->next inside rcu_read_lock() and swings top with a
+ * compare-and-exchange.  The classic ABA failure (top popped, freed,
+ * reallocated and pushed again between the read and the compare-and-
+ * exchange) cannot happen: the node is handed to call_rcu(), so it cannot
+ * be reused before our read-side section ends.  Push also runs inside
+ * rcu_read_lock(), because it reads the depth of the current top node.
+ */
+#include <linux/atomic.h>
+#include <linux/errno.h>
+#include <linux/export.h>
+#include <linux/rcupdate.h>
+
+#include "lfq_internal.h"
+
+/**
+ * lfq_stack_init() - initialise an empty stack
+ * @s: the stack
+ *
+ * Context: any context.
+ */
+void lfq_stack_init(struct lfq_stack *s)
+{
+	s->top = NULL;
+}
+EXPORT_SYMBOL_GPL(lfq_stack_init);
+
+/**
+ * lfq_stack_destroy() - release the values still stacked and free the nodes
+ * @s: the stack; nobody else may use it any more
+ * @release: called on each remaining value, top first, or NULL
+ *
+ * Context: any context but NMI; sleeps only if @release does.
+ */
+void lfq_stack_destroy(struct lfq_stack *s, void (*release)(void *val))
+{
+	struct lfq_node *node = s->top, *next;
+
+	for (; node; node = next) {
+		next = node->next;
+		if (release)
+			release(node->val);
+		lfq_node_free(node);
+	}
+	s->top = NULL;
+}
+EXPORT_SYMBOL_GPL(lfq_stack_destroy);
+
+static __always_inline int stack_push(struct lfq_stack *s, void *val,
+				      gfp_t gfp, unsigned int *retries)
+{
+	struct lfq_node *node, *top;
+
+	if (unlikely(!val))
+		return -EINVAL;
+	lfq_rcu_throttle(gfp);
+	node = lfq_node_alloc(gfp);
+	if (unlikely(!node))
+		return -ENOMEM;
+	node->val = val;
+
+	rcu_read_lock();
+	for (;;) {
+		/* pairs with the try_cmpxchg_release()s of s->top below/pop */
+		top = smp_load_acquire(&s->top);
+		node->next = top;
+		node->seq = top ? top->seq + 1 : 1;
+		/*
+		 * Publish the node and its fields to the smp_load_acquire()s
+		 * of s->top in pop, push, and lfq_stack_len().  A failed
+		 * exchange is unordered, so the loop reloads top with
+		 * acquire instead of using the value it returns.
+		 */
+		if (try_cmpxchg_release(&s->top, &top, node))
+			break;
+		(*retries)++;
+	}
+	rcu_read_unlock();
+	return 0;
+}
+
+static __always_inline void *stack_pop(struct lfq_stack *s,
+				       unsigned int *retries)
+{
+	struct lfq_node *top;
+	void *val;
+
+	rcu_read_lock();
+	for (;;) {
+		/* pairs with the try_cmpxchg_release() of s->top in push */
+		top = smp_load_acquire(&s->top);
+		if (!top) {
+			rcu_read_unlock();
+			return NULL;
+		}
+		/*
+		 * top->next never changes once published, and RCU keeps top
+		 * from being reused, so success means top was still the top.
+		 * Release: passes on what we acquired to the next popper's
+		 * acquire load of s->top (the new top's fields).
+		 */
+		if (try_cmpxchg_release(&s->top, &top, top->next))
+			break;
+		(*retries)++;
+	}
+	val = top->val;
+	rcu_read_unlock();
+	lfq_node_free_rcu(top);
+	return val;
+}
+
+/**
+ * lfq_stack_push() - push a value on top
+ * @s: the stack
+ * @val: the value, not NULL
+ * @gfp: allocation flags for the node
+ *
+ * Lock-free: the loop retries only when another push or pop succeeded.  If
+ * the number of nodes waiting for an RCU grace period is very high (see
+ * lfq_rcu_backlog()) and @gfp allows blocking, the call first waits for
+ * one grace period.
+ *
+ * Context: any context that @gfp allows (process, softirq, hardirq with
+ * GFP_ATOMIC or GFP_NOWAIT); not NMI.
+ * Return: 0, -EINVAL if @val is NULL, -ENOMEM if no node can be allocated.
+ */
+int lfq_stack_push(struct lfq_stack *s, void *val, gfp_t gfp)
+{
+	unsigned int retries = 0;
+
+	return stack_push(s, val, gfp, &retries);
+}
+EXPORT_SYMBOL_GPL(lfq_stack_push);
+
+int __lfq_stack_push(struct lfq_stack *s, void *val, gfp_t gfp,
+		     unsigned int *retries)
+{
+	return stack_push(s, val, gfp, retries);
+}
+
+/**
+ * lfq_stack_pop() - remove the most recently pushed value
+ * @s: the stack
+ *
+ * Lock-free: the loop retries only when another push or pop succeeded.
+ * The node is freed after an RCU grace period.
+ *
+ * Context: any context but NMI (it calls call_rcu()).
+ * Return: the value, or NULL if the stack was empty.
+ */
+void *lfq_stack_pop(struct lfq_stack *s)
+{
+	unsigned int retries = 0;
+
+	return stack_pop(s, &retries);
+}
+EXPORT_SYMBOL_GPL(lfq_stack_pop);
+
+void *__lfq_stack_pop(struct lfq_stack *s, unsigned int *retries)
+{
+	return stack_pop(s, retries);
+}
+
+/**
+ * lfq_stack_empty() - whether the stack holds no value
+ * @s: the stack
+ *
+ * Wait-free; may be stale by the time the caller looks at it.
+ *
+ * Context: any context.
+ * Return: true if the stack was empty when looked at.
+ */
+bool lfq_stack_empty(struct lfq_stack *s)
+{
+	return !READ_ONCE(s->top);
+}
+EXPORT_SYMBOL_GPL(lfq_stack_empty);
+
+/**
+ * lfq_stack_len() - number of values on the stack
+ * @s: the stack
+ *
+ * Wait-free, no shared counter: the depth stored in the top node.  Exact
+ * at the moment top is read; may be stale by the time the caller looks.
+ *
+ * Context: any context.
+ * Return: the number of values.
+ */
+unsigned long lfq_stack_len(struct lfq_stack *s)
+{
+	struct lfq_node *top;
+	unsigned long len;
+
+	rcu_read_lock();
+	/* pairs with the try_cmpxchg_release() of s->top in push */
+	top = smp_load_acquire(&s->top);
+	len = top ? top->seq : 0;
+	rcu_read_unlock();
+	return len;
+}
+EXPORT_SYMBOL_GPL(lfq_stack_len);

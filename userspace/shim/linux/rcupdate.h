@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Userspace shim: <linux/rcupdate.h> on liburcu's memb flavour.
+ *
+ * Every thread that calls into RCU-using code (any lfq msq/stack/tlq
+ * function, call_rcu(), rcu_barrier()) must first call
+ * rcu_register_thread() and, before it exits, rcu_unregister_thread().
+ *
+ * Under ThreadSanitizer, rcu_read_unlock() releases, and every RCU callback
+ * acquires, one shared sync object, so TSan knows that a callback runs
+ * after the read-side sections that might have used the object (liburcu's
+ * own synchronisation is invisible to it).
+ */
+#ifndef _KSHIM_LINUX_RCUPDATE_H
+#define _KSHIM_LINUX_RCUPDATE_H
+
+#include <linux/types.h>
+#include <linux/compiler.h>
+#include <linux/container_of.h>
+
+extern char kshim_rcu_hb;
+void kshim_rcu_trampoline(struct kshim_urcu_head *uh);
+
+static inline void rcu_register_thread(void)
+{
+	urcu_memb_register_thread();
+}
+
+static inline void rcu_unregister_thread(void)
+{
+	urcu_memb_unregister_thread();
+}
+
+static inline void rcu_read_lock(void)
+{
+	urcu_memb_read_lock();
+}
+
+static inline void rcu_read_unlock(void)
+{
+	kshim_tsan_release(&kshim_rcu_hb);
+	urcu_memb_read_unlock();
+}
+
+static inline void synchronize_rcu(void)
+{
+	urcu_memb_synchronize_rcu();
+}
+
+static inline void call_rcu(struct rcu_head *head, rcu_callback_t func)
+{
+	head->func = func;
+	kshim_tsan_release(head);
+	urcu_memb_call_rcu(&head->uh, kshim_rcu_trampoline);
+}
+
+static inline void rcu_barrier(void)
+{
+	urcu_memb_barrier();
+}
+
+#undef rcu_dereference
+#undef rcu_assign_pointer
+#define rcu_dereference_raw(p)	__atomic_load_n(&(p), __ATOMIC_CONSUME)
+#define rcu_dereference(p)	rcu_dereference_raw(p)
+#define rcu_access_pointer(p)	READ_ONCE(p)
+#define rcu_assign_pointer(p, v) __atomic_store_n(&(p), (v), __ATOMIC_RELEASE)
+#define RCU_INIT_POINTER(p, v)	WRITE_ONCE(p, v)
+
+#endif /* _KSHIM_LINUX_RCUPDATE_H */
