@@ -101,7 +101,7 @@
 
 /**
  * struct lfq_features - argument of LFQ_IOC_FEATURES (device fd; output)
- * @size:            in: sizeof(struct lfq_features)
+ * @size:            in: sizeof(struct lfq_features); out: the kernel's size
  * @abi_version:     LFQ_ABI_VERSION of the running module
  * @kinds:           bit (1 << LFQ_KIND_x) set for each supported kind
  * @create_flags:    all LFQ_CREATE_* flags this kernel accepts
@@ -126,18 +126,19 @@ struct lfq_features {
 	__u32 nr_queues;
 	__u64 max_queue_bytes;
 };
+
 #define LFQ_FEATURES_SIZE_VER0	48
 
 /* LFQ_IOC_CREATE flags */
-#define LFQ_CREATE_CLOEXEC	(1U << 0)	/* the queue fd gets FD_CLOEXEC */
-#define LFQ_CREATE_NONBLOCK	(1U << 1)	/* the queue fd is O_NONBLOCK */
+#define LFQ_CREATE_CLOEXEC	0x1U	/* the queue fd gets FD_CLOEXEC */
+#define LFQ_CREATE_NONBLOCK	0x2U	/* the queue fd is O_NONBLOCK */
 #define LFQ_CREATE_FLAGS_ALL	(LFQ_CREATE_CLOEXEC | LFQ_CREATE_NONBLOCK)
 
 /**
  * struct lfq_create - argument of LFQ_IOC_CREATE (device fd; input)
  * @size:      sizeof(struct lfq_create)
  * @kind:      LFQ_KIND_*
- * @capacity:  RING: number of messages, a power of two from 1 to
+ * @capacity:  RING: number of messages, a power of two from 2 to
  *             max_ring_capacity.  Other kinds: must be 0 (they are bounded
  *             by @max_bytes only).
  * @max_msg:   largest message in bytes, 1 to features.max_msg; 0 means
@@ -165,12 +166,13 @@ struct lfq_create {
 	__u64 max_bytes;
 	__u64 reserved[2];
 };
+
 #define LFQ_CREATE_SIZE_VER0	48
 
 /* Per-call flags of LFQ_IOC_PUSH_BATCH and LFQ_IOC_POP_BATCH */
-#define LFQ_IO_ALL		(1U << 0)	/* all-or-nothing, else as many as possible */
-#define LFQ_IO_NONBLOCK		(1U << 1)	/* never sleep; as O_NONBLOCK for this call */
-#define LFQ_IO_DEADLINE		(1U << 2)	/* sleep no later than deadline_ns */
+#define LFQ_IO_ALL		0x1U	/* all-or-nothing, else as many as possible */
+#define LFQ_IO_NONBLOCK		0x2U	/* never sleep; as O_NONBLOCK for this call */
+#define LFQ_IO_DEADLINE		0x4U	/* sleep no later than deadline_ns */
 #define LFQ_IO_FLAGS_ALL	(LFQ_IO_ALL | LFQ_IO_NONBLOCK | LFQ_IO_DEADLINE)
 
 /**
@@ -228,12 +230,13 @@ struct lfq_batch {
 	__u32 reserved;
 	__u64 deadline_ns;
 };
+
 #define LFQ_BATCH_SIZE_VER0	32
 
 /**
  * struct lfq_stats - argument of LFQ_IOC_STATS (queue fd; output)
- * @size:        in: sizeof(struct lfq_stats)
- * @flags:       in: must be 0
+ * @size:        in: sizeof(struct lfq_stats); out: the kernel's size
+ * @flags:       in: must be 0; out: 0
  * @pushes:      messages pushed since creation
  * @pops:        messages popped since creation
  * @push_full:   push attempts that found the queue full (each retry counts)
@@ -244,8 +247,9 @@ struct lfq_batch {
  * @bytes:       payload bytes in the queue now
  * @peak_length: largest @length seen
  * @peak_bytes:  largest @bytes seen
- * @rcu_backlog: module-wide: memory of nodes unlinked but still waiting for
- *               an RCU grace period before being freed (lfq_rcu_backlog())
+ * @rcu_backlog: module-wide: number of MSQ/STACK nodes (one per message,
+ *               a small fixed-size object) unlinked but still waiting for an
+ *               RCU grace period before being freed (lfq_rcu_backlog())
  *
  * Counters are summed over per-CPU counters without stopping the queue, so
  * under concurrent use they are a consistent-enough snapshot, not an atomic
@@ -265,11 +269,12 @@ struct lfq_stats {
 	__u64 peak_bytes;
 	__u64 rcu_backlog;
 };
+
 #define LFQ_STATS_SIZE_VER0	88
 
 /**
  * struct lfq_info - argument of LFQ_IOC_INFO (queue fd; output)
- * @size:      in: sizeof(struct lfq_info)
+ * @size:      in: sizeof(struct lfq_info); out: the kernel's size
  * @kind:      LFQ_KIND_*
  * @capacity:  ring capacity; 0 for the unbounded kinds
  * @max_msg:   largest message in bytes
@@ -282,6 +287,7 @@ struct lfq_info {
 	__u32 max_msg;
 	__u64 max_bytes;
 };
+
 #define LFQ_INFO_SIZE_VER0	24
 
 /* On the device fd (/dev/lfq) */

@@ -1,0 +1,1205 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lfq_dev.c - /dev/lfq: lock-free message queues for userspace
+ *
+ * /dev/lfq is a factory: LFQ_IOC_CREATE makes a queue and returns a new
+ * anon-inode file descriptor for it.  The queue is owned by that file: it is
+ * freed, with whatever messages are left in it, when the last reference to
+ * the file goes away.  The ABI and its semantics are documented in
+ * uapi/linux/lfq.h.
+ *
+ * A message is a kvmalloc'd struct lfq_kmsg; its address is the value pushed
+ * into the lock-free structure.
+ *
+ * Accounting.  Two counters decide whether a push or a pop may proceed, and
+ * both are only ever moved by compare-and-exchange that checks the bound
+ * first, so neither overshoots, not even for an instant:
+ *
+ *   q->used   (bytes | slots << LFQ_SLOT_SHIFT): the payload bytes and the
+ *             number of messages owned by the queue, counting from the
+ *             moment a producer claims room until a consumer has delivered
+ *             the message to userspace.  A producer claims room here before
+ *             it pushes; a consumer gives it back after the copy to
+ *             userspace succeeded.  Bounded by max_bytes and, for a ring,
+ *             by the capacity, so a claimed ring slot is known to exist.
+ *   q->avail  the number of messages that are in the structure (or in the
+ *             stash, below) and not yet claimed by a consumer.  A producer
+ *             adds to it after its push took effect; a consumer claims from
+ *             it before it pops, so a consumer that claimed n messages is
+ *             guaranteed to find n of them.
+ *
+ * Because no claim overshoots, a failed claim never makes another task fail
+ * spuriously, and the only events that can turn "would block" into "can go"
+ * are: a push published (wakes readers) or a delivery gave room back (wakes
+ * writers).  Both wake on every occurrence, which is what edge-triggered
+ * epoll needs.
+ *
+ * The stash.  A message a consumer took but could not deliver (the copy to
+ * userspace faulted) goes back to the head of q->stash, which consumers
+ * serve before the structure: it stays first in line, nothing is lost.  The
+ * stash is empty in normal operation and then costs one READ_ONCE().
+ *
+ * Wakeups without the wait-queue lock on the fast path: a waker changes the
+ * state (a counter), then calls wq_has_sleeper(), whose smp_mb() orders that
+ * change before its look at the wait-queue list; a sleeper adds itself to
+ * the list and then sets its task state with a full barrier
+ * (prepare_to_wait_event() / set_current_state()) before it re-evaluates the
+ * condition; a poller does poll_wait() and then smp_mb() in
+ * lfq_queue_poll().  Either the waker sees the sleeper on the list, or the
+ * sleeper sees the new state: a wakeup cannot be lost, and when nobody
+ * sleeps the waker touches no lock.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/atomic.h>
+#include <linux/build_bug.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/hrtimer.h>
+#include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/list.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/overflow.h>
+#include <linux/percpu.h>
+#include <linux/poll.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/uaccess.h>
+#include <linux/wait.h>
+
+#include <linux/lfq.h>
+
+#include "lfq_internal.h"
+
+/* The layout is part of the ABI: identical for 32-bit and 64-bit callers. */
+static_assert(sizeof(struct lfq_features) == LFQ_FEATURES_SIZE_VER0);
+static_assert(sizeof(struct lfq_create) == LFQ_CREATE_SIZE_VER0);
+static_assert(sizeof(struct lfq_batch) == LFQ_BATCH_SIZE_VER0);
+static_assert(sizeof(struct lfq_stats) == LFQ_STATS_SIZE_VER0);
+static_assert(sizeof(struct lfq_info) == LFQ_INFO_SIZE_VER0);
+static_assert(sizeof(struct lfq_msg_desc) == 16);
+static_assert(offsetof(struct lfq_create, max_bytes) == 24);
+static_assert(offsetof(struct lfq_batch, msgs) == 8);
+static_assert(offsetof(struct lfq_batch, deadline_ns) == 24);
+static_assert(offsetof(struct lfq_stats, pushes) == 8);
+static_assert(offsetof(struct lfq_features, max_queue_bytes) == 40);
+static_assert(offsetof(struct lfq_info, max_bytes) == 16);
+
+#define LFQ_DEV_RING_MAX	BIT(16)
+#define LFQ_MAX_BATCH		1024U
+#define LFQ_MAX_MSG_LIMIT	BIT(20)
+#define LFQ_MAX_BYTES_LIMIT	BIT_ULL(30)
+#define LFQ_MAX_QUEUES_LIMIT	65536U
+
+/* q->used: bytes in the low bits, messages above. */
+#define LFQ_SLOT_SHIFT		32
+#define LFQ_BYTES_MASK		((1ULL << LFQ_SLOT_SHIFT) - 1)
+static_assert(LFQ_MAX_BYTES_LIMIT <= LFQ_BYTES_MASK);
+/* Every message has at least one byte, so slots <= bytes: no overflow. */
+static_assert(LFQ_MAX_BYTES_LIMIT < (1ULL << (63 - LFQ_SLOT_SHIFT)));
+static_assert(LFQ_DEV_RING_MAX <= LFQ_MAX_BYTES_LIMIT);
+
+static unsigned int max_msg_size = 4096;
+module_param(max_msg_size, uint, 0444);
+MODULE_PARM_DESC(max_msg_size,
+		 "Largest message a queue may carry, bytes (1..1048576, default 4096)");
+
+static unsigned long max_queue_bytes = 1UL << 20;
+module_param(max_queue_bytes, ulong, 0444);
+MODULE_PARM_DESC(max_queue_bytes,
+		 "Largest byte budget of one queue (max_msg_size..1073741824, default 1048576)");
+
+static unsigned int max_queues = 1024;
+module_param(max_queues, uint, 0444);
+MODULE_PARM_DESC(max_queues,
+		 "Most queues that may exist at once (1..65536, default 1024)");
+
+static atomic_t lfq_nr_queues = ATOMIC_INIT(0);
+
+/**
+ * struct lfq_kmsg - one message
+ * @link: position in lfq_queue.stash while put back
+ * @len: payload length, 1..max_msg
+ * @data: payload
+ */
+struct lfq_kmsg {
+	struct list_head link;
+	u32 len;
+	u8 data[];
+};
+
+struct lfq_pcpu_stats {
+	u64 pushes;
+	u64 pops;
+	u64 push_full;
+	u64 pop_empty;
+	u64 cas_retries;
+};
+
+/**
+ * struct lfq_queue - a queue behind a queue fd
+ * @msq: the structure, for LFQ_KIND_MSQ
+ * @stack: the structure, for LFQ_KIND_STACK
+ * @ring: the structure, for LFQ_KIND_RING
+ * @tlq: the structure, for LFQ_KIND_TLQ
+ * @used: claimed bytes | claimed messages << LFQ_SLOT_SHIFT
+ * @avail: messages present and not claimed by a consumer
+ * @peak_len: largest @avail seen
+ * @peak_bytes: largest byte part of @used seen
+ * @nstash: number of messages on @stash (read without the lock)
+ * @stash_lock: protects @stash
+ * @stash: messages put back, first in line
+ * @rwq: readers and pollers wait here for EPOLLIN
+ * @wwq: writers and pollers wait here for EPOLLOUT
+ * @stats: per-CPU counters
+ * @kind: LFQ_KIND_*
+ * @capacity: ring capacity, 0 for the other kinds
+ * @max_msg: largest message
+ * @max_bytes: byte budget
+ */
+struct lfq_queue {
+	union {
+		struct lfq_msq msq;
+		struct lfq_stack stack;
+		struct lfq_ring ring;
+		struct lfq_tlq tlq;
+	};
+	atomic64_t used ____cacheline_aligned_in_smp;
+	atomic_long_t avail;
+	atomic_long_t peak_len;
+	atomic64_t peak_bytes;
+	unsigned int nstash;
+	spinlock_t stash_lock;	/* protects @stash, serialises @nstash updates */
+	struct list_head stash;
+	wait_queue_head_t rwq ____cacheline_aligned_in_smp;
+	wait_queue_head_t wwq;
+	struct lfq_pcpu_stats __percpu *stats;
+	u32 kind;
+	u32 capacity;
+	u32 max_msg;
+	u64 max_bytes;
+};
+
+static struct lfq_kmsg *lfq_kmsg_alloc(u32 len)
+{
+	struct lfq_kmsg *m;
+
+	m = kvmalloc(struct_size(m, data, len), GFP_KERNEL_ACCOUNT);
+	if (m)
+		m->len = len;
+	return m;
+}
+
+static void lfq_kmsg_free(void *val)
+{
+	kvfree(val);
+}
+
+static void lfq_kmsgs_free(struct lfq_kmsg **msgs, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		lfq_kmsg_free(msgs[i]);
+}
+
+static void lfq_peak(atomic64_t *peak, s64 v)
+{
+	s64 old = atomic64_read(peak);
+
+	while (v > old && !atomic64_try_cmpxchg_relaxed(peak, &old, v))
+		;
+}
+
+static void lfq_peak_long(atomic_long_t *peak, long v)
+{
+	long old = atomic_long_read(peak);
+
+	while (v > old && !atomic_long_try_cmpxchg_relaxed(peak, &old, v))
+		;
+}
+
+static bool lfq_nonblock(struct file *file, u32 flags)
+{
+	return (file->f_flags & O_NONBLOCK) || (flags & LFQ_IO_NONBLOCK);
+}
+
+static void lfq_wake(wait_queue_head_t *wq, __poll_t key)
+{
+	/*
+	 * The caller changed q->avail or q->used before this; the smp_mb()
+	 * in wq_has_sleeper() orders that change before the list check.
+	 * Pairs with the full barrier of set_current_state() in
+	 * prepare_to_wait_event() (lfq_wait_claim()) and with smp_mb() in
+	 * lfq_queue_poll().
+	 */
+	if (wq_has_sleeper(wq))
+		wake_up_interruptible_poll(wq, key);
+}
+
+/* ---- claiming and waiting ---- */
+
+/*
+ * Claim room for msgs[0..k) in q->used: all @n or nothing (@all), else the
+ * longest prefix that fits.  Returns k, 0 if nothing fits.  Does not sleep.
+ */
+static unsigned int lfq_push_claim(struct lfq_queue *q, struct lfq_kmsg **msgs,
+				   unsigned int n, bool all)
+{
+	s64 old = atomic64_read(&q->used);
+	u64 bytes, slots, add;
+	unsigned int k;
+
+	do {
+		bytes = (u64)old & LFQ_BYTES_MASK;
+		slots = (u64)old >> LFQ_SLOT_SHIFT;
+		add = 0;
+		for (k = 0; k < n; k++) {
+			if (bytes + add + msgs[k]->len > q->max_bytes)
+				break;
+			if (q->capacity && slots + k + 1 > q->capacity)
+				break;
+			add += msgs[k]->len;
+		}
+		if (!k || (all && k < n)) {
+			this_cpu_inc(q->stats->push_full);
+			return 0;
+		}
+		/*
+		 * Fully ordered on success; nothing is published yet, the
+		 * ordering that matters is on q->avail in lfq_published().
+		 */
+	} while (!atomic64_try_cmpxchg(&q->used, &old,
+				       old + add + ((s64)k << LFQ_SLOT_SHIFT)));
+
+	lfq_peak(&q->peak_bytes, bytes + add);
+	return k;
+}
+
+/* Give back room claimed for (or held by) @n messages of @bytes total. */
+static void lfq_unclaim(struct lfq_queue *q, unsigned int n, u64 bytes)
+{
+	atomic64_sub(bytes + ((s64)n << LFQ_SLOT_SHIFT), &q->used);
+	lfq_wake(&q->wwq, EPOLLOUT | EPOLLWRNORM);
+}
+
+/* Make @k pushed messages visible to consumers. */
+static void lfq_published(struct lfq_queue *q, unsigned int k)
+{
+	long n;
+
+	/*
+	 * Release: the pushes above happen before a consumer can claim these
+	 * messages.  Pairs with the fully ordered cmpxchg in lfq_pop_claim().
+	 */
+	n = atomic_long_add_return_release(k, &q->avail);
+	lfq_peak_long(&q->peak_len, n);
+	this_cpu_add(q->stats->pushes, k);
+	lfq_wake(&q->rwq, EPOLLIN | EPOLLRDNORM);
+}
+
+/*
+ * Push msgs[0..k), room for which is claimed.  Returns the number pushed;
+ * fewer than @k only if a node allocation failed (never with @all).
+ */
+static unsigned int lfq_push_claimed(struct lfq_queue *q,
+				     struct lfq_kmsg **msgs, unsigned int k,
+				     bool all)
+{
+	unsigned int retries = 0;
+	unsigned int i = 0;
+	gfp_t gfp = GFP_KERNEL_ACCOUNT;
+	int err = 0;
+
+	if (q->kind == LFQ_KIND_RING) {
+		/*
+		 * The slots are claimed, so the ring has room; a push can still
+		 * find the next slot not yet released by a consumer that was
+		 * preempted inside lfq_ring_pop().  Wait for it.
+		 */
+		while (i < k) {
+			i += __lfq_ring_push_many(&q->ring, (void **)&msgs[i],
+						  k - i, all, &retries);
+			if (i < k)
+				cond_resched();
+		}
+		goto out;
+	}
+
+	for (; i < k; i++) {
+		switch (q->kind) {
+		case LFQ_KIND_MSQ:
+			err = __lfq_msq_push(&q->msq, msgs[i], gfp, &retries);
+			break;
+		case LFQ_KIND_STACK:
+			err = __lfq_stack_push(&q->stack, msgs[i], gfp,
+					       &retries);
+			break;
+		default:
+			err = lfq_tlq_push(&q->tlq, msgs[i], gfp);
+			break;
+		}
+		if (err)
+			break;
+		/*
+		 * An all-or-nothing batch must not stop half way once its
+		 * first message is visible: the remaining nodes (at most
+		 * LFQ_MAX_BATCH small objects) are allocated without failing.
+		 */
+		if (all)
+			gfp |= __GFP_NOFAIL;
+	}
+out:
+	if (retries)
+		this_cpu_add(q->stats->cas_retries, retries);
+	return i;
+}
+
+/*
+ * Claim @n messages from q->avail (all or nothing with @all, else at least
+ * one).  Returns the number claimed, 0 if none.  Does not sleep.
+ */
+static unsigned int lfq_pop_claim(struct lfq_queue *q, unsigned int n, bool all)
+{
+	long old = atomic_long_read(&q->avail);
+	long k;
+
+	do {
+		k = min_t(long, old, n);
+		if (k <= 0 || (all && k < n)) {
+			this_cpu_inc(q->stats->pop_empty);
+			return 0;
+		}
+		/*
+		 * Fully ordered: pairs with the release in lfq_published()
+		 * and lfq_putback(), so the claimed messages are visible in
+		 * the structure or the stash.
+		 */
+	} while (!atomic_long_try_cmpxchg(&q->avail, &old, old - k));
+	return k;
+}
+
+/**
+ * struct lfq_claim - what a sleeping push or pop is waiting to claim
+ * @msgs: push: the messages
+ * @n: how many
+ * @all: all @n or nothing
+ * @push: claim room (push) or messages (pop)
+ * @k: out: how many were claimed
+ */
+struct lfq_claim {
+	struct lfq_kmsg **msgs;
+	unsigned int n;
+	bool all;
+	bool push;
+	unsigned int k;
+};
+
+static bool lfq_try_claim(struct lfq_queue *q, struct lfq_claim *c)
+{
+	if (c->push)
+		c->k = lfq_push_claim(q, c->msgs, c->n, c->all);
+	else
+		c->k = lfq_pop_claim(q, c->n, c->all);
+	return c->k;
+}
+
+/*
+ * Claim, sleeping until the claim succeeds, or fail with -EAGAIN
+ * (@nonblock), -ETIMEDOUT (past @deadline, an absolute CLOCK_MONOTONIC
+ * time, or NULL for none) or -ERESTARTSYS (signal).  lfq_try_claim() runs
+ * with the task state already set, so it must not sleep, and it is the last
+ * thing evaluated before any return: a non-zero return means nothing was
+ * claimed.
+ */
+static int lfq_wait_claim(struct lfq_queue *q, struct lfq_claim *c,
+			  bool nonblock, const ktime_t *deadline)
+{
+	wait_queue_head_t *wq = c->push ? &q->wwq : &q->rwq;
+	ktime_t rem;
+	long ret;
+
+	if (lfq_try_claim(q, c))
+		return 0;
+	if (nonblock)
+		return -EAGAIN;
+	if (!deadline)
+		return wait_event_interruptible(*wq, lfq_try_claim(q, c));
+
+	rem = ktime_sub(*deadline, ktime_get());
+	if (rem <= 0)
+		return -ETIMEDOUT;
+	ret = wait_event_interruptible_hrtimeout(*wq, lfq_try_claim(q, c), rem);
+	return ret == -ETIME ? -ETIMEDOUT : ret;
+}
+
+/*
+ * Push @n messages: all of them (@all) or at least one.  Returns the number
+ * pushed or a negative errno; the caller still owns msgs[ret..n).
+ */
+static int lfq_push_msgs(struct lfq_queue *q, struct lfq_kmsg **msgs,
+			 unsigned int n, bool all, bool nonblock,
+			 const ktime_t *deadline)
+{
+	struct lfq_claim c = { .msgs = msgs, .n = n, .all = all, .push = true };
+	unsigned int k, done, i;
+	u64 bytes = 0;
+	int ret;
+
+	ret = lfq_wait_claim(q, &c, nonblock, deadline);
+	if (ret)
+		return ret;
+	k = c.k;
+
+	done = lfq_push_claimed(q, msgs, k, all);
+	if (done < k) {
+		for (i = done; i < k; i++)
+			bytes += msgs[i]->len;
+		lfq_unclaim(q, k - done, bytes);
+	}
+	if (!done)
+		return -ENOMEM;
+	lfq_published(q, done);
+	return done;
+}
+
+static unsigned int lfq_take_stash(struct lfq_queue *q, struct lfq_kmsg **msgs,
+				   unsigned int n)
+{
+	unsigned int i = 0;
+
+	spin_lock(&q->stash_lock);
+	while (i < n && !list_empty(&q->stash)) {
+		msgs[i] = list_first_entry(&q->stash, struct lfq_kmsg, link);
+		list_del(&msgs[i]->link);
+		i++;
+	}
+	WRITE_ONCE(q->nstash, q->nstash - i);
+	spin_unlock(&q->stash_lock);
+	return i;
+}
+
+/*
+ * Take @k claimed messages, stash first.  The claim guarantees they exist;
+ * one may be a moment away (a producer or consumer preempted between its
+ * claim and its publication), hence the retry.
+ */
+static void lfq_take(struct lfq_queue *q, struct lfq_kmsg **msgs,
+		     unsigned int k, bool all)
+{
+	unsigned int retries = 0;
+	unsigned int i = 0;
+	void *val;
+
+	while (i < k) {
+		if (READ_ONCE(q->nstash))
+			i += lfq_take_stash(q, &msgs[i], k - i);
+		if (i == k)
+			break;
+		switch (q->kind) {
+		case LFQ_KIND_MSQ:
+			val = __lfq_msq_pop(&q->msq, &retries);
+			break;
+		case LFQ_KIND_STACK:
+			val = __lfq_stack_pop(&q->stack, &retries);
+			break;
+		case LFQ_KIND_RING:
+			i += __lfq_ring_pop_many(&q->ring, (void **)&msgs[i],
+						 k - i, all && !i, &retries);
+			val = NULL;
+			break;
+		default:
+			val = lfq_tlq_pop(&q->tlq);
+			break;
+		}
+		if (val)
+			msgs[i++] = val;
+		else if (i < k)
+			cond_resched();
+	}
+	if (retries)
+		this_cpu_add(q->stats->cas_retries, retries);
+}
+
+/* Put taken messages back, first in line, in order. */
+static void lfq_putback(struct lfq_queue *q, struct lfq_kmsg **msgs,
+			unsigned int n)
+{
+	LIST_HEAD(list);
+	unsigned int i;
+
+	if (!n)
+		return;
+	for (i = 0; i < n; i++)
+		list_add_tail(&msgs[i]->link, &list);
+	spin_lock(&q->stash_lock);
+	list_splice(&list, &q->stash);
+	WRITE_ONCE(q->nstash, q->nstash + n);
+	spin_unlock(&q->stash_lock);
+	/* Release: pairs with the cmpxchg in lfq_pop_claim(). */
+	atomic_long_add_return_release(n, &q->avail);
+	lfq_wake(&q->rwq, EPOLLIN | EPOLLRDNORM);
+}
+
+/* @n messages reached userspace: give their room back and free them. */
+static void lfq_delivered(struct lfq_queue *q, struct lfq_kmsg **msgs,
+			  unsigned int n)
+{
+	unsigned int i;
+	u64 bytes = 0;
+
+	if (!n)
+		return;
+	for (i = 0; i < n; i++) {
+		bytes += msgs[i]->len;
+		lfq_kmsg_free(msgs[i]);
+	}
+	this_cpu_add(q->stats->pops, n);
+	lfq_unclaim(q, n, bytes);
+}
+
+/* Claim (sleeping if allowed) and take @n messages. */
+static int lfq_pop_msgs(struct lfq_queue *q, struct lfq_kmsg **msgs,
+			unsigned int n, bool all, bool nonblock,
+			const ktime_t *deadline)
+{
+	struct lfq_claim c = { .n = n, .all = all, .push = false };
+	int ret;
+
+	ret = lfq_wait_claim(q, &c, nonblock, deadline);
+	if (ret)
+		return ret;
+	lfq_take(q, msgs, c.k, all);
+	return c.k;
+}
+
+/* ---- queue file ---- */
+
+static ssize_t lfq_queue_read(struct file *file, char __user *buf,
+			      size_t count, loff_t *ppos)
+{
+	struct lfq_queue *q = file->private_data;
+	struct lfq_kmsg *m;
+	ssize_t ret;
+
+	if (count < q->max_msg)
+		return -EMSGSIZE;
+	ret = lfq_pop_msgs(q, &m, 1, true, lfq_nonblock(file, 0), NULL);
+	if (ret < 0)
+		return ret;
+	ret = m->len;
+	if (copy_to_user(buf, m->data, m->len)) {
+		lfq_putback(q, &m, 1);
+		return -EFAULT;
+	}
+	lfq_delivered(q, &m, 1);
+	return ret;
+}
+
+static ssize_t lfq_queue_write(struct file *file, const char __user *buf,
+			       size_t count, loff_t *ppos)
+{
+	struct lfq_queue *q = file->private_data;
+	struct lfq_kmsg *m;
+	int ret;
+
+	if (!count)
+		return 0;
+	if (count > q->max_msg)
+		return -EMSGSIZE;
+	m = lfq_kmsg_alloc(count);
+	if (!m)
+		return -ENOMEM;
+	if (copy_from_user(m->data, buf, count)) {
+		lfq_kmsg_free(m);
+		return -EFAULT;
+	}
+	ret = lfq_push_msgs(q, &m, 1, true, lfq_nonblock(file, 0), NULL);
+	if (ret < 0) {
+		lfq_kmsg_free(m);
+		return ret;
+	}
+	return count;
+}
+
+static __poll_t lfq_queue_poll(struct file *file, poll_table *wait)
+{
+	struct lfq_queue *q = file->private_data;
+	__poll_t mask = 0;
+	u64 used;
+
+	poll_wait(file, &q->rwq, wait);
+	poll_wait(file, &q->wwq, wait);
+	/*
+	 * Order our entry on the wait queues before reading the state.
+	 * Pairs with smp_mb() in wq_has_sleeper() in lfq_wake().
+	 */
+	smp_mb();
+
+	if (atomic_long_read(&q->avail) > 0)
+		mask |= EPOLLIN | EPOLLRDNORM;
+	used = atomic64_read(&q->used);
+	if ((used & LFQ_BYTES_MASK) + q->max_msg <= q->max_bytes &&
+	    (!q->capacity || (used >> LFQ_SLOT_SHIFT) < q->capacity))
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	return mask;
+}
+
+/*
+ * Read a size-prefixed input structure: at least @ver0 bytes, unknown tail
+ * bytes zero.
+ */
+static int lfq_copy_in(void *dst, size_t ksize, size_t ver0,
+		       const void __user *uarg)
+{
+	u32 usize;
+
+	if (get_user(usize, (const u32 __user *)uarg))
+		return -EFAULT;
+	if (usize < ver0)
+		return -EINVAL;
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
+	return copy_struct_from_user(dst, ksize, uarg, usize);
+}
+
+/*
+ * Write a size-prefixed output structure: min(user size, @ksize) bytes, the
+ * rest of the user's structure zeroed.  The first 8 bytes (size, flags) are
+ * inputs; flags must be 0.
+ */
+static int lfq_copy_out(void __user *uarg, void *src, size_t ksize,
+			size_t ver0)
+{
+	u32 usize, flags;
+
+	if (get_user(usize, (u32 __user *)uarg) ||
+	    get_user(flags, (u32 __user *)uarg + 1))
+		return -EFAULT;
+	if (usize < ver0)
+		return -EINVAL;
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
+	if (flags)
+		return -EINVAL;
+	if (copy_to_user(uarg, src, min_t(size_t, usize, ksize)))
+		return -EFAULT;
+	if (usize > ksize && clear_user(uarg + ksize, usize - ksize))
+		return -EFAULT;
+	return 0;
+}
+
+static int lfq_batch_get(struct lfq_queue *q, void __user *uarg,
+			 struct lfq_batch *b, struct lfq_msg_desc **descs,
+			 ktime_t *deadline)
+{
+	int ret;
+
+	ret = lfq_copy_in(b, sizeof(*b), LFQ_BATCH_SIZE_VER0, uarg);
+	if (ret)
+		return ret;
+	if (b->flags & ~LFQ_IO_FLAGS_ALL || b->reserved)
+		return -EINVAL;
+	if (!(b->flags & LFQ_IO_DEADLINE) && b->deadline_ns)
+		return -EINVAL;
+	if (b->deadline_ns > KTIME_MAX)
+		return -EINVAL;
+	*deadline = (ktime_t)b->deadline_ns;
+	if (b->count > LFQ_MAX_BATCH)
+		return -EINVAL;
+	if (b->flags & LFQ_IO_ALL) {
+		/* Could never succeed. */
+		if (q->capacity && b->count > q->capacity)
+			return -EINVAL;
+		if (b->count > q->max_bytes)
+			return -EINVAL;
+	}
+	*descs = NULL;
+	if (!b->count)
+		return 0;
+	*descs = kvmalloc_array(b->count, sizeof(**descs), GFP_KERNEL_ACCOUNT);
+	if (!*descs)
+		return -ENOMEM;
+	if (copy_from_user(*descs, u64_to_user_ptr(b->msgs),
+			   array_size(b->count, sizeof(**descs)))) {
+		kvfree(*descs);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+static long lfq_ioc_push_batch(struct lfq_queue *q, struct file *file,
+			       void __user *uarg)
+{
+	struct lfq_msg_desc *d = NULL;
+	struct lfq_kmsg **msgs = NULL;
+	unsigned int i, n = 0;
+	struct lfq_batch b;
+	ktime_t deadline;
+	u64 total = 0;
+	bool all;
+	long ret;
+
+	ret = lfq_batch_get(q, uarg, &b, &d, &deadline);
+	if (ret || !b.count)
+		return ret;
+	all = b.flags & LFQ_IO_ALL;
+
+	/* Check every descriptor before touching anything. */
+	for (i = 0; i < b.count; i++) {
+		if (d[i].flags || !d[i].len) {
+			ret = -EINVAL;
+			goto out;
+		}
+		if (d[i].len > q->max_msg) {
+			ret = -EMSGSIZE;
+			goto out;
+		}
+		total += d[i].len;
+	}
+	if (all && total > q->max_bytes) {
+		ret = -EINVAL;
+		goto out;
+	}
+
+	msgs = kvmalloc_array(b.count, sizeof(*msgs), GFP_KERNEL_ACCOUNT);
+	if (!msgs) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	/*
+	 * Copy in.  More than max_bytes can never go in one call, so stop
+	 * there; a fault ends the batch before the faulting message.
+	 */
+	total = 0;
+	for (n = 0; n < b.count; n++) {
+		if (!all && n && total + d[n].len > q->max_bytes)
+			break;
+		msgs[n] = lfq_kmsg_alloc(d[n].len);
+		if (!msgs[n]) {
+			ret = -ENOMEM;
+			break;
+		}
+		if (copy_from_user(msgs[n]->data, u64_to_user_ptr(d[n].addr),
+				   d[n].len)) {
+			lfq_kmsg_free(msgs[n]);
+			ret = -EFAULT;
+			break;
+		}
+		total += d[n].len;
+	}
+	if (n < b.count && (all || !n))
+		goto out;	/* ret is the copy-in error */
+
+	ret = lfq_push_msgs(q, msgs, n, all,
+			    lfq_nonblock(file, b.flags),
+			    b.flags & LFQ_IO_DEADLINE ? &deadline : NULL);
+	if (ret > 0)
+		lfq_kmsgs_free(msgs + ret, n - ret);
+	else
+		lfq_kmsgs_free(msgs, n);
+	n = 0;
+out:
+	lfq_kmsgs_free(msgs, n);
+	kvfree(msgs);
+	kvfree(d);
+	return ret;
+}
+
+static long lfq_ioc_pop_batch(struct lfq_queue *q, struct file *file,
+			      void __user *uarg)
+{
+	struct lfq_msg_desc __user *ud;
+	struct lfq_msg_desc *d = NULL;
+	struct lfq_kmsg **msgs;
+	struct lfq_batch b;
+	unsigned int i, k;
+	ktime_t deadline;
+	bool all;
+	long ret;
+
+	ret = lfq_batch_get(q, uarg, &b, &d, &deadline);
+	if (ret || !b.count)
+		return ret;
+	all = b.flags & LFQ_IO_ALL;
+	ud = u64_to_user_ptr(b.msgs);
+
+	for (i = 0; i < b.count; i++) {
+		if (d[i].flags) {
+			ret = -EINVAL;
+			goto out;
+		}
+		if (d[i].len < q->max_msg) {
+			ret = -EMSGSIZE;
+			goto out;
+		}
+	}
+
+	msgs = kvmalloc_array(b.count, sizeof(*msgs), GFP_KERNEL_ACCOUNT);
+	if (!msgs) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = lfq_pop_msgs(q, msgs, b.count, all,
+			   lfq_nonblock(file, b.flags),
+			   b.flags & LFQ_IO_DEADLINE ? &deadline : NULL);
+	if (ret <= 0)
+		goto out_msgs;
+	k = ret;
+
+	for (i = 0; i < k; i++) {
+		if (copy_to_user(u64_to_user_ptr(d[i].addr), msgs[i]->data,
+				 msgs[i]->len) ||
+		    put_user(msgs[i]->len, &ud[i].len))
+			break;
+	}
+	if (i < k) {
+		/* Nothing is lost: what was not delivered goes back. */
+		if (all)
+			i = 0;
+		lfq_putback(q, msgs + i, k - i);
+		ret = i ? i : -EFAULT;
+	}
+	lfq_delivered(q, msgs, i);
+out_msgs:
+	kvfree(msgs);
+out:
+	kvfree(d);
+	return ret;
+}
+
+static long lfq_ioc_stats(struct lfq_queue *q, void __user *uarg)
+{
+	struct lfq_stats st = { .size = sizeof(st) };
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct lfq_pcpu_stats *s = per_cpu_ptr(q->stats, cpu);
+
+		st.pushes += READ_ONCE(s->pushes);
+		st.pops += READ_ONCE(s->pops);
+		st.push_full += READ_ONCE(s->push_full);
+		st.pop_empty += READ_ONCE(s->pop_empty);
+		st.cas_retries += READ_ONCE(s->cas_retries);
+	}
+	st.length = max(atomic_long_read(&q->avail), 0L);
+	st.bytes = (u64)atomic64_read(&q->used) & LFQ_BYTES_MASK;
+	st.peak_length = atomic_long_read(&q->peak_len);
+	st.peak_bytes = atomic64_read(&q->peak_bytes);
+	st.rcu_backlog = lfq_rcu_backlog();
+	return lfq_copy_out(uarg, &st, sizeof(st), LFQ_STATS_SIZE_VER0);
+}
+
+static long lfq_ioc_info(struct lfq_queue *q, void __user *uarg)
+{
+	struct lfq_info info = {
+		.size = sizeof(info),
+		.kind = q->kind,
+		.capacity = q->capacity,
+		.max_msg = q->max_msg,
+		.max_bytes = q->max_bytes,
+	};
+	u32 usize;
+
+	/* struct lfq_info has no input flags: its second word is @kind. */
+	if (get_user(usize, (u32 __user *)uarg))
+		return -EFAULT;
+	if (usize < LFQ_INFO_SIZE_VER0)
+		return -EINVAL;
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
+	if (copy_to_user(uarg, &info, min_t(size_t, usize, sizeof(info))))
+		return -EFAULT;
+	if (usize > sizeof(info) &&
+	    clear_user(uarg + sizeof(info), usize - sizeof(info)))
+		return -EFAULT;
+	return 0;
+}
+
+static long lfq_queue_ioctl(struct file *file, unsigned int cmd,
+			    unsigned long arg)
+{
+	struct lfq_queue *q = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case LFQ_IOC_PUSH_BATCH:
+		return lfq_ioc_push_batch(q, file, uarg);
+	case LFQ_IOC_POP_BATCH:
+		return lfq_ioc_pop_batch(q, file, uarg);
+	case LFQ_IOC_STATS:
+		return lfq_ioc_stats(q, uarg);
+	case LFQ_IOC_INFO:
+		return lfq_ioc_info(q, uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static void lfq_queue_free(struct lfq_queue *q)
+{
+	struct lfq_kmsg *m, *tmp;
+
+	list_for_each_entry_safe(m, tmp, &q->stash, link)
+		lfq_kmsg_free(m);
+	switch (q->kind) {
+	case LFQ_KIND_MSQ:
+		lfq_msq_destroy(&q->msq, lfq_kmsg_free);
+		break;
+	case LFQ_KIND_STACK:
+		lfq_stack_destroy(&q->stack, lfq_kmsg_free);
+		break;
+	case LFQ_KIND_RING:
+		lfq_ring_destroy(&q->ring, lfq_kmsg_free);
+		break;
+	default:
+		lfq_tlq_destroy(&q->tlq, lfq_kmsg_free);
+		break;
+	}
+	free_percpu(q->stats);
+	kfree(q);
+	atomic_dec(&lfq_nr_queues);
+}
+
+static int lfq_queue_release(struct inode *inode, struct file *file)
+{
+	lfq_queue_free(file->private_data);
+	return 0;
+}
+
+static const struct file_operations lfq_queue_fops = {
+	.owner		= THIS_MODULE,
+	.read		= lfq_queue_read,
+	.write		= lfq_queue_write,
+	.poll		= lfq_queue_poll,
+	.unlocked_ioctl	= lfq_queue_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.release	= lfq_queue_release,
+	.llseek		= noop_llseek,
+};
+
+/* ---- /dev/lfq ---- */
+
+static int lfq_queue_init(struct lfq_queue *q, const struct lfq_create *c)
+{
+	int ret = 0;
+
+	q->kind = c->kind;
+	q->capacity = c->capacity;
+	q->max_msg = c->max_msg ?: max_msg_size;
+	q->max_bytes = c->max_bytes ?: max_queue_bytes;
+	atomic64_set(&q->used, 0);
+	atomic_long_set(&q->avail, 0);
+	atomic_long_set(&q->peak_len, 0);
+	atomic64_set(&q->peak_bytes, 0);
+	spin_lock_init(&q->stash_lock);
+	INIT_LIST_HEAD(&q->stash);
+	init_waitqueue_head(&q->rwq);
+	init_waitqueue_head(&q->wwq);
+
+	q->stats = alloc_percpu_gfp(struct lfq_pcpu_stats, GFP_KERNEL_ACCOUNT);
+	if (!q->stats)
+		return -ENOMEM;
+
+	switch (q->kind) {
+	case LFQ_KIND_MSQ:
+		ret = lfq_msq_init(&q->msq, GFP_KERNEL_ACCOUNT);
+		break;
+	case LFQ_KIND_STACK:
+		lfq_stack_init(&q->stack);
+		break;
+	case LFQ_KIND_RING:
+		ret = lfq_ring_init(&q->ring, q->capacity, GFP_KERNEL_ACCOUNT);
+		break;
+	default:
+		ret = lfq_tlq_init(&q->tlq, GFP_KERNEL_ACCOUNT);
+		break;
+	}
+	if (ret)
+		free_percpu(q->stats);
+	return ret;
+}
+
+static int lfq_check_create(const struct lfq_create *c)
+{
+	if (c->flags & ~LFQ_CREATE_FLAGS_ALL || c->reserved0 ||
+	    c->reserved[0] || c->reserved[1])
+		return -EINVAL;
+	if (c->kind < LFQ_KIND_MSQ || c->kind > LFQ_KIND_MAX)
+		return -EINVAL;
+	if (c->kind == LFQ_KIND_RING) {
+		if (c->capacity < 2 || !is_power_of_2(c->capacity) ||
+		    c->capacity > LFQ_DEV_RING_MAX)
+			return -EINVAL;
+	} else if (c->capacity) {
+		return -EINVAL;
+	}
+	if (c->max_msg > max_msg_size)
+		return -EINVAL;
+	if (c->max_bytes > max_queue_bytes ||
+	    (c->max_bytes && c->max_bytes < (c->max_msg ?: max_msg_size)))
+		return -EINVAL;
+	return 0;
+}
+
+static long lfq_ioc_create(void __user *uarg)
+{
+	struct lfq_create c;
+	struct lfq_queue *q;
+	struct file *file;
+	int fd, ret;
+
+	ret = lfq_copy_in(&c, sizeof(c), LFQ_CREATE_SIZE_VER0, uarg);
+	if (ret)
+		return ret;
+	ret = lfq_check_create(&c);
+	if (ret)
+		return ret;
+
+	if (atomic_fetch_add_unless(&lfq_nr_queues, 1, max_queues) >= max_queues)
+		return -EMFILE;
+
+	q = kzalloc(sizeof(*q), GFP_KERNEL_ACCOUNT);
+	if (!q) {
+		ret = -ENOMEM;
+		goto err_count;
+	}
+	ret = lfq_queue_init(q, &c);
+	if (ret)
+		goto err_free;
+
+	fd = get_unused_fd_flags(O_RDWR |
+				 (c.flags & LFQ_CREATE_CLOEXEC ? O_CLOEXEC : 0));
+	if (fd < 0) {
+		ret = fd;
+		goto err_queue;
+	}
+	file = anon_inode_getfile("[lfq]", &lfq_queue_fops, q,
+				  O_RDWR | (c.flags & LFQ_CREATE_NONBLOCK ?
+					    O_NONBLOCK : 0));
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		ret = PTR_ERR(file);
+		goto err_queue;
+	}
+	/* A queue is a stream: no position, lseek()/pread() give -ESPIPE. */
+	stream_open(file_inode(file), file);
+	fd_install(fd, file);
+	return fd;
+
+err_queue:
+	/* No file owns it yet: take it apart here (drops the count). */
+	lfq_queue_free(q);
+	return ret;
+err_free:
+	kfree(q);
+err_count:
+	atomic_dec(&lfq_nr_queues);
+	return ret;
+}
+
+static long lfq_ioc_features(void __user *uarg)
+{
+	struct lfq_features f = {
+		.size = sizeof(f),
+		.abi_version = LFQ_ABI_VERSION,
+		.kinds = BIT(LFQ_KIND_MSQ) | BIT(LFQ_KIND_STACK) |
+			 BIT(LFQ_KIND_RING) | BIT(LFQ_KIND_TLQ),
+		.create_flags = LFQ_CREATE_FLAGS_ALL,
+		.io_flags = LFQ_IO_FLAGS_ALL,
+		.max_msg = max_msg_size,
+		.max_ring_capacity = LFQ_DEV_RING_MAX,
+		.max_batch = LFQ_MAX_BATCH,
+		.max_queues = max_queues,
+		.nr_queues = atomic_read(&lfq_nr_queues),
+		.max_queue_bytes = max_queue_bytes,
+	};
+	u32 usize;
+
+	/* The second word is an output (abi_version): only @size is read. */
+	if (get_user(usize, (u32 __user *)uarg))
+		return -EFAULT;
+	if (usize < LFQ_FEATURES_SIZE_VER0)
+		return -EINVAL;
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
+	if (copy_to_user(uarg, &f, min_t(size_t, usize, sizeof(f))))
+		return -EFAULT;
+	if (usize > sizeof(f) && clear_user(uarg + sizeof(f), usize - sizeof(f)))
+		return -EFAULT;
+	return 0;
+}
+
+static long lfq_dev_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case LFQ_IOC_CREATE:
+		return lfq_ioc_create(uarg);
+	case LFQ_IOC_FEATURES:
+		return lfq_ioc_features(uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations lfq_dev_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= lfq_dev_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+static struct miscdevice lfq_misc = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "lfq",
+	.fops	= &lfq_dev_fops,
+	.mode	= 0600,
+};
+
+/**
+ * lfq_dev_init() - check the module parameters and register /dev/lfq
+ *
+ * Context: process context, module init.
+ * Return: 0, -EINVAL if a module parameter is out of range, or the error of
+ * misc_register().
+ */
+int lfq_dev_init(void)
+{
+	if (!max_msg_size || max_msg_size > LFQ_MAX_MSG_LIMIT) {
+		pr_err("lfq: max_msg_size=%u out of range 1..%lu\n",
+		       max_msg_size, LFQ_MAX_MSG_LIMIT);
+		return -EINVAL;
+	}
+	if (max_queue_bytes < max_msg_size ||
+	    max_queue_bytes > LFQ_MAX_BYTES_LIMIT) {
+		pr_err("lfq: max_queue_bytes=%lu out of range %u..%llu\n",
+		       max_queue_bytes, max_msg_size, LFQ_MAX_BYTES_LIMIT);
+		return -EINVAL;
+	}
+	if (!max_queues || max_queues > LFQ_MAX_QUEUES_LIMIT) {
+		pr_err("lfq: max_queues=%u out of range 1..%u\n",
+		       max_queues, LFQ_MAX_QUEUES_LIMIT);
+		return -EINVAL;
+	}
+	return misc_register(&lfq_misc);
+}
+
+/**
+ * lfq_dev_exit() - unregister /dev/lfq
+ *
+ * No queue can exist any more: every queue file holds a reference on the
+ * module, so the module cannot be unloaded while one is open.
+ *
+ * Context: process context, module exit.
+ */
+void lfq_dev_exit(void)
+{
+	misc_deregister(&lfq_misc);
+}
