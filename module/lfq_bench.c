@@ -1,0 +1,1167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lfq_bench.c - in-kernel benchmark of lfq against the kernel's own queues
+ *
+ * Everything runs at module load; the module then stays loaded, doing
+ * nothing, until it is removed.  Module parameters select what runs.
+ *
+ * Workload ("pairs"): one kthread per CPU, bound to it, each doing push then
+ * pop in a loop for duration_ms, all released at once by a start gate.  It
+ * runs once with one thread (the cost of a push+pop pair with no contention,
+ * which the /dev/lfq benchmark compares itself with) and once with one
+ * thread per online CPU (or the "threads" parameter).
+ *
+ * Structures:
+ *   lfq:      msq, stack, ring (single values), ring_bulk32 (bulk push and
+ *             pop of 32 values), tlq
+ *   kernel:   spin_list (spinlock + list_head, kmalloc'd nodes), kfifo (a
+ *             kfifo of pointers under one spinlock), ptr_ring (its own
+ *             producer and consumer locks), llist (llist_add, and
+ *             llist_del_all to take everything), objpool (pop then push,
+ *             where the kernel has it)
+ *
+ * Every value pushed is a distinct non-NULL token.  Each thread counts and
+ * sums what it pushes and pops; after a run the structure is drained and
+ * pushed == popped + drained must hold for both count and sum, or the run
+ * fails and module load returns -EIO.
+ *
+ * Also reported: the kernel memory per queued message for each lfq kind,
+ * and the peak of lfq_rcu_backlog() during a push/pop storm on msq and
+ * stack (storm_ms).
+ *
+ * Output: one pr_info() line per figure, "lfq_bench: <what> key=value ...",
+ * so scripts can parse it (scripts/bench-guest.sh does).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/err.h>
+#include <linux/kfifo.h>
+#include <linux/kthread.h>
+#include <linux/list.h>
+#include <linux/llist.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/ptr_ring.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/vmstat.h>
+#ifdef LFQ_HAVE_OBJPOOL
+#include <linux/objpool.h>
+#endif
+
+#include "lfq.h"
+#include "lfq_internal.h"	/* sizeof(struct lfq_node), lfq_ring_slot */
+
+static unsigned int duration_ms = 200;
+module_param(duration_ms, uint, 0444);
+MODULE_PARM_DESC(duration_ms, "length of each measured run in ms (default 200)");
+
+static unsigned int threads;
+module_param(threads, uint, 0444);
+MODULE_PARM_DESC(threads, "threads of the contended runs, one per CPU (default 0: every online CPU)");
+
+static unsigned int storm_ms = 1000;
+module_param(storm_ms, uint, 0444);
+MODULE_PARM_DESC(storm_ms, "length of the RCU backlog storm per structure in ms (0: skip; default 1000)");
+
+static unsigned int mem_msgs = 131072;
+module_param(mem_msgs, uint, 0444);
+MODULE_PARM_DESC(mem_msgs, "messages queued to measure memory per message (0: skip; default 131072)");
+
+static char *tests = "all";
+module_param(tests, charp, 0444);
+MODULE_PARM_DESC(tests, "comma-separated structures to run, or \"all\" (default)");
+
+/* Values per call of the bulk ring variant. */
+#define KB_BULK		32
+/* Pairs between two looks at the clock (and cond_resched()). */
+#define KB_BATCH	32
+/* Capacity of the bounded structures: never the bottleneck. */
+#define KB_CAPACITY	4096
+/* Objects in the objpool. */
+#define KB_POOL_OBJS	1024
+
+struct kb_run;
+
+/**
+ * struct kb_thread - one benchmark thread and its counters
+ * @run: the run it belongs to
+ * @task: the kthread
+ * @id: index, 0 to nthreads - 1
+ * @next_val: next token to push (distinct across threads, never 0)
+ * @pushes: values pushed
+ * @pops: values popped
+ * @push_sum: sum of the values pushed
+ * @pop_sum: sum of the values popped
+ * @empty: pops that found nothing
+ * @full: pushes that found no room
+ * @backlog_peak: largest lfq_rcu_backlog() seen (storm runs)
+ * @end_ns: when this thread stopped
+ * @err: first error (-ENOMEM from a push), 0 if none
+ * @vals: scratch array for bulk calls
+ */
+struct kb_thread {
+	struct kb_run *run;
+	struct task_struct *task;
+	unsigned int id;
+	unsigned long next_val;
+	u64 pushes;
+	u64 pops;
+	u64 push_sum;
+	u64 pop_sum;
+	u64 empty;
+	u64 full;
+	unsigned long backlog_peak;
+	u64 end_ns;
+	int err;
+	void *vals[KB_BULK];
+} ____cacheline_aligned_in_smp;
+
+/**
+ * struct kb_kind - one structure under test
+ * @name: name in the output and in the "tests" parameter
+ * @lfq: one of lfq's (compared against every baseline)
+ * @rcu: frees through RCU (run in the backlog storm)
+ * @setup: create the structure in @run->q; may pre-fill it
+ * @step: one push+pop pair (or its equivalent) by thread @t
+ * @drain: pop everything left, adding to *@n and *@sum
+ * @teardown: free the (empty) structure
+ * @push: push one value (node-based lfq kinds: memory measurement), or NULL
+ */
+struct kb_kind {
+	const char *name;
+	bool lfq;
+	bool rcu;
+	int (*setup)(struct kb_run *run);
+	int (*step)(struct kb_run *run, struct kb_thread *t);
+	void (*drain)(struct kb_run *run, u64 *n, u64 *sum);
+	void (*teardown)(struct kb_run *run);
+	int (*push)(void *q, void *val, gfp_t gfp);
+};
+
+/**
+ * struct kb_run - one timed run of one structure
+ * @kind: the structure
+ * @q: its instance
+ * @nthreads: threads taking part
+ * @storm: sample lfq_rcu_backlog()
+ * @go: start gate, opened by kb_run_one()
+ * @ready: threads waiting at the gate
+ * @running: threads not yet finished
+ * @done: completed by the last thread to finish
+ * @start_ns: when the gate opened
+ * @deadline_ns: when the threads stop
+ * @prefill_n: values in the structure before the run (objpool)
+ * @prefill_sum: their sum
+ * @thr: the threads
+ */
+struct kb_run {
+	const struct kb_kind *kind;
+	void *q;
+	unsigned int nthreads;
+	bool storm;
+	int go;
+	atomic_t ready;
+	atomic_t running;
+	struct completion done;
+	u64 start_ns;
+	u64 deadline_ns;
+	u64 prefill_n;
+	u64 prefill_sum;
+	struct kb_thread *thr[];
+};
+
+/**
+ * struct kb_result - what a run measured
+ * @ops: pushes + pops that moved a value, all threads
+ * @elapsed_ns: gate opening to the last thread's stop
+ * @ops_per_s: @ops per second
+ */
+struct kb_result {
+	u64 ops;
+	u64 elapsed_ns;
+	u64 ops_per_s;
+};
+
+static int kb_failed;
+
+static void *kb_token(struct kb_thread *t)
+{
+	unsigned long v = t->next_val;
+
+	t->next_val += t->run->nthreads;
+	return (void *)v;
+}
+
+static void kb_pushed(struct kb_thread *t, const void *v)
+{
+	t->pushes++;
+	t->push_sum += (unsigned long)v;
+}
+
+static void kb_popped(struct kb_thread *t, const void *v)
+{
+	if (v) {
+		t->pops++;
+		t->pop_sum += (unsigned long)v;
+	} else {
+		t->empty++;
+	}
+}
+
+/* lfq: Michael-Scott queue */
+
+static int kb_msq_setup(struct kb_run *run)
+{
+	struct lfq_msq *q = kzalloc(sizeof(*q), GFP_KERNEL);
+	int ret;
+
+	if (!q)
+		return -ENOMEM;
+	ret = lfq_msq_init(q, GFP_KERNEL);
+	if (ret) {
+		kfree(q);
+		return ret;
+	}
+	run->q = q;
+	return 0;
+}
+
+static int kb_msq_push(void *q, void *val, gfp_t gfp)
+{
+	return lfq_msq_push(q, val, gfp);
+}
+
+static int kb_msq_step(struct kb_run *run, struct kb_thread *t)
+{
+	void *v = kb_token(t);
+	int ret;
+
+	ret = lfq_msq_push(run->q, v, GFP_KERNEL);
+	if (ret)
+		return ret;
+	kb_pushed(t, v);
+	kb_popped(t, lfq_msq_pop(run->q));
+	return 0;
+}
+
+static void kb_msq_drain(struct kb_run *run, u64 *n, u64 *sum)
+{
+	void *v;
+
+	while ((v = lfq_msq_pop(run->q))) {
+		(*n)++;
+		*sum += (unsigned long)v;
+	}
+}
+
+static void kb_msq_teardown(struct kb_run *run)
+{
+	lfq_msq_destroy(run->q, NULL);
+	kfree(run->q);
+}
+
+/* lfq: Treiber stack */
+
+static int kb_stack_setup(struct kb_run *run)
+{
+	struct lfq_stack *s = kzalloc(sizeof(*s), GFP_KERNEL);
+
+	if (!s)
+		return -ENOMEM;
+	lfq_stack_init(s);
+	run->q = s;
+	return 0;
+}
+
+static int kb_stack_push(void *q, void *val, gfp_t gfp)
+{
+	return lfq_stack_push(q, val, gfp);
+}
+
+static int kb_stack_step(struct kb_run *run, struct kb_thread *t)
+{
+	void *v = kb_token(t);
+	int ret;
+
+	ret = lfq_stack_push(run->q, v, GFP_KERNEL);
+	if (ret)
+		return ret;
+	kb_pushed(t, v);
+	kb_popped(t, lfq_stack_pop(run->q));
+	return 0;
+}
+
+static void kb_stack_drain(struct kb_run *run, u64 *n, u64 *sum)
+{
+	void *v;
+
+	while ((v = lfq_stack_pop(run->q))) {
+		(*n)++;
+		*sum += (unsigned long)v;
+	}
+}
+
+static void kb_stack_teardown(struct kb_run *run)
+{
+	lfq_stack_destroy(run->q, NULL);
+	kfree(run->q);
+}
+
+/* lfq: ring, single values and bulk */
+
+static int kb_ring_setup(struct kb_run *run)
+{
+	struct lfq_ring *r = kzalloc(sizeof(*r), GFP_KERNEL);
+	int ret;
+
+	if (!r)
+		return -ENOMEM;
+	ret = lfq_ring_init(r, KB_CAPACITY, GFP_KERNEL);
+	if (ret) {
+		kfree(r);
+		return ret;
+	}
+	run->q = r;
+	return 0;
+}
+
+static int kb_ring_step(struct kb_run *run, struct kb_thread *t)
+{
+	void *v = kb_token(t);
+
+	if (lfq_ring_push(run->q, v))
+		t->full++;
+	else
+		kb_pushed(t, v);
+	kb_popped(t, lfq_ring_pop(run->q));
+	return 0;
+}
+
+static int kb_ring_bulk_step(struct kb_run *run, struct kb_thread *t)
+{
+	unsigned int i, n;
+
+	for (i = 0; i < KB_BULK; i++)
+		t->vals[i] = kb_token(t);
+	if (lfq_ring_push_bulk(run->q, t->vals, KB_BULK) == KB_BULK) {
+		for (i = 0; i < KB_BULK; i++)
+			kb_pushed(t, t->vals[i]);
+	} else {
+		t->full++;
+	}
+	n = lfq_ring_pop_bulk(run->q, t->vals, KB_BULK);
+	if (!n)
+		t->empty++;
+	for (i = 0; i < n; i++)
+		kb_popped(t, t->vals[i]);
+	return 0;
+}
+
+static void kb_ring_drain(struct kb_run *run, u64 *n, u64 *sum)
+{
+	void *v;
+
+	while ((v = lfq_ring_pop(run->q))) {
+		(*n)++;
+		*sum += (unsigned long)v;
+	}
+}
+
+static void kb_ring_teardown(struct kb_run *run)
+{
+	lfq_ring_destroy(run->q, NULL);
+	kfree(run->q);
+}
+
+/* lfq: two-lock queue */
+
+static int kb_tlq_setup(struct kb_run *run)
+{
+	struct lfq_tlq *q = kzalloc(sizeof(*q), GFP_KERNEL);
+	int ret;
+
+	if (!q)
+		return -ENOMEM;
+	ret = lfq_tlq_init(q, GFP_KERNEL);
+	if (ret) {
+		kfree(q);
+		return ret;
+	}
+	run->q = q;
+	return 0;
+}
+
+static int kb_tlq_push(void *q, void *val, gfp_t gfp)
+{
+	return lfq_tlq_push(q, val, gfp);
+}
+
+static int kb_tlq_step(struct kb_run *run, struct kb_thread *t)
+{
+	void *v = kb_token(t);
+	int ret;
+
+	ret = lfq_tlq_push(run->q, v, GFP_KERNEL);
+	if (ret)
+		return ret;
+	kb_pushed(t, v);
+	kb_popped(t, lfq_tlq_pop(run->q));
+	return 0;
+}
+
+static void kb_tlq_drain(struct kb_run *run, u64 *n, u64 *sum)
+{
+	void *v;
+
+	while ((v = lfq_tlq_pop(run->q))) {
+		(*n)++;
+		*sum += (unsigned long)v;
+	}
+}
+
+static void kb_tlq_teardown(struct kb_run *run)
+{
+	lfq_tlq_destroy(run->q, NULL);
+	kfree(run->q);
+}
+
+/* kernel: spinlock + list_head, one kmalloc'd node per value */
+
+struct kb_list {
+	spinlock_t lock;	/* protects head, for push and pop alike */
+	struct list_head head;
+};
+
+struct kb_list_node {
+	struct list_head link;
+	void *val;
+};
+
+static int kb_list_setup(struct kb_run *run)
+{
+	struct kb_list *l = kzalloc(sizeof(*l), GFP_KERNEL);
+
+	if (!l)
+		return -ENOMEM;
+	spin_lock_init(&l->lock);
+	INIT_LIST_HEAD(&l->head);
+	run->q = l;
+	return 0;
+}
+
+static void *kb_list_pop(struct kb_list *l)
+{
+	struct kb_list_node *node;
+	void *v = NULL;
+
+	spin_lock(&l->lock);
+	node = list_first_entry_or_null(&l->head, struct kb_list_node, link);
+	if (node)
+		list_del(&node->link);
+	spin_unlock(&l->lock);
+	if (node) {
+		v = node->val;
+		kfree(node);
+	}
+	return v;
+}
+
+static int kb_list_step(struct kb_run *run, struct kb_thread *t)
+{
+	struct kb_list *l = run->q;
+	struct kb_list_node *node;
+
+	node = kmalloc(sizeof(*node), GFP_KERNEL);
+	if (!node)
+		return -ENOMEM;
+	node->val = kb_token(t);
+	kb_pushed(t, node->val);
+	spin_lock(&l->lock);
+	list_add_tail(&node->link, &l->head);
+	spin_unlock(&l->lock);
+	kb_popped(t, kb_list_pop(l));
+	return 0;
+}
+
+static void kb_list_drain(struct kb_run *run, u64 *n, u64 *sum)
+{
+	void *v;
+
+	while ((v = kb_list_pop(run->q))) {
+		(*n)++;
+		*sum += (unsigned long)v;
+	}
+}
+
+static void kb_free_q(struct kb_run *run)
+{
+	kfree(run->q);
+}
+
+/* kernel: kfifo of pointers under one spinlock */
+
+struct kb_kfifo {
+	spinlock_t lock;	/* protects fifo, for put and get alike */
+	DECLARE_KFIFO_PTR(fifo, void *);
+};
+
+static int kb_kfifo_setup(struct kb_run *run)
+{
+	struct kb_kfifo *f = kzalloc(sizeof(*f), GFP_KERNEL);
+
+	if (!f)
+		return -ENOMEM;
+	spin_lock_init(&f->lock);
+	if (kfifo_alloc(&f->fifo, KB_CAPACITY, GFP_KERNEL)) {
+		kfree(f);
+		return -ENOMEM;
+	}
+	run->q = f;
+	return 0;
+}
+
+static void *kb_kfifo_pop(struct kb_kfifo *f)
+{
+	void *v = NULL;
+
+	spin_lock(&f->lock);
+	if (!kfifo_get(&f->fifo, &v))
+		v = NULL;
+	spin_unlock(&f->lock);
+	return v;
+}
+
+static int kb_kfifo_step(struct kb_run *run, struct kb_thread *t)
+{
+	struct kb_kfifo *f = run->q;
+	void *v = kb_token(t);
+	bool ok;
+
+	spin_lock(&f->lock);
+	ok = kfifo_put(&f->fifo, v);
+	spin_unlock(&f->lock);
+	if (ok)
+		kb_pushed(t, v);
+	else
+		t->full++;
+	kb_popped(t, kb_kfifo_pop(f));
+	return 0;
+}
+
+static void kb_kfifo_drain(struct kb_run *run, u64 *n, u64 *sum)
+{
+	void *v;
+
+	while ((v = kb_kfifo_pop(run->q))) {
+		(*n)++;
+		*sum += (unsigned long)v;
+	}
+}
+
+static void kb_kfifo_teardown(struct kb_run *run)
+{
+	struct kb_kfifo *f = run->q;
+
+	kfifo_free(&f->fifo);
+	kfree(f);
+}
+
+/* kernel: ptr_ring */
+
+static int kb_ptr_ring_setup(struct kb_run *run)
+{
+	struct ptr_ring *r = kzalloc(sizeof(*r), GFP_KERNEL);
+
+	if (!r)
+		return -ENOMEM;
+	if (ptr_ring_init(r, KB_CAPACITY, GFP_KERNEL)) {
+		kfree(r);
+		return -ENOMEM;
+	}
+	run->q = r;
+	return 0;
+}
+
+static int kb_ptr_ring_step(struct kb_run *run, struct kb_thread *t)
+{
+	void *v = kb_token(t);
+
+	if (ptr_ring_produce(run->q, v))
+		t->full++;
+	else
+		kb_pushed(t, v);
+	kb_popped(t, ptr_ring_consume(run->q));
+	return 0;
+}
+
+static void kb_ptr_ring_drain(struct kb_run *run, u64 *n, u64 *sum)
+{
+	void *v;
+
+	while ((v = ptr_ring_consume(run->q))) {
+		(*n)++;
+		*sum += (unsigned long)v;
+	}
+}
+
+static void kb_ptr_ring_teardown(struct kb_run *run)
+{
+	ptr_ring_cleanup(run->q, NULL);
+	kfree(run->q);
+}
+
+/* kernel: llist, llist_add() one node, llist_del_all() takes them all */
+
+struct kb_llist_node {
+	struct llist_node node;
+	void *val;
+};
+
+static int kb_llist_setup(struct kb_run *run)
+{
+	struct llist_head *h = kzalloc(sizeof(*h), GFP_KERNEL);
+
+	if (!h)
+		return -ENOMEM;
+	init_llist_head(h);
+	run->q = h;
+	return 0;
+}
+
+/* Take every node, count and free them; return how many. */
+static u64 kb_llist_take(struct llist_head *h, u64 *sum)
+{
+	struct kb_llist_node *n, *next;
+	struct llist_node *first;
+	u64 cnt = 0;
+
+	first = llist_del_all(h);
+	llist_for_each_entry_safe(n, next, first, node) {
+		cnt++;
+		*sum += (unsigned long)n->val;
+		kfree(n);
+	}
+	return cnt;
+}
+
+static int kb_llist_step(struct kb_run *run, struct kb_thread *t)
+{
+	struct kb_llist_node *n;
+	u64 cnt;
+
+	n = kmalloc(sizeof(*n), GFP_KERNEL);
+	if (!n)
+		return -ENOMEM;
+	n->val = kb_token(t);
+	kb_pushed(t, n->val);
+	llist_add(&n->node, run->q);
+	cnt = kb_llist_take(run->q, &t->pop_sum);
+	if (cnt)
+		t->pops += cnt;
+	else
+		t->empty++;
+	return 0;
+}
+
+static void kb_llist_drain(struct kb_run *run, u64 *n, u64 *sum)
+{
+	*n += kb_llist_take(run->q, sum);
+}
+
+#ifdef LFQ_HAVE_OBJPOOL
+/* kernel: objpool, a pre-filled pool; the pair is pop then push back */
+
+static int kb_objpool_setup(struct kb_run *run)
+{
+	struct objpool_head *p = kzalloc(sizeof(*p), GFP_KERNEL);
+	unsigned int cnt = 0;
+	void **objs;
+	void *obj;
+	int ret;
+
+	if (!p)
+		return -ENOMEM;
+	ret = objpool_init(p, KB_POOL_OBJS, sizeof(long), GFP_KERNEL, NULL,
+			   NULL, NULL);
+	if (ret) {
+		kfree(p);
+		return ret;
+	}
+	run->q = p;
+	/* Count and sum what the pool holds, for the conservation check. */
+	objs = kcalloc(KB_POOL_OBJS, sizeof(*objs), GFP_KERNEL);
+	if (!objs) {
+		objpool_fini(p);
+		kfree(p);
+		return -ENOMEM;
+	}
+	while (cnt < KB_POOL_OBJS && (obj = objpool_pop(p))) {
+		objs[cnt++] = obj;
+		run->prefill_sum += (unsigned long)obj;
+	}
+	run->prefill_n = cnt;
+	while (cnt--)
+		objpool_push(objs[cnt], p);
+	kfree(objs);
+	return 0;
+}
+
+static int kb_objpool_step(struct kb_run *run, struct kb_thread *t)
+{
+	void *obj = objpool_pop(run->q);
+
+	kb_popped(t, obj);
+	if (obj && !objpool_push(obj, run->q))
+		kb_pushed(t, obj);
+	return 0;
+}
+
+/*
+ * Count and sum what the pool holds: pop everything, then push it all back,
+ * because objpool_fini() releases only the objects that are in the pool.
+ */
+static void kb_objpool_drain(struct kb_run *run, u64 *n, u64 *sum)
+{
+	void **objs = kcalloc(KB_POOL_OBJS, sizeof(*objs), GFP_KERNEL);
+	unsigned int i, cnt = 0;
+	void *obj;
+
+	if (!objs)
+		return;
+	while (cnt < KB_POOL_OBJS && (obj = objpool_pop(run->q))) {
+		objs[cnt++] = obj;
+		*sum += (unsigned long)obj;
+	}
+	*n += cnt;
+	for (i = 0; i < cnt; i++)
+		objpool_push(objs[i], run->q);
+	kfree(objs);
+}
+
+static void kb_objpool_teardown(struct kb_run *run)
+{
+	objpool_fini(run->q);
+	kfree(run->q);
+}
+#endif /* LFQ_HAVE_OBJPOOL */
+
+static const struct kb_kind kb_kinds[] = {
+	{ "msq", true, true, kb_msq_setup, kb_msq_step, kb_msq_drain,
+	  kb_msq_teardown, kb_msq_push },
+	{ "stack", true, true, kb_stack_setup, kb_stack_step, kb_stack_drain,
+	  kb_stack_teardown, kb_stack_push },
+	{ "ring", true, false, kb_ring_setup, kb_ring_step, kb_ring_drain,
+	  kb_ring_teardown },
+	{ "ring_bulk32", true, false, kb_ring_setup, kb_ring_bulk_step,
+	  kb_ring_drain, kb_ring_teardown },
+	{ "tlq", true, false, kb_tlq_setup, kb_tlq_step, kb_tlq_drain,
+	  kb_tlq_teardown, kb_tlq_push },
+	{ "spin_list", false, false, kb_list_setup, kb_list_step,
+	  kb_list_drain, kb_free_q },
+	{ "kfifo", false, false, kb_kfifo_setup, kb_kfifo_step,
+	  kb_kfifo_drain, kb_kfifo_teardown },
+	{ "ptr_ring", false, false, kb_ptr_ring_setup, kb_ptr_ring_step,
+	  kb_ptr_ring_drain, kb_ptr_ring_teardown },
+	{ "llist", false, false, kb_llist_setup, kb_llist_step,
+	  kb_llist_drain, kb_free_q },
+#ifdef LFQ_HAVE_OBJPOOL
+	{ "objpool", false, false, kb_objpool_setup, kb_objpool_step,
+	  kb_objpool_drain, kb_objpool_teardown },
+#endif
+};
+
+#define KB_NR_KINDS	ARRAY_SIZE(kb_kinds)
+
+/* Is @name in the comma-separated "tests" parameter (or is it "all")? */
+static bool kb_selected(const char *name)
+{
+	const char *p = tests;
+	size_t len = strlen(name);
+
+	if (!p || !strcmp(p, "all"))
+		return true;
+	while (*p) {
+		size_t tok = strcspn(p, ",");
+
+		if (tok == len && !strncmp(p, name, len))
+			return true;
+		p += tok;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
+
+static int kb_thread_fn(void *data)
+{
+	struct kb_thread *t = data;
+	struct kb_run *run = t->run;
+	unsigned int i;
+	int ret = 0;
+
+	atomic_inc(&run->ready);
+	/* pairs with smp_store_release() of run->go in kb_run_one() */
+	while (!smp_load_acquire(&run->go))
+		cond_resched();
+
+	for (;;) {
+		for (i = 0; i < KB_BATCH; i++) {
+			ret = run->kind->step(run, t);
+			if (ret)
+				goto out;
+		}
+		if (run->storm)
+			t->backlog_peak = max(t->backlog_peak,
+					      lfq_rcu_backlog());
+		/* Lets RCU see a quiescent state on a non-preemptible kernel. */
+		cond_resched();
+		if (ktime_get_ns() >= run->deadline_ns)
+			break;
+	}
+out:
+	t->end_ns = ktime_get_ns();
+	t->err = ret;
+	if (atomic_dec_and_test(&run->running))
+		complete(&run->done);
+	return 0;
+}
+
+/* "a.bb" of @num / @den, for pr_info() (no floating point in the kernel). */
+static void kb_ratio(char *buf, size_t size, u64 num, u64 den)
+{
+	u64 x100;
+
+	if (!den) {
+		strscpy(buf, "inf", size);
+		return;
+	}
+	x100 = mul_u64_u64_div_u64(num, 100, den);
+	snprintf(buf, size, "%llu.%02llu", x100 / 100, x100 % 100);
+}
+
+/*
+ * kb_run_one - run @kind with @nthreads threads for @ms milliseconds
+ *
+ * Return: 0 (figures in *@res), -EIO if the conservation check failed, or
+ * another negative errno if the run could not be set up.
+ */
+static int kb_run_one(const struct kb_kind *kind, unsigned int nthreads,
+		      unsigned int ms, bool storm, struct kb_result *res)
+{
+	u64 pushes = 0, pops = 0, push_sum = 0, pop_sum = 0, empty = 0;
+	u64 full = 0, drained = 0, drain_sum = 0, end = 0;
+	unsigned long backlog_peak = 0;
+	struct kb_run *run;
+	unsigned int i, cpu;
+	int ret = 0;
+	bool ok;
+
+	run = kzalloc(struct_size(run, thr, nthreads), GFP_KERNEL);
+	if (!run)
+		return -ENOMEM;
+	run->kind = kind;
+	run->nthreads = nthreads;
+	run->storm = storm;
+	atomic_set(&run->ready, 0);
+	atomic_set(&run->running, nthreads);
+	init_completion(&run->done);
+
+	ret = kind->setup(run);
+	if (ret)
+		goto free_run;
+
+	i = 0;
+	for_each_online_cpu(cpu) {
+		struct kb_thread *t;
+
+		if (i == nthreads)
+			break;
+		t = kzalloc(sizeof(*t), GFP_KERNEL);
+		if (!t) {
+			ret = -ENOMEM;
+			break;
+		}
+		t->run = run;
+		t->id = i;
+		t->next_val = i + 1;
+		t->task = kthread_create_on_cpu(kb_thread_fn, t, cpu,
+						"lfq_bench/%u");
+		if (IS_ERR(t->task)) {
+			ret = PTR_ERR(t->task);
+			kfree(t);
+			break;
+		}
+		/* The thread may exit before kthread_stop(): keep its task. */
+		get_task_struct(t->task);
+		run->thr[i++] = t;
+	}
+	if (!ret && i < nthreads)
+		ret = -ENODEV;	/* CPUs went offline */
+	if (ret) {
+		/* Never woken: kthread_stop() makes them exit unrun. */
+		while (i--) {
+			kthread_stop(run->thr[i]->task);
+			put_task_struct(run->thr[i]->task);
+			kfree(run->thr[i]);
+		}
+		goto teardown;
+	}
+
+	for (i = 0; i < nthreads; i++)
+		wake_up_process(run->thr[i]->task);
+	while (atomic_read(&run->ready) < nthreads)
+		schedule_timeout_uninterruptible(1);
+	run->start_ns = ktime_get_ns();
+	run->deadline_ns = run->start_ns + (u64)ms * NSEC_PER_MSEC;
+	/* pairs with smp_load_acquire() of run->go in kb_thread_fn() */
+	smp_store_release(&run->go, 1);
+	wait_for_completion(&run->done);
+
+	for (i = 0; i < nthreads; i++) {
+		struct kb_thread *t = run->thr[i];
+
+		kthread_stop(t->task);
+		put_task_struct(t->task);
+		pushes += t->pushes;
+		pops += t->pops;
+		push_sum += t->push_sum;
+		pop_sum += t->pop_sum;
+		empty += t->empty;
+		full += t->full;
+		end = max(end, t->end_ns);
+		backlog_peak = max(backlog_peak, t->backlog_peak);
+		if (t->err && !ret)
+			ret = t->err;
+		kfree(t);
+	}
+
+	kind->drain(run, &drained, &drain_sum);
+	ok = run->prefill_n + pushes == pops + drained &&
+	     run->prefill_sum + push_sum == pop_sum + drain_sum;
+	pr_info("check name=%s threads=%u pushed=%llu popped=%llu drained=%llu prefill=%llu empty=%llu full=%llu result=%s\n",
+		kind->name, nthreads, pushes, pops, drained, run->prefill_n,
+		empty, full, ok ? "ok" : "FAIL");
+	if (!ok) {
+		kb_failed++;
+		ret = -EIO;
+	}
+
+	res->ops = pushes + pops;
+	res->elapsed_ns = max(end - run->start_ns, 1ULL);
+	res->ops_per_s = mul_u64_u64_div_u64(res->ops, NSEC_PER_SEC,
+					     res->elapsed_ns);
+	if (storm)
+		pr_info("backlog name=%s threads=%u storm_ms=%u peak_nodes=%lu peak_bytes=%lu node_bytes=%zu now_nodes=%lu ops=%llu\n",
+			kind->name, nthreads, ms, backlog_peak,
+			backlog_peak * sizeof(struct lfq_node),
+			sizeof(struct lfq_node), lfq_rcu_backlog(), res->ops);
+
+teardown:
+	kind->teardown(run);
+free_run:
+	kfree(run);
+	return ret;
+}
+
+static void kb_print_result(const struct kb_kind *kind, unsigned int nthreads,
+			    const struct kb_result *res)
+{
+	u64 ns_x10 = res->ops ?
+		mul_u64_u64_div_u64(res->elapsed_ns * 10, nthreads, res->ops) :
+		0;
+
+	pr_info("run name=%s kind=%s threads=%u ops=%llu elapsed_ns=%llu ops_per_s=%llu ns_per_op=%llu.%llu\n",
+		kind->name, kind->lfq ? "lfq" : "kernel", nthreads, res->ops,
+		res->elapsed_ns, res->ops_per_s, ns_x10 / 10, ns_x10 % 10);
+}
+
+/* One pass of every selected structure with @nthreads, then the ratios. */
+static void kb_pass(unsigned int nthreads)
+{
+	struct kb_result *res;
+	unsigned int i, j;
+	char buf[32];
+
+	res = kcalloc(KB_NR_KINDS, sizeof(*res), GFP_KERNEL);
+	if (!res) {
+		kb_failed++;
+		return;
+	}
+	for (i = 0; i < KB_NR_KINDS; i++) {
+		int ret;
+
+		if (!kb_selected(kb_kinds[i].name))
+			continue;
+		ret = kb_run_one(&kb_kinds[i], nthreads, duration_ms, false,
+				 &res[i]);
+		if (ret) {
+			pr_info("error name=%s threads=%u err=%d\n",
+				kb_kinds[i].name, nthreads, ret);
+			if (ret != -EIO)
+				kb_failed++;
+			memset(&res[i], 0, sizeof(res[i]));
+			continue;
+		}
+		kb_print_result(&kb_kinds[i], nthreads, &res[i]);
+	}
+	for (i = 0; i < KB_NR_KINDS; i++) {
+		if (!kb_kinds[i].lfq || !res[i].ops_per_s)
+			continue;
+		for (j = 0; j < KB_NR_KINDS; j++) {
+			if (kb_kinds[j].lfq || !res[j].ops_per_s)
+				continue;
+			kb_ratio(buf, sizeof(buf), res[i].ops_per_s,
+				 res[j].ops_per_s);
+			pr_info("ratio name=%s base=%s threads=%u ratio=%s\n",
+				kb_kinds[i].name, kb_kinds[j].name, nthreads,
+				buf);
+		}
+	}
+	kfree(res);
+}
+
+static unsigned long kb_slab_pages(void)
+{
+	return global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B);
+}
+
+/*
+ * Kernel memory per queued message, for the lfq kinds: the size of what one
+ * message occupies, and, for the node-based kinds, a measurement: the
+ * growth of the slab page count while @mem_msgs values are queued (per-CPU
+ * vmstat deltas make this approximate; more messages, less error).
+ */
+static void kb_mem(void)
+{
+	struct kb_llist_node *lln;
+	struct kb_list_node *ln;
+	unsigned int i, n;
+
+	for (i = 0; i < KB_NR_KINDS; i++) {
+		const struct kb_kind *kind = &kb_kinds[i];
+		unsigned long before, after;
+		u64 drained = 0, sum = 0, x10;
+		struct kb_run *run;
+		int ret = 0;
+
+		if (!kind->push || !kb_selected(kind->name))
+			continue;
+		run = kzalloc(sizeof(*run), GFP_KERNEL);
+		if (!run || kind->setup(run)) {
+			kfree(run);
+			kb_failed++;
+			continue;
+		}
+		rcu_barrier();
+		before = kb_slab_pages();
+		for (n = 0; n < mem_msgs && !ret; n++)
+			ret = kind->push(run->q, (void *)(unsigned long)(n + 1),
+					 GFP_KERNEL);
+		after = kb_slab_pages();
+		kind->drain(run, &drained, &sum);
+		kind->teardown(run);
+		kfree(run);
+		rcu_barrier();
+		if (ret || drained != mem_msgs) {
+			pr_info("error name=%s mem push=%d drained=%llu\n",
+				kind->name, ret, drained);
+			kb_failed++;
+			continue;
+		}
+		x10 = after > before ?
+			div_u64((u64)(after - before) * PAGE_SIZE * 10, mem_msgs) :
+			0;
+		pr_info("mem name=%s struct_bytes=%zu measured_bytes_per_msg=%llu.%llu msgs=%u\n",
+			kind->name, sizeof(struct lfq_node), x10 / 10, x10 % 10,
+			mem_msgs);
+	}
+
+	if (kb_selected("ring"))
+		pr_info("mem name=ring struct_bytes=%zu measured_bytes_per_msg=%zu.0 msgs=%u\n",
+			sizeof(struct lfq_ring_slot),
+			sizeof(struct lfq_ring_slot), KB_CAPACITY);
+
+	/* The baselines, for comparison: allocation size per message. */
+	ln = kmalloc(sizeof(*ln), GFP_KERNEL);
+	if (ln) {
+		pr_info("mem name=spin_list struct_bytes=%zu measured_bytes_per_msg=%zu.0 msgs=1\n",
+			sizeof(*ln), ksize(ln));
+		kfree(ln);
+	}
+	lln = kmalloc(sizeof(*lln), GFP_KERNEL);
+	if (lln) {
+		pr_info("mem name=llist struct_bytes=%zu measured_bytes_per_msg=%zu.0 msgs=1\n",
+			sizeof(*lln), ksize(lln));
+		kfree(lln);
+	}
+	pr_info("mem name=kfifo struct_bytes=%zu measured_bytes_per_msg=%zu.0 msgs=%u\n",
+		sizeof(void *), sizeof(void *), KB_CAPACITY);
+	pr_info("mem name=ptr_ring struct_bytes=%zu measured_bytes_per_msg=%zu.0 msgs=%u\n",
+		sizeof(void *), sizeof(void *), KB_CAPACITY);
+}
+
+static int __init lfq_bench_init(void)
+{
+	unsigned int nmax = num_online_cpus();
+	unsigned int i;
+
+	if (threads)
+		nmax = min(threads, nmax);
+	pr_info("start cpus=%u threads=%u duration_ms=%u storm_ms=%u mem_msgs=%u tests=%s\n",
+		num_online_cpus(), nmax, duration_ms, storm_ms, mem_msgs,
+		tests ? tests : "all");
+
+	if (duration_ms) {
+		kb_pass(1);
+		if (nmax > 1)
+			kb_pass(nmax);
+	}
+	if (mem_msgs)
+		kb_mem();
+	if (storm_ms) {
+		for (i = 0; i < KB_NR_KINDS; i++) {
+			struct kb_result res;
+			int ret;
+
+			if (!kb_kinds[i].rcu || !kb_selected(kb_kinds[i].name))
+				continue;
+			ret = kb_run_one(&kb_kinds[i], nmax, storm_ms, true,
+					 &res);
+			if (ret) {
+				pr_info("error name=%s storm err=%d\n",
+					kb_kinds[i].name, ret);
+				if (ret != -EIO)
+					kb_failed++;
+			}
+		}
+		rcu_barrier();
+		pr_info("backlog name=all after_rcu_barrier_nodes=%lu\n",
+			lfq_rcu_backlog());
+	}
+
+	pr_info("done result=%s failed=%d\n", kb_failed ? "FAIL" : "ok",
+		kb_failed);
+	return kb_failed ? -EIO : 0;
+}
+
+static void __exit lfq_bench_exit(void)
+{
+}
+
+module_init(lfq_bench_init);
+module_exit(lfq_bench_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("lfq benchmark against the kernel's own queues");
