@@ -404,6 +404,7 @@ static void *worker_main(void *arg)
 	struct run *r = w->run;
 	void *tls = NULL;
 
+	bench_lfq_thread_start(w->idx);
 	bench_rcu_thread_online();
 	if (r->impl->thread_enter)
 		tls = r->impl->thread_enter(r->q);
@@ -671,6 +672,20 @@ static void cpu_model(char *buf, size_t sz)
 			sz - strlen(buf) - 1);
 }
 
+static const char *loadavg(void)
+{
+	static char buf[128];
+	FILE *f = fopen("/proc/loadavg", "r");
+
+	snprintf(buf, sizeof(buf), "?");
+	if (f) {
+		if (fgets(buf, sizeof(buf), f))
+			buf[strcspn(buf, "\n")] = 0;
+		fclose(f);
+	}
+	return buf;
+}
+
 static void print_header(void)
 {
 	struct utsname u;
@@ -693,6 +708,7 @@ static void print_header(void)
 	out("| RCU | %s |\n", bench_rcu_flavor());
 	out("| libraries | %s; %s; Concurrency Kit 0.7.1 (Debian libck-dev) |\n",
 	    impl_urcu_version(), impl_dpdk_version());
+	out("| load average at start | %s |\n", loadavg());
 	out("| method | %u runs per case (interleaved), %u ms warm-up + %u ms measured each; median [min..max] |\n",
 	    opt.runs, opt.warmup_ms, opt.duration_ms);
 	out("| ring capacity | %u slots (lfq ring, rte_ring, ck_ring, lock queues) |\n",
@@ -862,18 +878,25 @@ static void targets(void)
 	    tgt_met, tgt_missed, tgt_na);
 }
 
-static void write_dat(const char *path, enum workload wl, const int *ns, int nn)
+static int write_dat(const char *path, enum workload wl, const int *ns, int nn)
 {
 	FILE *f = fopen(path, "w");
-	int i, j;
+	int i, j, pass, nbold = 0, nblk = 0;
 
 	if (!f) {
 		perror(path);
-		return;
+		return 0;
 	}
+	/* lfq's structures first: plot.gp draws the first nbold blocks thick */
+	for (pass = 0; pass < 2; pass++)
 	for (i = 0; i < nimpls; i++) {
-		if (!impl_in(impls[i], wl))
+		if (!impl_in(impls[i], wl) ||
+		    ((impls[i]->flags & BI_LFQ) ? 0 : 1) != pass)
 			continue;
+		if (!pass)
+			nbold++;
+		if (nblk++)
+			fprintf(f, "\n\n");
 		fprintf(f, "\"%s\" median min max\n", impls[i]->name);
 		for (j = 0; j < nn; j++) {
 			struct bcase *c = find(impls[i]->name, wl, ns[j]);
@@ -882,18 +905,19 @@ static void write_dat(const char *path, enum workload wl, const int *ns, int nn)
 				fprintf(f, "%d %.4f %.4f %.4f\n", ns[j],
 					c->med, c->min, c->max);
 		}
-		fprintf(f, "\n\n");
 	}
 	fclose(f);
+	return nbold;
 }
 
-static void plot(const char *dat, const char *png, const char *title)
+static void plot(const char *dat, const char *png, const char *title,
+		 int nbold)
 {
 	char cmd[4096];
 
 	snprintf(cmd, sizeof(cmd),
-		 "gnuplot -e \"datafile='%s'; outfile='%s'; plottitle='%s'\" '%s'",
-		 dat, png, title, opt.gnuplot_script);
+		 "gnuplot -e \"datafile='%s'; outfile='%s'; plottitle='%s'; nbold=%d\" '%s'",
+		 dat, png, title, nbold, opt.gnuplot_script);
 	if (system(cmd) != 0)
 		fprintf(stderr, "warning: gnuplot failed: %s\n", cmd);
 }
@@ -1118,31 +1142,32 @@ int main(int argc, char **argv)
 				    cases[i].failmsg);
 		out("\n");
 	}
-	out("Correctness: %d case(s) failed the checksum/order checks.  Total time %.0f s.\n",
-	    failures, now_s() - start);
+	out("Correctness: %d case(s) failed the checksum/order checks.  Total time %.0f s; load average at the end: %s (other processes on these CPUs disturb the numbers; compare ratios within this run).\n",
+	    failures, now_s() - start, loadavg());
 	if (md)
 		fclose(md);
 
 	if (opt.plot) {
 		char dat[4096], png[4096];
+		int nb;
 
 		if (opt.wl[WL_PAIRS]) {
 			snprintf(dat, sizeof(dat), "%s/pairs.dat", opt.out);
 			snprintf(png, sizeof(png), "%s/pairs.png", opt.out);
-			write_dat(dat, WL_PAIRS, opt.threads, opt.nthreads_list);
-			plot(dat, png, "pairs workload: push+pop per thread");
+			nb = write_dat(dat, WL_PAIRS, opt.threads, opt.nthreads_list);
+			plot(dat, png, "pairs workload: push+pop per thread", nb);
 		}
 		if (opt.wl[WL_BULK]) {
 			snprintf(dat, sizeof(dat), "%s/bulk.dat", opt.out);
 			snprintf(png, sizeof(png), "%s/bulk.png", opt.out);
-			write_dat(dat, WL_BULK, opt.threads, opt.nthreads_list);
-			plot(dat, png, "bulk/burst pairs: elements per second");
+			nb = write_dat(dat, WL_BULK, opt.threads, opt.nthreads_list);
+			plot(dat, png, "bulk/burst pairs: elements per second", nb);
 		}
 		if (opt.wl[WL_PC]) {
 			snprintf(dat, sizeof(dat), "%s/pc.dat", opt.out);
 			snprintf(png, sizeof(png), "%s/pc.png", opt.out);
-			write_dat(dat, WL_PC, opt.pc, opt.npc_list);
-			plot(dat, png, "producer/consumer P:P: values per second");
+			nb = write_dat(dat, WL_PC, opt.pc, opt.npc_list);
+			plot(dat, png, "producer/consumer P:P: values per second", nb);
 		}
 	}
 	bench_rcu_thread_offline();

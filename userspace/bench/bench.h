@@ -72,6 +72,12 @@ const char *bench_rcu_flavor(void);
 void *bench_zalloc_aligned(size_t size);
 void bench_free(void *p);
 
+/*
+ * Called first by every worker thread with its index: gives the thread a
+ * fixed per-CPU slot in the shim (see impl_lfq.c).
+ */
+void bench_lfq_thread_start(int idx);
+
 /* lfq availability and description, from impl_lfq.c */
 extern const char *bench_lfq_desc;
 

@@ -24,6 +24,20 @@ const char *bench_lfq_desc =
 	"module/lfq_{msq,stack,ring,tlq,core}.c via userspace/shim, variant "
 	BENCH_SHIM_VARIANT " (libkshim.a); pushes use GFP_KERNEL";
 
+/*
+ * The shim maps threads onto KSHIM_NR_CPUS per-CPU slots, assigning the
+ * next slot round robin to each new thread.  The harness starts fresh
+ * threads for every run, so after 64 of them a worker would share its slot
+ * (and its counters' cache line) with the long-lived call_rcu thread or
+ * another worker, and the collisions would come and go from run to run.
+ * Give worker idx the fixed slot 32 + idx instead: distinct from each other
+ * and from the few threads that get slots automatically (main, call_rcu).
+ */
+void bench_lfq_thread_start(int idx)
+{
+	kshim_cpu_id = (32 + idx) % KSHIM_NR_CPUS;
+}
+
 /* ---- msq ---- */
 
 static void *msq_create(unsigned int cap)

@@ -10,3 +10,8 @@ const char *bench_lfq_desc = "NOT BUILT (userspace/shim library missing; rows ab
 void impl_lfq_register(void)
 {
 }
+
+void bench_lfq_thread_start(int idx)
+{
+	(void)idx;
+}
