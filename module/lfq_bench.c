@@ -106,7 +106,7 @@ struct kb_run;
  * @pop_sum: sum of the values popped
  * @empty: pops that found nothing
  * @full: pushes that found no room
- * @backlog_peak: largest lfq_rcu_backlog() seen (storm runs)
+ * @backlog_peak: largest lfq_rcu_backlog() seen
  * @end_ns: when this thread stopped
  * @err: first error (-ENOMEM from a push), 0 if none
  * @vals: scratch array for bulk calls
@@ -155,7 +155,7 @@ struct kb_kind {
  * @kind: the structure
  * @q: its instance
  * @nthreads: threads taking part
- * @storm: sample lfq_rcu_backlog()
+ * @storm: the RCU backlog storm (reported as such)
  * @go: start gate, opened by kb_run_one()
  * @ready: threads waiting at the gate
  * @running: threads not yet finished
@@ -187,11 +187,13 @@ struct kb_run {
  * @ops: pushes + pops that moved a value, all threads
  * @elapsed_ns: gate opening to the last thread's stop
  * @ops_per_s: @ops per second
+ * @backlog_peak: largest lfq_rcu_backlog() the threads saw
  */
 struct kb_result {
 	u64 ops;
 	u64 elapsed_ns;
 	u64 ops_per_s;
+	unsigned long backlog_peak;
 };
 
 static int kb_failed;
@@ -822,9 +824,7 @@ static int kb_thread_fn(void *data)
 			if (ret)
 				goto out;
 		}
-		if (run->storm)
-			t->backlog_peak = max(t->backlog_peak,
-					      lfq_rcu_backlog());
+		t->backlog_peak = max(t->backlog_peak, lfq_rcu_backlog());
 		/* Lets RCU see a quiescent state on a non-preemptible kernel. */
 		cond_resched();
 		if (ktime_get_ns() >= run->deadline_ns)
@@ -959,6 +959,7 @@ static int kb_run_one(const struct kb_kind *kind, unsigned int nthreads,
 	}
 
 	res->ops = pushes + pops;
+	res->backlog_peak = backlog_peak;
 	res->elapsed_ns = max(end - run->start_ns, 1ULL);
 	res->ops_per_s = mul_u64_u64_div_u64(res->ops, NSEC_PER_SEC,
 					     res->elapsed_ns);
@@ -982,9 +983,10 @@ static void kb_print_result(const struct kb_kind *kind, unsigned int nthreads,
 		mul_u64_u64_div_u64(res->elapsed_ns * 10, nthreads, res->ops) :
 		0;
 
-	pr_info("run name=%s kind=%s threads=%u ops=%llu elapsed_ns=%llu ops_per_s=%llu ns_per_op=%llu.%llu\n",
+	pr_info("run name=%s kind=%s threads=%u ops=%llu elapsed_ns=%llu ops_per_s=%llu ns_per_op=%llu.%llu backlog_peak=%lu\n",
 		kind->name, kind->lfq ? "lfq" : "kernel", nthreads, res->ops,
-		res->elapsed_ns, res->ops_per_s, ns_x10 / 10, ns_x10 % 10);
+		res->elapsed_ns, res->ops_per_s, ns_x10 / 10, ns_x10 % 10,
+		res->backlog_peak);
 }
 
 /* One pass of every selected structure with @nthreads, then the ratios. */
