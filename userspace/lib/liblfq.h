@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * liblfq.h - a small C library over /dev/lfq
+ *
+ * SYNOPSIS
+ *	#include <liblfq.h>
+ *	cc ... $(pkg-config --cflags --libs lfq)
+ *
+ *	struct lfq *lfq_create(unsigned int kind, unsigned int capacity,
+ *			       unsigned int max_msg, unsigned int flags);
+ *	struct lfq *lfq_create_attr(const struct lfq_create *attr);
+ *	struct lfq *lfq_from_fd(int fd);
+ *	int lfq_fd(const struct lfq *q);
+ *	int lfq_close(struct lfq *q);
+ *
+ *	int lfq_push(struct lfq *q, const void *buf, size_t len);
+ *	ssize_t lfq_pop(struct lfq *q, void *buf, size_t size);
+ *	int lfq_push_many(struct lfq *q, const struct iovec *iov,
+ *			  unsigned int n, unsigned int flags,
+ *			  long long timeout_ns);
+ *	int lfq_pop_many(struct lfq *q, struct iovec *iov, unsigned int n,
+ *			 unsigned int flags, long long timeout_ns);
+ *
+ *	int lfq_stats(struct lfq *q, struct lfq_stats *st);
+ *	int lfq_info(struct lfq *q, struct lfq_info *info);
+ *	int lfq_features(struct lfq_features *f);
+ *	const char *lfq_kind_name(unsigned int kind);
+ *	int lfq_kind_from_name(const char *name);
+ *
+ * DESCRIPTION
+ *	A queue lives in the kernel and is reached through a file descriptor
+ *	(see <linux/lfq.h> for the full semantics).  A struct lfq wraps that
+ *	descriptor and caches the queue's kind and limits.  The library
+ *	starts no threads, installs no signal handlers and keeps no hidden
+ *	file descriptors: lfq_create() and lfq_features() open /dev/lfq and
+ *	close it again before returning.
+ *
+ *	lfq_create() makes a queue.  @kind is LFQ_KIND_MSQ, LFQ_KIND_STACK,
+ *	LFQ_KIND_RING or LFQ_KIND_TLQ; @capacity is the ring's size (a power
+ *	of two >= 2) and must be 0 for the other kinds; @max_msg is the
+ *	largest message in bytes (0: the module's maximum); @flags is a set
+ *	of LFQ_CREATE_CLOEXEC and LFQ_CREATE_NONBLOCK.  lfq_create_attr()
+ *	takes the full ioctl structure instead (byte budget, future fields);
+ *	its size field is filled in by the library if zero.
+ *
+ *	lfq_from_fd() wraps a queue fd received otherwise (inherited, passed
+ *	with SCM_RIGHTS); the handle owns the fd from then on.  lfq_fd()
+ *	returns the descriptor, for poll()/epoll or for handing on.
+ *	lfq_close() closes the descriptor and frees the handle; the queue
+ *	itself goes away when its last descriptor in any process is closed.
+ *
+ *	lfq_push() pushes one message of @len bytes (1 to max_msg).
+ *	lfq_pop() pops one message into @buf, which must hold at least
+ *	max_msg bytes (else EMSGSIZE and nothing is popped), and returns its
+ *	length.  Both block as a pipe does unless the queue fd is
+ *	O_NONBLOCK.
+ *
+ *	lfq_push_many() and lfq_pop_many() move up to @n messages in one
+ *	system call.  For pop, each iov_len is the buffer size on input (at
+ *	least max_msg) and the message length on return.  @flags:
+ *	LFQ_IO_ALL (all @n or none; otherwise as many as possible, at least
+ *	one) and LFQ_IO_NONBLOCK (never sleep).  @timeout_ns < 0 sleeps as
+ *	long as needed; >= 0 gives up after that many nanoseconds with
+ *	ETIMEDOUT (it becomes an absolute CLOCK_MONOTONIC deadline, so an
+ *	automatic restart after a signal does not extend it).
+ *
+ *	lfq_stats() and lfq_info() fill the uapi structures; lfq_features()
+ *	reports what the running module supports.
+ *
+ * RETURN VALUE
+ *	lfq_create(), lfq_create_attr() and lfq_from_fd() return a handle, or
+ *	NULL with errno set.  lfq_pop() returns the message length;
+ *	lfq_push_many() and lfq_pop_many() the number of messages moved; the
+ *	other functions 0.  On error they return -1 and set errno.
+ *
+ * ERRORS
+ *	EAGAIN     non-blocking and the queue is empty (pop) or full (push)
+ *	EINTR      a signal arrived while sleeping (without SA_RESTART)
+ *	ETIMEDOUT  @timeout_ns passed
+ *	EMSGSIZE   message longer than max_msg, or pop buffer shorter
+ *	EINVAL     bad kind, capacity, flags or length; batch larger than
+ *	           the kernel's max_batch
+ *	EFAULT     a buffer is not accessible; nothing is lost (see
+ *	           <linux/lfq.h>)
+ *	ENOENT     /dev/lfq does not exist (module not loaded)
+ *	EMFILE     too many queues or file descriptors
+ *	ENOMEM     out of memory
+ *
+ * THREAD SAFETY
+ *	All calls on one handle may be made from many threads at once,
+ *	except lfq_close(), which must be the last call on the handle.
+ */
+#ifndef LIBLFQ_H
+#define LIBLFQ_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <linux/lfq.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LIBLFQ_DEVICE	"/dev/lfq"
+
+struct lfq;
+
+struct lfq *lfq_create(unsigned int kind, unsigned int capacity,
+		       unsigned int max_msg, unsigned int flags);
+struct lfq *lfq_create_attr(const struct lfq_create *attr);
+struct lfq *lfq_from_fd(int fd);
+int lfq_fd(const struct lfq *q);
+int lfq_close(struct lfq *q);
+
+int lfq_push(struct lfq *q, const void *buf, size_t len);
+ssize_t lfq_pop(struct lfq *q, void *buf, size_t size);
+int lfq_push_many(struct lfq *q, const struct iovec *iov, unsigned int n,
+		  unsigned int flags, long long timeout_ns);
+int lfq_pop_many(struct lfq *q, struct iovec *iov, unsigned int n,
+		 unsigned int flags, long long timeout_ns);
+
+int lfq_stats(struct lfq *q, struct lfq_stats *st);
+int lfq_info(struct lfq *q, struct lfq_info *info);
+int lfq_features(struct lfq_features *f);
+
+/* Cached at creation: the queue's kind, ring capacity and max_msg. */
+unsigned int lfq_kind(const struct lfq *q);
+unsigned int lfq_capacity(const struct lfq *q);
+unsigned int lfq_max_msg(const struct lfq *q);
+
+const char *lfq_kind_name(unsigned int kind);
+int lfq_kind_from_name(const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBLFQ_H */
