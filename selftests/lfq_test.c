@@ -411,7 +411,7 @@ TEST_F(dev, features_size)
 
 TEST_F(dev, create_each_kind)
 {
-	static const unsigned int caps[] = { 0, 0, 0, 1, 0 };
+	static const unsigned int caps[] = { 0, 0, 0, 2, 0 };
 	struct lfq_features f;
 	struct lfq_info info;
 	unsigned int k;
@@ -454,7 +454,8 @@ TEST_F(dev, create_flags)
 	EXPECT_EQ(0, fcntl(fd, F_GETFL) & O_NONBLOCK);
 	close(fd);
 
-	fd = q_create(self->dev, LFQ_KIND_MSQ, 0, 0, 0, LFQ_CREATE_NONBLOCK);
+	fd = q_create(self->dev, LFQ_KIND_MSQ, 0, MSG_MAX, 0,
+		      LFQ_CREATE_NONBLOCK);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(0, fcntl(fd, F_GETFD) & FD_CLOEXEC);
 	EXPECT_EQ(O_NONBLOCK, fcntl(fd, F_GETFL) & O_NONBLOCK);
@@ -483,11 +484,26 @@ TEST_F(dev, create_ring_capacity)
 	EXPECT_EQ(-EINVAL, q_create(self->dev, LFQ_KIND_RING, 1U << 31, 0, 0, 0));
 	EXPECT_EQ(-EINVAL, q_create(self->dev, LFQ_KIND_RING, max * 2, 0, 0, 0));
 
-	fd = q_create(self->dev, LFQ_KIND_RING, 1, 0, 0, 0);
+	fd = q_create(self->dev, LFQ_KIND_RING, 2, 0, 0, 0);
 	EXPECT_LE(0, fd);
 	close(fd);
 	fd = q_create(self->dev, LFQ_KIND_RING, max, 0, 0, 0);
 	EXPECT_LE(0, fd) TH_LOG("capacity %u: %s", max, strerror(-fd));
+	close(fd);
+}
+
+/* uapi: "a power of two from 1 to max_ring_capacity" */
+TEST_F(dev, create_ring_capacity_one)
+{
+	char c = 'z';
+	int fd;
+
+	fd = q_create(self->dev, LFQ_KIND_RING, 1, 1, 0, LFQ_CREATE_NONBLOCK);
+	ASSERT_LE(0, fd) TH_LOG("capacity 1: %s", strerror(-fd));
+	EXPECT_EQ(1, xwrite(fd, &c, 1));
+	EXPECT_EQ(-EAGAIN, xwrite(fd, &c, 1));
+	EXPECT_EQ(1, xread(fd, &c, 1));
+	EXPECT_EQ(-EAGAIN, xread(fd, &c, 1));
 	close(fd);
 }
 
@@ -2289,12 +2305,37 @@ static long try_unload(void)
 	return syscall(SYS_delete_module, "lfq", O_NONBLOCK) ? -errno : 0;
 }
 
+/* /sys/module/lfq/refcnt, or -1 where it cannot be read. */
+static long mod_refcnt(void)
+{
+	char buf[32] = "";
+	long n = -1;
+	int fd;
+
+	fd = open("/sys/module/lfq/refcnt", O_RDONLY);
+	if (fd < 0)
+		return -1;
+	if (read(fd, buf, sizeof(buf) - 1) > 0)
+		n = strtol(buf, NULL, 10);
+	close(fd);
+	return n;
+}
+
+/*
+ * Unloading a module that is in use fails with EWOULDBLOCK (EAGAIN; rmmod
+ * says "in use"), EBUSY if it is still initialising or going away.
+ */
+#define EXPECT_IN_USE(ret) do {						\
+	EXPECT_EQ(-EWOULDBLOCK, (ret))					\
+		TH_LOG("delete_module: %s", strerror(-(ret)));		\
+} while (0)
+
 TEST_F(unload, rmmod_busy_with_queue_fd)
 {
-	long ret;
+	long ret, r_open, r_closed;
 	int qfd;
 
-	qfd = q_create(self->dev, LFQ_KIND_MSQ, 0, 0, 0, 0);
+	qfd = q_create(self->dev, LFQ_KIND_MSQ, 0, MSG_MAX, 0, 0);
 	ASSERT_LE(0, qfd);
 	ASSERT_EQ(msg_len(1), push_tag(qfd, 1));
 	/* only the queue fd keeps the module now */
@@ -2306,7 +2347,7 @@ TEST_F(unload, rmmod_busy_with_queue_fd)
 		SKIP(close(qfd); return, "delete_module not permitted");
 	if (ret == -ENOENT)
 		SKIP(close(qfd); return, "lfq is not a loaded module");
-	EXPECT_EQ(-EBUSY, ret) TH_LOG("delete_module: %s", strerror(-ret));
+	EXPECT_IN_USE(ret);
 	if (ret == 0) {
 		TH_LOG("lfq was unloaded with a queue fd open!");
 		return;	/* do not touch the fd of an unloaded module */
@@ -2315,8 +2356,16 @@ TEST_F(unload, rmmod_busy_with_queue_fd)
 	EXPECT_EQ(1, pop_tag(qfd));
 	ASSERT_EQ(msg_len(2), push_tag(qfd, 2));
 	EXPECT_EQ(2, pop_tag(qfd));
+
+	/* and it is the queue fd that holds the module */
+	r_open = mod_refcnt();
 	close(qfd);
-	/* and /dev/lfq is still there */
+	r_closed = mod_refcnt();
+	if (r_open >= 0) {
+		EXPECT_LE(1, r_open);
+		EXPECT_EQ(r_open - 1, r_closed);
+	}
+	/* /dev/lfq is still there */
 	self->dev = open(DEV_PATH, O_RDWR);
 	EXPECT_LE(0, self->dev);
 }
@@ -2324,15 +2373,18 @@ TEST_F(unload, rmmod_busy_with_queue_fd)
 TEST_F(unload, rmmod_busy_with_device_fd)
 {
 	long ret = try_unload();
+	int qfd;
 
 	if (ret == -EPERM)
 		SKIP(return, "delete_module not permitted");
 	if (ret == -ENOENT)
 		SKIP(return, "lfq is not a loaded module");
-	EXPECT_EQ(-EBUSY, ret) TH_LOG("delete_module: %s", strerror(-ret));
+	EXPECT_IN_USE(ret);
 	if (ret == 0)
 		return;
-	EXPECT_LE(0, q_create(self->dev, LFQ_KIND_RING, 4, 0, 0, 0));
+	qfd = q_create(self->dev, LFQ_KIND_RING, 4, 0, 0, 0);
+	EXPECT_LE(0, qfd);
+	close(qfd);
 }
 
 TEST_HARNESS_MAIN
