@@ -92,6 +92,7 @@ static struct {
 	bool wl[WL_NR];
 	bool plot;
 	bool quick;
+	bool no_calib;
 } opt = {
 	.duration_ms = 200, .warmup_ms = 50, .runs = 5, .cap = 1024,
 	.out = "results", .wl = { true, true, true }, .plot = true,
@@ -446,6 +447,7 @@ static void sleep_ms(unsigned int ms)
 }
 
 static int failures;
+static int starved_runs;
 
 /* Returns Mops/s (pairs, bulk) or M values/s (pc); sets *fail. */
 static double do_run(const struct bench_impl *im, enum workload wl, int n,
@@ -552,8 +554,14 @@ static double do_run(const struct bench_impl *im, enum workload wl, int n,
 			 hpush == hpop ? "ok" : "differs");
 	}
 	if (!fail && ops == 0) {
-		fail = 1;
-		snprintf(failmsg, failsz, "no operation completed");
+		/*
+		 * Not a correctness failure (the checksums passed): every
+		 * counting thread was off-CPU for the whole window, which
+		 * happens when other processes load the machine.  A valid 0.
+		 */
+		starved_runs++;
+		fprintf(stderr, "\nwarning: %s %s %d: no operation completed in the measured window (CPU starvation?)\n",
+			wl_name[wl], im->name, n);
 	}
 	pthread_barrier_destroy(&r.barrier);
 	free(r.w);
@@ -945,7 +953,7 @@ static int parse_list(const char *s, int *v)
 static void usage(void)
 {
 	printf("usage: bench [options]\n"
-	       "  --quick            short run (~20 s): 40 ms measured, 10 ms warm-up\n"
+	       "  --quick            short run (~20-25 s): 30 ms measured, 8 ms warm-up\n"
 	       "  --duration=MS      measured time per run (default 200)\n"
 	       "  --warmup=MS        warm-up per run (default 50)\n"
 	       "  --runs=N           runs per case, median taken (default 5, min 1)\n"
@@ -956,6 +964,7 @@ static void usage(void)
 	       "  --only=SUBSTR      only structures whose name contains SUBSTR (calibration always kept)\n"
 	       "  --out=DIR          results directory (default results)\n"
 	       "  --plot-script=F    gnuplot script (default plot.gp)\n"
+	       "  --no-calibration   skip the fetch-add/CAS ceilings (for profiling)\n"
 	       "  --no-plot          skip the PNG\n"
 	       "  --list             list the structures and exit\n");
 }
@@ -982,8 +991,8 @@ int main(int argc, char **argv)
 
 		if (!strcmp(a, "--quick")) {
 			opt.quick = true;
-			opt.duration_ms = 40;
-			opt.warmup_ms = 10;
+			opt.duration_ms = 30;
+			opt.warmup_ms = 8;
 		} else if (!strncmp(a, "--duration=", 11)) {
 			opt.duration_ms = atoi(a + 11);
 		} else if (!strncmp(a, "--warmup=", 9)) {
@@ -1005,6 +1014,8 @@ int main(int argc, char **argv)
 			opt.out = a + 6;
 		} else if (!strncmp(a, "--plot-script=", 14)) {
 			opt.gnuplot_script = a + 14;
+		} else if (!strcmp(a, "--no-calibration")) {
+			opt.no_calib = true;
 		} else if (!strcmp(a, "--no-plot")) {
 			opt.plot = false;
 		} else if (!strcmp(a, "--list")) {
@@ -1044,6 +1055,8 @@ int main(int argc, char **argv)
 
 		if (opt.only && !strstr(im->name, opt.only) &&
 		    !(im->flags & BI_CEILING))
+			continue;
+		if (opt.no_calib && (im->flags & BI_CEILING))
 			continue;
 		if (im->flags & BI_BATCH) {
 			if (opt.wl[WL_BULK])
@@ -1142,6 +1155,9 @@ int main(int argc, char **argv)
 				    cases[i].failmsg);
 		out("\n");
 	}
+	if (starved_runs)
+		out("Warning: %d run(s) completed no operation in the measured window (threads starved of CPU by other processes); they count as 0 in the medians.\n\n",
+		    starved_runs);
 	out("Correctness: %d case(s) failed the checksum/order checks.  Total time %.0f s; load average at the end: %s (other processes on these CPUs disturb the numbers; compare ratios within this run).\n",
 	    failures, now_s() - start, loadavg());
 	if (md)
