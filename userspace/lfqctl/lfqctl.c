@@ -500,6 +500,7 @@ static int bench_kind(unsigned int kind, uint64_t n, unsigned int size,
 	struct lfq_stats st;
 	unsigned int i, failed = 0;
 	double t0, dt, rate;
+	bool tty = isatty(2);
 	struct lfq *q;
 	int status;
 
@@ -526,8 +527,10 @@ static int bench_kind(unsigned int kind, uint64_t n, unsigned int size,
 		uint64_t done = __atomic_load_n(&sh->popped, __ATOMIC_RELAXED);
 
 		dt = now_s() - t0;
-		fprintf(stderr, "\r[bench %-5s] %3u%%  %" PRIu64 "/%" PRIu64
-			" messages  %.0f msg/s ", lfq_kind_name(kind),
+		if (tty || done >= n)
+			fprintf(stderr, "%s[bench %-5s] %3u%%  %" PRIu64 "/%" PRIu64
+			" messages  %.0f msg/s ", tty ? "\r" : "",
+			lfq_kind_name(kind),
 			(unsigned int)(done * 100 / n), done, n,
 			dt > 0 ? done / dt : 0.0);
 		if (done >= n)
