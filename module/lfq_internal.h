@@ -69,7 +69,7 @@ static inline void lfq_node_free(struct lfq_node *node)
 /*
  * Called by every node-allocating push before it allocates.  When the
  * number of nodes waiting for a grace period has passed the high mark
- * (see lfq_core.c), callers that may sleep wait for a grace period, so a
+ * (see lfq_core.c), callers that may sleep wait in rcu_barrier(), so a
  * push/pop storm cannot outrun RCU.  One read of a read-mostly flag
  * otherwise.
  */

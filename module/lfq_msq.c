@@ -180,8 +180,8 @@ static __always_inline void *msq_pop(struct lfq_msq *q,
  *
  * Lock-free: the loop retries only when another push succeeded (or moved
  * the tail).  If the number of nodes waiting for an RCU grace period is
- * very high (see lfq_rcu_backlog()) and @gfp allows blocking, the call
- * first waits for one grace period.
+ * above 65536 (see lfq_rcu_backlog()) and @gfp allows blocking, the call
+ * first waits in rcu_barrier() for the queued frees to complete.
  *
  * Context: any context that @gfp allows (process, softirq, hardirq with
  * GFP_ATOMIC or GFP_NOWAIT); not NMI.

@@ -35,6 +35,7 @@
  * "free for p + 1" and "full at p" would be the same number).
  */
 #include <linux/atomic.h>
+#include <linux/bits.h>
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/log2.h>
@@ -43,7 +44,7 @@
 #include "lfq_internal.h"
 
 /* Largest capacity lfq_ring_init() accepts. */
-#define LFQ_RING_MAX_CAPACITY	(1U << 31)
+#define LFQ_RING_MAX_CAPACITY	BIT(31)
 
 /**
  * lfq_ring_init() - allocate and initialise an empty ring
@@ -170,7 +171,11 @@ static __always_inline void ring_release_push(struct lfq_ring *r,
 	for (i = 0; i < k; i++) {
 		struct lfq_ring_slot *slot = &r->slots[(pos + i) & r->mask];
 
-		WRITE_ONCE(slot->val, vals[i]);
+		/*
+		 * Plain access: between the claim and the release below
+		 * nobody else touches this slot.
+		 */
+		slot->val = vals[i];
 		/* pairs with smp_load_acquire() of seq in ring_claim() */
 		smp_store_release(&slot->seq, pos + i + 1);
 	}
@@ -185,7 +190,7 @@ static __always_inline void ring_release_pop(struct lfq_ring *r,
 	for (i = 0; i < k; i++) {
 		struct lfq_ring_slot *slot = &r->slots[(pos + i) & r->mask];
 
-		vals[i] = READ_ONCE(slot->val);
+		vals[i] = slot->val;	/* ours until the release below */
 		/* pairs with smp_load_acquire() of seq in ring_claim() */
 		smp_store_release(&slot->seq, pos + i + r->mask + 1);
 	}

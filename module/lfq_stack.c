@@ -123,9 +123,9 @@ static __always_inline void *stack_pop(struct lfq_stack *s,
  * @gfp: allocation flags for the node
  *
  * Lock-free: the loop retries only when another push or pop succeeded.  If
- * the number of nodes waiting for an RCU grace period is very high (see
- * lfq_rcu_backlog()) and @gfp allows blocking, the call first waits for
- * one grace period.
+ * the number of nodes waiting for an RCU grace period is above 65536 (see
+ * lfq_rcu_backlog()) and @gfp allows blocking, the call first waits in
+ * rcu_barrier() for the queued frees to complete.
  *
  * Context: any context that @gfp allows (process, softirq, hardirq with
  * GFP_ATOMIC or GFP_NOWAIT); not NMI.
