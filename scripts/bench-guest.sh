@@ -28,6 +28,7 @@ BENCH_MS=${BENCH_MS:-300}
 STORM_MS=${STORM_MS:-60000}
 MEM_MSGS=${MEM_MSGS:-131072}
 DEV_MS=${DEV_MS:-300}
+TESTS=${TESTS:-all}
 
 mkdir -p "$out"
 out=$(realpath "$out")
@@ -43,7 +44,7 @@ fi
 
 # The plan: the tunables, then scripts/guest-bench.sh.
 {
-	echo "BENCH_MS=$BENCH_MS STORM_MS=$STORM_MS MEM_MSGS=$MEM_MSGS DEV_MS=$DEV_MS"
+	echo "BENCH_MS=$BENCH_MS STORM_MS=$STORM_MS MEM_MSGS=$MEM_MSGS DEV_MS=$DEV_MS TESTS=$TESTS"
 	cat "$top/scripts/guest-bench.sh"
 } >"$out/plan.sh"
 
@@ -69,6 +70,10 @@ function kv(line, key,   re, m) {
 	}
 	return ""
 }
+# busybox insmod retries with init_module() when finit_module() fails, so
+# a failed lfq_bench load prints everything twice: keep the first copy.
+/^lfq_bench: start / { if (kstarts++) kskip = 1 }
+kskip && /^lfq_bench: / { next }
 /^bench: / { cpus = kv($0, "cpus"); krel = kv($0, "kernel") }
 /^lfq_bench: run / {
 	n = kv($0, "name"); th = kv($0, "threads")

@@ -12,10 +12,12 @@
 #   STORM_MS  length of the RCU backlog storm per structure (storm_ms)
 #   MEM_MSGS  messages queued for the memory measurement (mem_msgs)
 #   DEV_MS    length of each devbench run
+#   TESTS     structures lfq_bench runs (its "tests" parameter)
 : "${BENCH_MS:=200}"
 : "${STORM_MS:=1000}"
 : "${MEM_MSGS:=131072}"
 : "${DEV_MS:=200}"
+: "${TESTS:=all}"
 
 echo "bench: cpus=$(grep -c ^processor /proc/cpuinfo) kernel=$(uname -r)"
 t load insmod /lfq/lfq.ko
@@ -28,7 +30,7 @@ fi
 
 dmesg -c >/dev/null
 t kbench insmod /lfq/lfq_bench.ko duration_ms="$BENCH_MS" \
-	storm_ms="$STORM_MS" mem_msgs="$MEM_MSGS"
+	storm_ms="$STORM_MS" mem_msgs="$MEM_MSGS" tests="$TESTS"
 # The figures, without the timestamps, for the host to parse.
 dmesg | sed -n 's/^.*\(lfq_bench: \)/\1/p'
 if grep -q '^lfq_bench ' /proc/modules; then
