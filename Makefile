@@ -37,8 +37,11 @@ userspace: $(DEPS)
 guest-bin: $(DEPS)
 	rm -rf build/guest
 	mkdir -p build/guest/selftests
-	$(MAKE) -C selftests OUTPUT=$(CURDIR)/build/guest/selftests
-	$(MAKE) -C userspace/lfqctl STATIC=1 OUT=$(CURDIR)/build/guest
+	$(MAKE) -C selftests OUTPUT=$(CURDIR)/build/guest/selftests \
+		LINUX_SRC=$$(scripts/linux-src.sh)
+	rm -f userspace/lfqctl/lfqctl
+	$(MAKE) -C userspace/lfqctl STATIC=1
+	mv userspace/lfqctl/lfqctl build/guest/lfqctl
 
 check: $(DEPS) guest-bin
 	@scripts/check.sh

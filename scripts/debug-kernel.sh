@@ -3,8 +3,9 @@
 # Build (once) the lfq debug kernel from Debian's linux-source-6.12 and print
 # the directory that holds it.  The result is cached outside the tree under
 # $LFQ_CACHE (default ~/.cache/lfq), keyed by a hash of the config fragment,
-# the linux-source package version and this script, so it is rebuilt only
-# when one of those changes.
+# the linux-source package version and RECIPE (bump it when a change to this
+# script changes what is built), so it is rebuilt only when one of those
+# changes.
 #
 # The cached directory holds:
 #   bzImage        the kernel to boot
@@ -14,11 +15,11 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 frag=${1:-$here/debug-kernel.config}
 cache=${LFQ_CACHE:-$HOME/.cache/lfq}
-tarball=/usr/src/linux-source-6.12.tar.xz
+RECIPE=1
 
-[ -f "$tarball" ] || { echo "debug-kernel: $tarball missing (run make deps)" >&2; exit 1; }
-srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
-key=$( (cat "$frag"; echo "$srcver"; cat "$0") | sha256sum | cut -c1-16)
+srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12) ||
+	{ echo "debug-kernel: linux-source-6.12 not installed (run make deps)" >&2; exit 1; }
+key=$( (cat "$frag"; echo "$srcver"; echo "recipe $RECIPE") | sha256sum | cut -c1-16)
 out=$cache/debug-$key
 
 if [ -f "$out/bzImage" ] && [ -f "$out/build/Module.symvers" ]; then
@@ -26,14 +27,7 @@ if [ -f "$out/bzImage" ] && [ -f "$out/build/Module.symvers" ]; then
 	exit 0
 fi
 
-src=$cache/src-$srcver
-if [ ! -f "$src/.unpacked" ]; then
-	echo "debug-kernel: unpacking linux-source $srcver" >&2
-	rm -rf "$src"
-	mkdir -p "$src"
-	tar -xf "$tarball" -C "$src" --strip-components=1
-	touch "$src/.unpacked"
-fi
+src=$("$here/linux-src.sh")
 
 echo "debug-kernel: building $out (takes several minutes)" >&2
 rm -rf "$out.tmp"

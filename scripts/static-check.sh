@@ -39,12 +39,8 @@ else
 	bad=1
 fi
 
-cp=$(ls -d "${LFQ_CACHE:-$HOME/.cache/lfq}"/src-*/scripts/checkpatch.pl 2>/dev/null | tail -n 1)
-if [ -z "$cp" ]; then
-	# the debug kernel script unpacks linux-source; checkpatch comes from it
-	"$top/scripts/debug-kernel.sh" >/dev/null &&
-	cp=$(ls -d "${LFQ_CACHE:-$HOME/.cache/lfq}"/src-*/scripts/checkpatch.pl | tail -n 1)
-fi
+src=$("$top/scripts/linux-src.sh") || { echo "FAIL: static/checkpatch (no linux source)"; exit 1; }
+cp=$src/scripts/checkpatch.pl
 ignore=$(grep -v '^#' "$top/scripts/checkpatch.ignore" | awk 'NF { print $1 }' | paste -sd, -)
 files=$(cd "$top" && ls module/*.[ch] uapi/linux/*.h)
 if (cd "$top" && perl "$cp" --strict --no-tree --terse --show-types \
