@@ -29,6 +29,7 @@
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -709,6 +710,46 @@ TEST_F(dev, max_message)
 	close(qfd);
 	free(in);
 	free(out);
+}
+
+/* max_queues: one more create fails with EMFILE; closing frees the slot. */
+TEST_F(dev, queue_limit)
+{
+	unsigned int max = self->f.max_queues, i, n = 0;
+	struct lfq_features f;
+	struct rlimit rl;
+	int *fds, fd;
+
+	if (max > 8192)
+		SKIP(return, "max_queues %u too large to exhaust", max);
+	rl.rlim_cur = rl.rlim_max = max + 64;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		SKIP(return, "cannot raise RLIMIT_NOFILE to %u", max + 64);
+	fds = calloc(max + 1, sizeof(*fds));
+	ASSERT_NE(NULL, fds);
+	for (i = 0; i <= max; i++) {
+		fd = q_create(self->dev, LFQ_KIND_STACK, 0, 0, 0, 0);
+		if (fd < 0)
+			break;
+		fds[n++] = fd;
+	}
+	EXPECT_EQ(-EMFILE, fd);
+	EXPECT_EQ(max, self->f.nr_queues + n);
+	ASSERT_EQ(0, get_features(self->dev, &f));
+	EXPECT_EQ(max, f.nr_queues);
+	/* one closed, one can be made again */
+	if (n) {
+		close(fds[--n]);
+		fd = q_create(self->dev, LFQ_KIND_RING, 2, 0, 0, 0);
+		EXPECT_LE(0, fd);
+		if (fd >= 0)
+			fds[n++] = fd;
+	}
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	ASSERT_EQ(0, get_features(self->dev, &f));
+	EXPECT_EQ(self->f.nr_queues, f.nr_queues);
+	free(fds);
 }
 
 /* ==== a queue of each kind ==== */
@@ -1765,6 +1806,40 @@ TEST_F(q, signal_push_eintr)
 	EXPECT_EQ(QSLOTS, st.pushes);
 	EXPECT_EQ(QSLOTS, st.length);
 	EXPECT_EQ(QBYTES, st.bytes);
+}
+
+/*
+ * The deadline is absolute: a blocking call interrupted by a signal and
+ * restarted (SA_RESTART) still ends at the original deadline, not one
+ * timeout after the restart.
+ */
+TEST_F(q, deadline_restart)
+{
+	uint64_t dl, end;
+	struct mbuf m;
+	pid_t pid;
+
+	install_handler(true);
+	dl = now_ns() + 1500 * 1000000ull;
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		wait_sleeping(getppid());
+		msleep(700);
+		kill(getppid(), SIGUSR1);
+		_exit(0);
+	}
+	mbuf_pop(&m, 1);
+	EXPECT_EQ(-ETIMEDOUT, batch(self->qfd, LFQ_IOC_POP_BATCH,
+				    LFQ_IO_DEADLINE, m.d, 1, dl));
+	end = now_ns();
+	EXPECT_EQ(0, reap(pid));
+	EXPECT_EQ(1, got_signal);
+	EXPECT_LE(dl, end);
+	/* a relative restart would end 1.5 s after the signal, >= dl + 0.7 s */
+	EXPECT_GT(dl + 600 * 1000000ull, end)
+		TH_LOG("ended %llu ms after the deadline",
+		       (unsigned long long)(end - dl) / 1000000);
 }
 
 /* ---- poll and epoll ---- */
