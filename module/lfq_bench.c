@@ -79,6 +79,10 @@ static unsigned int mem_msgs = 131072;
 module_param(mem_msgs, uint, 0444);
 MODULE_PARM_DESC(mem_msgs, "messages queued to measure memory per message (0: skip; default 131072)");
 
+static unsigned int repeat = 1;
+module_param(repeat, uint, 0444);
+MODULE_PARM_DESC(repeat, "times each pass of measured runs is repeated (default 1)");
+
 static char *tests = "all";
 module_param(tests, charp, 0444);
 MODULE_PARM_DESC(tests, "comma-separated structures to run, or \"all\" (default)");
@@ -197,6 +201,7 @@ struct kb_result {
 };
 
 static int kb_failed;
+static unsigned int kb_rep;	/* repetition being run, for the output */
 
 static void *kb_token(struct kb_thread *t)
 {
@@ -950,8 +955,9 @@ static int kb_run_one(const struct kb_kind *kind, unsigned int nthreads,
 	kind->drain(run, &drained, &drain_sum);
 	ok = run->prefill_n + pushes == pops + drained &&
 	     run->prefill_sum + push_sum == pop_sum + drain_sum;
-	pr_info("check name=%s threads=%u pushed=%llu popped=%llu drained=%llu prefill=%llu empty=%llu full=%llu result=%s\n",
-		kind->name, nthreads, pushes, pops, drained, run->prefill_n,
+	pr_info("check name=%s threads=%u rep=%u pushed=%llu popped=%llu drained=%llu prefill=%llu empty=%llu full=%llu result=%s\n",
+		kind->name, nthreads, kb_rep, pushes, pops, drained,
+		run->prefill_n,
 		empty, full, ok ? "ok" : "FAIL");
 	if (!ok) {
 		kb_failed++;
@@ -983,8 +989,9 @@ static void kb_print_result(const struct kb_kind *kind, unsigned int nthreads,
 		mul_u64_u64_div_u64(res->elapsed_ns * 10, nthreads, res->ops) :
 		0;
 
-	pr_info("run name=%s kind=%s threads=%u ops=%llu elapsed_ns=%llu ops_per_s=%llu ns_per_op=%llu.%llu backlog_peak=%lu\n",
-		kind->name, kind->lfq ? "lfq" : "kernel", nthreads, res->ops,
+	pr_info("run name=%s kind=%s threads=%u rep=%u ops=%llu elapsed_ns=%llu ops_per_s=%llu ns_per_op=%llu.%llu backlog_peak=%lu\n",
+		kind->name, kind->lfq ? "lfq" : "kernel", nthreads, kb_rep,
+		res->ops,
 		res->elapsed_ns, res->ops_per_s, ns_x10 / 10, ns_x10 % 10,
 		res->backlog_peak);
 }
@@ -1026,9 +1033,9 @@ static void kb_pass(unsigned int nthreads)
 				continue;
 			kb_ratio(buf, sizeof(buf), res[i].ops_per_s,
 				 res[j].ops_per_s);
-			pr_info("ratio name=%s base=%s threads=%u ratio=%s\n",
+			pr_info("ratio name=%s base=%s threads=%u rep=%u ratio=%s\n",
 				kb_kinds[i].name, kb_kinds[j].name, nthreads,
-				buf);
+				kb_rep, buf);
 		}
 	}
 	kfree(res);
@@ -1121,11 +1128,11 @@ static int __init lfq_bench_init(void)
 
 	if (threads)
 		nmax = min(threads, nmax);
-	pr_info("start cpus=%u threads=%u duration_ms=%u storm_ms=%u mem_msgs=%u tests=%s\n",
-		num_online_cpus(), nmax, duration_ms, storm_ms, mem_msgs,
-		tests ? tests : "all");
+	pr_info("start cpus=%u threads=%u duration_ms=%u repeat=%u storm_ms=%u mem_msgs=%u tests=%s\n",
+		num_online_cpus(), nmax, duration_ms, repeat, storm_ms,
+		mem_msgs, tests ? tests : "all");
 
-	if (duration_ms) {
+	for (kb_rep = 0; duration_ms && kb_rep < repeat; kb_rep++) {
 		kb_pass(1);
 		if (nmax > 1)
 			kb_pass(nmax);

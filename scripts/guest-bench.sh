@@ -2,39 +2,67 @@
 # Guest plan of the in-guest benchmark (scripts/bench-guest.sh runs it with
 # scripts/vm-run.sh -p; sourced by the guest's /init, busybox sh).
 #
-# Measures, in one boot: /dev/lfq through devbench (write/read and batch
-# ioctls), then lfq_bench.ko (in-kernel lfq against the kernel's own queues,
-# memory per message, RCU backlog storm).  The figures are printed as
-# "devbench: ..." and "lfq_bench: ..." lines.
+# All in one boot, printed as "devbench: ..." and "lfq_bench: ..." lines:
+#   1. ROUNDS rounds of: devbench (/dev/lfq, write/read and batch ioctls),
+#      then lfq_bench.ko with one thread on the lfq structures.  Device and
+#      in-kernel figures of a round are taken seconds apart, so their ratio
+#      suffers less from the host's load drifting (TCG guests feel it all).
+#   2. lfq_bench.ko once more, everything: lfq against the kernel's own
+#      queues (1 thread and one per CPU, REPEAT times), memory per message,
+#      RCU backlog storm.
 #
 # Tunables (bench-guest.sh sets them in a header it puts before this file):
 #   BENCH_MS  length of each in-kernel run (lfq_bench duration_ms)
+#   REPEAT    repetitions of the in-kernel passes (lfq_bench repeat)
 #   STORM_MS  length of the RCU backlog storm per structure (storm_ms)
 #   MEM_MSGS  messages queued for the memory measurement (mem_msgs)
 #   DEV_MS    length of each devbench run
-#   TESTS     structures lfq_bench runs (its "tests" parameter)
+#   ROUNDS    device/in-kernel rounds
+#   TESTS     structures lfq_bench runs in step 2 (its "tests" parameter)
 : "${BENCH_MS:=200}"
+: "${REPEAT:=1}"
 : "${STORM_MS:=1000}"
 : "${MEM_MSGS:=131072}"
 : "${DEV_MS:=200}"
+: "${ROUNDS:=1}"
 : "${TESTS:=all}"
+
+# The lfq_bench figures of the last load, without the timestamps.
+kbench_lines() {
+	dmesg | sed -n 's/^.*\(lfq_bench: \)/\1/p'
+	dmesg -c >/dev/null
+}
+
+kbench_unload() {
+	if grep -q '^lfq_bench ' /proc/modules; then
+		t "$1" rmmod lfq_bench
+	fi
+}
 
 echo "bench: cpus=$(grep -c ^processor /proc/cpuinfo) kernel=$(uname -r)"
 t load insmod /lfq/lfq.ko
-
-if [ -x /lfq/bin/devbench ]; then
-	t devbench devbench -d "$DEV_MS"
-else
-	echo "LFQ-TEST: SKIP devbench (no /lfq/bin/devbench)"
-fi
-
 dmesg -c >/dev/null
-t kbench insmod /lfq/lfq_bench.ko duration_ms="$BENCH_MS" \
+
+r=1
+while [ "$r" -le "$ROUNDS" ]; do
+	echo "bench: round=$r"
+	if [ -x /lfq/bin/devbench ]; then
+		t "devbench-$r" devbench -d "$DEV_MS"
+	else
+		echo "LFQ-TEST: SKIP devbench (no /lfq/bin/devbench)"
+	fi
+	t "kbench-single-$r" insmod /lfq/lfq_bench.ko threads=1 \
+		duration_ms="$BENCH_MS" storm_ms=0 mem_msgs=0 \
+		tests=msq,stack,ring,ring_bulk32,tlq
+	kbench_lines
+	kbench_unload "kbench-single-unload-$r"
+	r=$((r + 1))
+done
+
+echo "bench: round=main"
+t kbench insmod /lfq/lfq_bench.ko duration_ms="$BENCH_MS" repeat="$REPEAT" \
 	storm_ms="$STORM_MS" mem_msgs="$MEM_MSGS" tests="$TESTS"
-# The figures, without the timestamps, for the host to parse.
-dmesg | sed -n 's/^.*\(lfq_bench: \)/\1/p'
-if grep -q '^lfq_bench ' /proc/modules; then
-	t kbench-unload rmmod lfq_bench
-fi
+kbench_lines
+kbench_unload kbench-unload
 
 t unload rmmod lfq
