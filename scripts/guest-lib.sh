@@ -59,10 +59,12 @@ kunit_suite() {
 	fi
 	cat "$f"
 	awk -v pre="kunit/$1" '
-		/^    ok [0-9]+ / { v = ($0 ~ /# SKIP/) ? "SKIP" : "PASS";
+		/^    1\.\.[0-9]+/ { split($1, a, "."); planned = a[3] }
+		/^    ok [0-9]+ / { n++; v = ($0 ~ /# SKIP/) ? "SKIP" : "PASS";
 				    print "LFQ-TEST: " v " " pre "/" $3; seen = 1 }
-		/^    not ok [0-9]+ / { print "LFQ-TEST: FAIL " pre "/" $4; seen = 1 }
+		/^    not ok [0-9]+ / { n++; print "LFQ-TEST: FAIL " pre "/" $4; seen = 1 }
 		/^(not )?ok [0-9]+ / { top = $0 }
 		END { if (!seen) print "LFQ-TEST: FAIL " pre " (no test cases)";
+		      else if (n != planned) print "LFQ-TEST: FAIL " pre " (" n " of " planned " cases reported)";
 		      else if (top ~ /^not ok/) print "LFQ-TEST: FAIL " pre }' "$f"
 }

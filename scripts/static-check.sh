@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Static checks over module/ and uapi/: W=1 builds against Debian's 6.1 and
-# 6.12 headers, sparse (C=2), and checkpatch --strict.  A finding fails the
+# 6.12 headers and the debug kernel, sparse (C=2), and checkpatch --strict.  A finding fails the
 # check unless scripts/checkpatch.ignore justifies its type.
 # Prints PASS:/FAIL: lines; exits non-zero on any failure.
 set -uo pipefail
@@ -40,6 +40,14 @@ else
 fi
 
 src=$("$top/scripts/linux-src.sh") || { echo "FAIL: static/checkpatch (no linux source)"; exit 1; }
+# Debian's kernels have no KUnit, so lfq_kunit.c is compiled only here.
+if kdebug=$("$top/scripts/debug-kernel.sh"); then
+	build w1-sparse-debug "$kdebug/build" C=2
+else
+	echo "FAIL: static/w1-sparse-debug (debug kernel build failed)"
+	bad=1
+fi
+
 cp=$src/scripts/checkpatch.pl
 ignore=$(grep -v '^#' "$top/scripts/checkpatch.ignore" | awk 'NF { print $1 }' | paste -sd, -)
 files=$(cd "$top" && ls module/*.[ch] uapi/linux/*.h)
