@@ -1474,6 +1474,9 @@ TEST_F(q, batch_flags_reserved)
 		EXPECT_EQ(-EINVAL, batch(self->qfd, LFQ_IOC_POP_BATCH,
 					 1U << bit, m.d, 2, 0)) TH_LOG("bit %u", bit);
 	}
+	/* a deadline beyond what a ktime_t holds */
+	EXPECT_EQ(-EINVAL, batch(self->qfd, LFQ_IOC_PUSH_BATCH,
+				 LFQ_IO_DEADLINE, m.d, 2, ~0ull));
 	/* a deadline without LFQ_IO_DEADLINE */
 	EXPECT_EQ(-EINVAL, batch(self->qfd, LFQ_IOC_PUSH_BATCH, 0, m.d, 2,
 				 now_ns() + 1000000000ull));
@@ -1971,6 +1974,11 @@ TEST_F(q, epoll_edge)
 	EXPECT_EQ(1, ep_wait(ep, &e, 0));
 	EXPECT_EQ(EPOLLOUT, e);
 	EXPECT_EQ(0, ep_wait(ep, &e, 0));
+	ASSERT_LE(0, pop_tag(self->qfd));	/* every pop is an edge */
+	EXPECT_EQ(1, ep_wait(ep, &e, 0));
+	EXPECT_EQ(0, ep_wait(ep, &e, 0));
+	ASSERT_EQ(msg_len(3), push_tag(self->qfd, 3));
+	EXPECT_EQ(0, ep_wait(ep, &e, 0));	/* pushes are not EPOLLOUT edges */
 	close(ep);
 }
 
