@@ -57,6 +57,7 @@ demo: $(DEPS) guest-bin
 
 bench: $(DEPS)
 	$(MAKE) -C userspace/bench bench
+	scripts/bench-guest.sh build/bench
 
 install: module userspace
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
@@ -70,4 +71,5 @@ clean:
 	-$(MAKE) -C userspace/lfqctl clean
 	-$(MAKE) -C userspace/tests clean
 	-$(MAKE) -C userspace/bench clean
+	-$(MAKE) -C userspace/devbench clean
 	-$(MAKE) -C selftests clean
