@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * lfq_test.c - kselftest for /dev/lfq (uapi/linux/lfq.h)
+ * kselftest for /dev/lfq (uapi/linux/lfq.h)
  *
  * Fixtures:
  *   dev     the /dev/lfq fd: features, create, errors of the factory
@@ -70,15 +70,15 @@ static long xwrite(int fd, const void *buf, size_t n)
 	return ret < 0 ? -errno : ret;
 }
 
-static uint64_t now_ns(void)
+static __u64 now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
-static void msleep(unsigned int ms)
+static void sleep_ms(unsigned int ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
@@ -183,7 +183,7 @@ static long pop_tag(int fd)
 }
 
 static int q_create(int dev, unsigned int kind, unsigned int cap,
-		    unsigned int max_msg, uint64_t max_bytes,
+		    unsigned int max_msg, __u64 max_bytes,
 		    unsigned int flags)
 {
 	struct lfq_create c = {
@@ -199,7 +199,7 @@ static int q_create(int dev, unsigned int kind, unsigned int cap,
 }
 
 static long batch(int fd, unsigned long cmd, unsigned int flags,
-		  struct lfq_msg_desc *d, unsigned int count, uint64_t deadline)
+		  struct lfq_msg_desc *d, unsigned int count, __u64 deadline)
 {
 	struct lfq_batch b = {
 		.size = sizeof(b),
@@ -219,7 +219,7 @@ static int get_stats(int fd, struct lfq_stats *st)
 	return xioctl(fd, LFQ_IOC_STATS, st);
 }
 
-static uint64_t q_len(int fd)
+static __u64 q_len(int fd)
 {
 	struct lfq_stats st;
 
@@ -303,14 +303,14 @@ static void wait_sleeping(pid_t pid)
 		char s = task_state(pid);
 
 		if (!s) {
-			msleep(500);
+			sleep_ms(500);
 			return;
 		}
 		if (s == 'S')
 			break;
-		msleep(5);
+		sleep_ms(5);
 	}
-	msleep(50);
+	sleep_ms(50);
 }
 
 /* Exit status of child @pid, or -1 if it did not exit normally. */
@@ -329,14 +329,22 @@ static unsigned int nth_pop(bool lifo, unsigned int i, unsigned int n)
 	return lifo ? n - 1 - i : i;
 }
 
-#define OPEN_DEV_OR_SKIP(fd) do {					\
-	(fd) = open(DEV_PATH, O_RDWR | O_CLOEXEC);			\
-	if ((fd) < 0 && errno == ENOENT)				\
-		SKIP(return, DEV_PATH " missing (lfq.ko not loaded)");	\
-	if ((fd) < 0 && (errno == EACCES || errno == EPERM))		\
-		SKIP(return, DEV_PATH ": not permitted");		\
-	ASSERT_LE(0, (fd)) TH_LOG("open " DEV_PATH ": %s", strerror(errno)); \
-} while (0)
+/*
+ * Open /dev/lfq.  Returns the fd, or -1 with *skip set to the reason the
+ * tests must be skipped (no device, no permission), or -1 with *skip NULL
+ * for a real failure.
+ */
+static int open_dev(const char **skip)
+{
+	int fd = open(DEV_PATH, O_RDWR | O_CLOEXEC);
+
+	*skip = NULL;
+	if (fd < 0 && errno == ENOENT)
+		*skip = DEV_PATH " missing (lfq.ko not loaded)";
+	else if (fd < 0 && (errno == EACCES || errno == EPERM))
+		*skip = DEV_PATH ": not permitted";
+	return fd;
+}
 
 /* ==== the device fd ==== */
 
@@ -347,8 +355,12 @@ FIXTURE(dev) {
 
 FIXTURE_SETUP(dev)
 {
-	self->dev = -1;
-	OPEN_DEV_OR_SKIP(self->dev);
+	const char *skip;
+
+	self->dev = open_dev(&skip);
+	if (skip)
+		SKIP(return, "%s", skip);
+	ASSERT_LE(0, self->dev) TH_LOG("open: %s", strerror(errno));
 	ASSERT_EQ(0, get_features(self->dev, &self->f));
 }
 
@@ -517,7 +529,7 @@ TEST_F(dev, create_capacity_unbounded)
 
 TEST_F(dev, create_max_msg)
 {
-	uint64_t big = self->f.max_queue_bytes;
+	__u64 big = self->f.max_queue_bytes;
 	int fd;
 
 	EXPECT_EQ(-EINVAL, q_create(self->dev, LFQ_KIND_MSQ, 0,
@@ -573,7 +585,7 @@ TEST_F(dev, create_size)
 {
 	struct {
 		struct lfq_create c;
-		uint64_t tail[2];
+		__u64 tail[2];
 	} big;
 	struct lfq_create c = { .kind = LFQ_KIND_MSQ };
 	int fd;
@@ -647,7 +659,7 @@ TEST_F(dev, unknown_ioctl)
 	char arg[256] = { 0 };
 	unsigned int nr;
 
-	*(uint32_t *)arg = 64;
+	*(__u32 *)arg = 64;
 	for (nr = 0x40; nr <= 0x4f; nr++) {
 		unsigned long cmd = _IO(LFQ_IOC_MAGIC, nr);
 
@@ -722,7 +734,8 @@ TEST_F(dev, queue_limit)
 
 	if (max > 8192)
 		SKIP(return, "max_queues %u too large to exhaust", max);
-	rl.rlim_cur = rl.rlim_max = max + 64;
+	rl.rlim_cur = max + 64;
+	rl.rlim_max = max + 64;
 	if (setrlimit(RLIMIT_NOFILE, &rl))
 		SKIP(return, "cannot raise RLIMIT_NOFILE to %u", max + 64);
 	fds = calloc(max + 1, sizeof(*fds));
@@ -786,10 +799,14 @@ FIXTURE_VARIANT_ADD(q, tlq) {
 FIXTURE_SETUP(q)
 {
 	struct lfq_features f;
+	const char *skip;
 
 	self->dev = -1;
 	self->qfd = -1;
-	OPEN_DEV_OR_SKIP(self->dev);
+	self->dev = open_dev(&skip);
+	if (skip)
+		SKIP(return, "%s", skip);
+	ASSERT_LE(0, self->dev) TH_LOG("open: %s", strerror(errno));
 	ASSERT_EQ(0, get_features(self->dev, &f));
 	if (!(f.kinds & (1U << variant->kind)))
 		SKIP(return, "kind %u not supported", variant->kind);
@@ -989,7 +1006,7 @@ TEST_F(q, unknown_ioctl)
 	char arg[256] = { 0 };
 	unsigned int nr;
 
-	*(uint32_t *)arg = 64;
+	*(__u32 *)arg = 64;
 	for (nr = 0x40; nr <= 0x4f; nr++) {
 		unsigned long cmd = _IO(LFQ_IOC_MAGIC, nr);
 
@@ -1009,7 +1026,7 @@ TEST_F(q, unknown_ioctl)
 TEST_F(q, stats)
 {
 	struct lfq_stats st;
-	uint64_t first = variant->lifo ? msg_len(3) : msg_len(1);
+	__u64 first = variant->lifo ? msg_len(3) : msg_len(1);
 
 	ASSERT_EQ(0, get_stats(self->qfd, &st));
 	EXPECT_EQ(0, st.pushes);
@@ -1241,24 +1258,22 @@ TEST_F(q, batch_all_never_fits)
 /* The ring is bounded by slots, the others by bytes only. */
 TEST_F(q, capacity_vs_bytes)
 {
+	static const char zeros[MSG_MAX];
 	unsigned int i;
 	char c = 'x';
 
 	set_nonblock(self->qfd, true);
 	for (i = 0; i < QSLOTS; i++)
 		ASSERT_EQ(1, xwrite(self->qfd, &c, 1));
-	if (variant->capacity) {
-		EXPECT_EQ(-EAGAIN, xwrite(self->qfd, &c, 1));
-	} else {
-		EXPECT_EQ(1, xwrite(self->qfd, &c, 1));
-	}
+	/* a ninth message: the ring is full, the others take it */
+	EXPECT_EQ(variant->capacity ? -EAGAIN : 1, xwrite(self->qfd, &c, 1));
 	/* Byte budget: 512 - 8 (or 9) bytes left, a 64-byte message fits. */
 	if (!variant->capacity) {
 		for (i = 0; i < (QBYTES - QSLOTS - 1) / MSG_MAX; i++)
 			ASSERT_EQ(MSG_MAX, push_full_tag(self->qfd, i));
 		/* 512 - 9 - 7 * 64 = 55 bytes left */
 		EXPECT_EQ(-EAGAIN, push_full_tag(self->qfd, 99));
-		EXPECT_EQ(55, xwrite(self->qfd, (char [64]){ 0 }, 55));
+		EXPECT_EQ(55, xwrite(self->qfd, zeros, 55));
 		EXPECT_EQ(-EAGAIN, xwrite(self->qfd, &c, 1));
 	}
 }
@@ -1497,7 +1512,7 @@ TEST_F(q, batch_size)
 {
 	struct {
 		struct lfq_batch b;
-		uint64_t tail[2];
+		__u64 tail[2];
 	} big;
 	struct mbuf m;
 
@@ -1579,7 +1594,7 @@ TEST_F(q, nonblock_eagain)
 
 TEST_F(q, deadline)
 {
-	uint64_t t0, dl;
+	__u64 t0, dl;
 	struct mbuf m;
 
 	/* pop from an empty queue */
@@ -1633,7 +1648,7 @@ TEST_F(q, deadline_met)
 /* A blocking read() is woken by a write() from another process. */
 TEST_F(q, blocking_pop_woken)
 {
-	uint64_t t0;
+	__u64 t0;
 	pid_t pid;
 
 	pid = fork();
@@ -1673,7 +1688,7 @@ TEST_F(q, blocking_pop_woken)
 /* A push into a full queue sleeps until another process pops. */
 TEST_F(q, blocking_push_woken)
 {
-	uint64_t t0;
+	__u64 t0;
 	pid_t pid;
 
 	ASSERT_EQ(0, fill_queue(self->qfd));
@@ -1691,6 +1706,7 @@ TEST_F(q, blocking_push_woken)
 	EXPECT_EQ(QSLOTS, q_len(self->qfd));
 }
 
+/* written by the signal handler: the C standard's type for that */
 static volatile sig_atomic_t got_signal;
 
 static void on_signal(int sig)
@@ -1782,7 +1798,7 @@ TEST_F(q, signal_pop_restart)
 	if (pid == 0) {
 		wait_sleeping(getppid());
 		kill(getppid(), SIGUSR1);
-		msleep(200);
+		sleep_ms(200);
 		wait_sleeping(getppid());
 		_exit(push_tag(self->qfd, 9) == msg_len(9) ? 0 : 1);
 	}
@@ -1818,7 +1834,7 @@ TEST_F(q, signal_push_eintr)
  */
 TEST_F(q, deadline_restart)
 {
-	uint64_t dl, end;
+	__u64 dl, end;
 	struct mbuf m;
 	pid_t pid;
 
@@ -1828,7 +1844,7 @@ TEST_F(q, deadline_restart)
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		wait_sleeping(getppid());
-		msleep(700);
+		sleep_ms(700);
 		kill(getppid(), SIGUSR1);
 		_exit(0);
 	}
@@ -1900,7 +1916,7 @@ TEST_F(q, poll_woken)
 	EXPECT_EQ(0, reap(pid));
 }
 
-static int ep_wait(int ep, uint32_t *events, int timeout)
+static int ep_wait(int ep, __u32 *events, int timeout)
 {
 	struct epoll_event ev[4];
 	int n = epoll_wait(ep, ev, 4, timeout);
@@ -1913,7 +1929,7 @@ static int ep_wait(int ep, uint32_t *events, int timeout)
 TEST_F(q, epoll_level)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.fd = self->qfd };
-	uint32_t e = 0;
+	__u32 e = 0;
 	int ep;
 
 	ep = epoll_create1(EPOLL_CLOEXEC);
@@ -1944,7 +1960,7 @@ TEST_F(q, epoll_edge)
 	struct epoll_event ev = {
 		.events = EPOLLIN | EPOLLET, .data.fd = self->qfd,
 	};
-	uint32_t e = 0;
+	__u32 e = 0;
 	int ep;
 
 	ep = epoll_create1(EPOLL_CLOEXEC);
@@ -1988,7 +2004,7 @@ TEST_F(q, epoll_woken)
 	struct epoll_event ev = {
 		.events = EPOLLIN | EPOLLET, .data.fd = self->qfd,
 	};
-	uint32_t e = 0;
+	__u32 e = 0;
 	pid_t pid;
 	int ep;
 
@@ -2189,9 +2205,9 @@ TEST_F(q, scm_rights_last_ref)
 #define ST_PER_PROD	400
 
 struct st_msg {
-	uint32_t prod;
-	uint32_t seq;
-	uint32_t check;
+	__u32 prod;
+	__u32 seq;
+	__u32 check;
 };
 
 struct stress {
@@ -2258,7 +2274,7 @@ static void *st_consumer(void *p)
 {
 	struct st_arg *a = p;
 	struct stress *s = a->s;
-	uint32_t last[ST_PROD];
+	__u32 last[ST_PROD];
 	char buf[4][MSG_MAX];
 	struct lfq_msg_desc d[4];
 	unsigned int want = a->id == 0 ? 1 : 4, i;
@@ -2296,7 +2312,7 @@ static void *st_consumer(void *p)
 			__atomic_fetch_add(&s->hits[m.prod][m.seq], 1,
 					   __ATOMIC_RELAXED);
 			/* FIFO: each producer's messages in its order */
-			if (s->fifo && last[m.prod] != UINT32_MAX &&
+			if (s->fifo && last[m.prod] != (__u32)~0U &&
 			    m.seq <= last[m.prod])
 				st_error(s, "order: seq %u after %u", m.seq,
 					 last[m.prod]);
@@ -2373,8 +2389,12 @@ FIXTURE(unload) {
 
 FIXTURE_SETUP(unload)
 {
-	self->dev = -1;
-	OPEN_DEV_OR_SKIP(self->dev);
+	const char *skip;
+
+	self->dev = open_dev(&skip);
+	if (skip)
+		SKIP(return, "%s", skip);
+	ASSERT_LE(0, self->dev) TH_LOG("open: %s", strerror(errno));
 }
 
 FIXTURE_TEARDOWN(unload)
@@ -2408,10 +2428,6 @@ static long mod_refcnt(void)
  * Unloading a module that is in use fails with EWOULDBLOCK (EAGAIN; rmmod
  * says "in use"), EBUSY if it is still initialising or going away.
  */
-#define EXPECT_IN_USE(ret) do {						\
-	EXPECT_EQ(-EWOULDBLOCK, (ret))					\
-		TH_LOG("delete_module: %s", strerror(-(ret)));		\
-} while (0)
 
 TEST_F(unload, rmmod_busy_with_queue_fd)
 {
@@ -2430,7 +2446,8 @@ TEST_F(unload, rmmod_busy_with_queue_fd)
 		SKIP(close(qfd); return, "delete_module not permitted");
 	if (ret == -ENOENT)
 		SKIP(close(qfd); return, "lfq is not a loaded module");
-	EXPECT_IN_USE(ret);
+	EXPECT_EQ(-EWOULDBLOCK, ret)
+		TH_LOG("delete_module: %s", strerror(-ret));
 	if (ret == 0) {
 		TH_LOG("lfq was unloaded with a queue fd open!");
 		return;	/* do not touch the fd of an unloaded module */
@@ -2462,7 +2479,8 @@ TEST_F(unload, rmmod_busy_with_device_fd)
 		SKIP(return, "delete_module not permitted");
 	if (ret == -ENOENT)
 		SKIP(return, "lfq is not a loaded module");
-	EXPECT_IN_USE(ret);
+	EXPECT_EQ(-EWOULDBLOCK, ret)
+		TH_LOG("delete_module: %s", strerror(-ret));
 	if (ret == 0)
 		return;
 	qfd = q_create(self->dev, LFQ_KIND_RING, 4, 0, 0, 0);
