@@ -1013,7 +1013,12 @@ static int lfq_queue_init(struct lfq_queue *q, const struct lfq_create *c)
 		lfq_stack_init(&q->stack);
 		break;
 	case LFQ_KIND_RING:
-		ret = lfq_ring_init(&q->ring, q->capacity, GFP_KERNEL_ACCOUNT);
+		/*
+		 * The ring needs two slots at least; the slot count in
+		 * q->used enforces the capacity the user asked for.
+		 */
+		ret = lfq_ring_init(&q->ring, max(q->capacity, 2U),
+				    GFP_KERNEL_ACCOUNT);
 		break;
 	default:
 		ret = lfq_tlq_init(&q->tlq, GFP_KERNEL_ACCOUNT);
@@ -1032,7 +1037,7 @@ static int lfq_check_create(const struct lfq_create *c)
 	if (c->kind < LFQ_KIND_MSQ || c->kind > LFQ_KIND_MAX)
 		return -EINVAL;
 	if (c->kind == LFQ_KIND_RING) {
-		if (c->capacity < 2 || !is_power_of_2(c->capacity) ||
+		if (!is_power_of_2(c->capacity) ||
 		    c->capacity > LFQ_DEV_RING_MAX)
 			return -EINVAL;
 	} else if (c->capacity) {

@@ -138,7 +138,7 @@ struct lfq_features {
  * struct lfq_create - argument of LFQ_IOC_CREATE (device fd; input)
  * @size:      sizeof(struct lfq_create)
  * @kind:      LFQ_KIND_*
- * @capacity:  RING: number of messages, a power of two from 2 to
+ * @capacity:  RING: number of messages, a power of two from 1 to
  *             max_ring_capacity.  Other kinds: must be 0 (they are bounded
  *             by @max_bytes only).
  * @max_msg:   largest message in bytes, 1 to features.max_msg; 0 means
