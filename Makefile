@@ -62,6 +62,7 @@ bench: $(DEPS)
 install: module userspace
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	$(MAKE) -C userspace/lib install PREFIX=$(PREFIX)
+	$(MAKE) -C userspace/lfqctl install PREFIX=$(PREFIX)
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean

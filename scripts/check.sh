@@ -18,7 +18,10 @@ stages=(userspace static vm-6.1 vm-6.12 vm-debug)
 
 run_stage() {
 	case $1 in
-	userspace) make -s -C userspace/tests check ;;
+	userspace)
+		make -s -C userspace/lib abi-check
+		make -s -C userspace/tests check
+		;;
 	static) scripts/static-check.sh ;;
 	vm-*) scripts/vm-run.sh -q -k "${1#vm-}" ;;
 	esac

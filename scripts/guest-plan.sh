@@ -1,6 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # The test plan every kernel runs (sourced by the guest's /init).
 
+# kmemleak (debug kernel): forget what boot left, scan at the end.
+kml=/sys/kernel/debug/kmemleak
+[ -w $kml ] && echo clear >$kml
+
 t load insmod /lfq/lfq.ko
 t devnode test -c /dev/lfq
 t devnode-mode sh -c '[ "$(stat -c %a /dev/lfq)" = 600 ]'
@@ -23,10 +27,43 @@ if [ -x /lfq/bin/lfqctl ]; then
 	t lfqctl-demo lfqctl demo
 fi
 
+# Refused while a queue fd is open (lfqctl create holds one while its
+# command runs), and bad module parameters are refused at load.
+t rmmod-busy sh -c 'lfqctl create -- sh -c "! rmmod lfq"'
+t still-loaded test -c /dev/lfq
+
+# Fault injection (debug kernel): slab allocations made by a few lfqctl
+# runs fail at random.  Errors are expected; what must not happen is a
+# splat, a hang or a leak (the kernel-log check, timeout, kmemleak and the
+# final rmmod judge that), and the module must work afterwards.
+fs=/sys/kernel/debug/failslab
+if [ -d $fs ]; then
+	echo 1 >$fs/task-filter
+	echo 10 >$fs/probability
+	echo -1 >$fs/times
+	echo 0 >$fs/verbose
+	echo N >$fs/ignore-gfp-wait
+	for i in 1 2 3 4 5; do
+		timeout 120 sh -c 'echo 1 >/proc/self/make-it-fail; exec lfqctl demo' >/dev/null 2>&1
+		echo "failslab run $i: exit $?"
+	done
+	echo 0 >$fs/probability
+	t failslab-then-demo lfqctl demo
+fi
+
 t example-load insmod /lfq/lfq_example.ko
 t example-unload rmmod lfq_example
 
 t unload rmmod lfq
+tfail load-bad-max-msg insmod /lfq/lfq.ko max_msg_size=0
+tfail load-bad-max-queues insmod /lfq/lfq.ko max_queues=0
 # A second load/unload cycle: nothing left behind by the first.
 t reload insmod /lfq/lfq.ko
 t reunload rmmod lfq
+
+if [ -w $kml ]; then
+	echo scan >$kml
+	echo scan >$kml
+	cat $kml
+	t kmemleak-clean sh -c "! grep -q unreferenced $kml"
+fi
