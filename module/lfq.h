@@ -34,10 +34,15 @@
  * recycled node with the same address (no ABA), and no dereference touches
  * freed memory.  The ring holds no nodes; the positions in its slots carry a
  * lap count, so a stale producer or consumer cannot mistake one lap for
- * another.  The two-lock queue frees under its head lock.
+ * another.  The two-lock queue frees a popped node at once, right after
+ * dropping its head lock: once head has moved past a node, no producer or
+ * consumer can reach it.
  *
  * Memory that waits for a grace period is counted; lfq_rcu_backlog()
- * reports it.
+ * reports it, in nodes.  While it exceeds 65536 nodes, msq and stack
+ * pushes whose gfp allows blocking first wait in rcu_barrier() (see
+ * lfq_core.c), so a push/pop storm cannot outrun RCU; pushes that cannot
+ * sleep are never held back.
  *
  * Ordering guarantees: a value pushed by one CPU and popped by another is
  * published with release semantics and consumed with acquire semantics, so

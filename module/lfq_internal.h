@@ -96,7 +96,8 @@ int __lfq_ring_push(struct lfq_ring *r, void *val, unsigned int *retries);
 void *__lfq_ring_pop(struct lfq_ring *r, unsigned int *retries);
 /*
  * @all: true for bulk (all @n or none), false for burst (as many as
- * possible).  Return the number of values moved.
+ * possible).  Return the number of values moved.  @vals must not contain
+ * NULL (not checked).
  */
 unsigned int __lfq_ring_push_many(struct lfq_ring *r, void * const *vals,
 				  unsigned int n, bool all,

@@ -106,26 +106,29 @@ void lfq_ring_destroy(struct lfq_ring *r, void (*release)(void *val))
 EXPORT_SYMBOL_GPL(lfq_ring_destroy);
 
 /*
- * Claim up to @n consecutive positions from @pos on, on the side whose
- * slots must show seq == position + @ready.  Returns the number claimed
- * (0 if fewer than @n and @all) and leaves the first one in *@pos.
+ * Claim up to @n consecutive positions from *@ctr on, on the side whose
+ * slots must show seq == position + @ready (0: producers, 1: consumers).
+ * Returns the number claimed (0 if fewer than @n and @all) and leaves the
+ * first one in *@posp.  The slots are walked with a pointer that wraps at
+ * the end of the array, so the loop does no index arithmetic.
  */
 static __always_inline unsigned int ring_claim(struct lfq_ring *r,
 					       unsigned long *posp,
 					       unsigned long ready,
 					       unsigned int n, bool all,
 					       unsigned long *ctr,
-					       void * const *vals,
 					       unsigned int *retries)
 {
+	struct lfq_ring_slot *const base = r->slots;
+	struct lfq_ring_slot *const end = base + r->mask + 1;
 	const unsigned long mask = r->mask;
-	struct lfq_ring_slot *slots = r->slots;
 	unsigned long pos = READ_ONCE(*ctr);
+	struct lfq_ring_slot *slot;
 	unsigned int k;
 	long dif;
 
 	for (;;) {
-		dif = 0;
+		slot = &base[pos & mask];
 		for (k = 0; k < n; k++) {
 			/*
 			 * Producers: pairs with the smp_store_release() of
@@ -134,14 +137,14 @@ static __always_inline unsigned int ring_claim(struct lfq_ring *r,
 			 * Consumers: pairs with the smp_store_release() of
 			 * seq in ring_release_push(), so the value is visible.
 			 */
-			dif = (long)(smp_load_acquire(&slots[(pos + k) & mask].seq) -
+			dif = (long)(smp_load_acquire(&slot->seq) -
 				     (pos + k + ready));
 			if (dif)
 				break;
-			if (vals && unlikely(!vals[k]))
-				break;
+			if (++slot == end)
+				slot = base;
 		}
-		if (unlikely(dif > 0)) {
+		if (unlikely(k < n && dif > 0)) {
 			/* another CPU claimed pos: reload our copy */
 			pos = READ_ONCE(*ctr);
 			(*retries)++;
@@ -166,11 +169,12 @@ static __always_inline void ring_release_push(struct lfq_ring *r,
 					      void * const *vals,
 					      unsigned int k)
 {
+	struct lfq_ring_slot *const base = r->slots;
+	struct lfq_ring_slot *const end = base + r->mask + 1;
+	struct lfq_ring_slot *slot = &base[pos & r->mask];
 	unsigned int i;
 
 	for (i = 0; i < k; i++) {
-		struct lfq_ring_slot *slot = &r->slots[(pos + i) & r->mask];
-
 		/*
 		 * Plain access: between the claim and the release below
 		 * nobody else touches this slot.
@@ -178,6 +182,8 @@ static __always_inline void ring_release_push(struct lfq_ring *r,
 		slot->val = vals[i];
 		/* pairs with smp_load_acquire() of seq in ring_claim() */
 		smp_store_release(&slot->seq, pos + i + 1);
+		if (++slot == end)
+			slot = base;
 	}
 }
 
@@ -185,14 +191,18 @@ static __always_inline void ring_release_pop(struct lfq_ring *r,
 					     unsigned long pos, void **vals,
 					     unsigned int k)
 {
+	struct lfq_ring_slot *const base = r->slots;
+	const unsigned long lap = r->mask + 1;
+	struct lfq_ring_slot *const end = base + lap;
+	struct lfq_ring_slot *slot = &base[pos & r->mask];
 	unsigned int i;
 
 	for (i = 0; i < k; i++) {
-		struct lfq_ring_slot *slot = &r->slots[(pos + i) & r->mask];
-
 		vals[i] = slot->val;	/* ours until the release below */
 		/* pairs with smp_load_acquire() of seq in ring_claim() */
-		smp_store_release(&slot->seq, pos + i + r->mask + 1);
+		smp_store_release(&slot->seq, pos + i + lap);
+		if (++slot == end)
+			slot = base;
 	}
 }
 
@@ -203,7 +213,7 @@ static __always_inline int ring_push(struct lfq_ring *r, void *val,
 
 	if (unlikely(!val))
 		return -EINVAL;
-	if (!ring_claim(r, &pos, 0, 1, true, &r->tail, NULL, retries))
+	if (!ring_claim(r, &pos, 0, 1, true, &r->tail, retries))
 		return -ENOSPC;
 	ring_release_push(r, pos, &val, 1);
 	return 0;
@@ -215,7 +225,7 @@ static __always_inline void *ring_pop(struct lfq_ring *r,
 	unsigned long pos;
 	void *val;
 
-	if (!ring_claim(r, &pos, 1, 1, true, &r->head, NULL, retries))
+	if (!ring_claim(r, &pos, 1, 1, true, &r->head, retries))
 		return NULL;
 	ring_release_pop(r, pos, &val, 1);
 	return val;
@@ -228,7 +238,7 @@ unsigned int __lfq_ring_push_many(struct lfq_ring *r, void * const *vals,
 	unsigned long pos;
 	unsigned int k;
 
-	k = ring_claim(r, &pos, 0, n, all, &r->tail, vals, retries);
+	k = ring_claim(r, &pos, 0, n, all, &r->tail, retries);
 	ring_release_push(r, pos, vals, k);
 	return k;
 }
@@ -240,7 +250,7 @@ unsigned int __lfq_ring_pop_many(struct lfq_ring *r, void **vals,
 	unsigned long pos;
 	unsigned int k;
 
-	k = ring_claim(r, &pos, 1, n, all, &r->head, NULL, retries);
+	k = ring_claim(r, &pos, 1, n, all, &r->head, retries);
 	ring_release_pop(r, pos, vals, k);
 	return k;
 }
@@ -311,8 +321,9 @@ void *__lfq_ring_pop(struct lfq_ring *r, unsigned int *retries)
  *
  * All or nothing: checks that the @n slots after the tail are free, then
  * claims them with one compare-and-exchange, then fills them.  The values
- * of one call stay contiguous and in order in the ring.  A NULL among the
- * values makes the call push nothing.  Progress as lfq_ring_push().
+ * of one call stay contiguous and in order in the ring.  The values are
+ * not checked (NULL would later be popped as a value, and look like
+ * "empty" to lfq_ring_pop()).  Progress as lfq_ring_push().
  *
  * Context: any context, including hard interrupts; NMI as for
  * lfq_ring_push().
@@ -330,11 +341,11 @@ EXPORT_SYMBOL_GPL(lfq_ring_push_bulk);
 /**
  * lfq_ring_push_burst() - append as many of @n values as fit
  * @r: the ring
- * @vals: the values, in order
+ * @vals: the values, in order; must not contain NULL
  * @n: how many at most
  *
- * Pushes the longest prefix of @vals that fits (stopping early at a NULL
- * value), contiguous and in order, with one compare-and-exchange.
+ * Pushes the longest prefix of @vals that fits, contiguous and in order,
+ * with one compare-and-exchange.
  * Progress as lfq_ring_push().
  *
  * Context: any context, including hard interrupts; NMI as for

@@ -12,10 +12,10 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1 abort_on_error=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1 halt_on_error=1}"
 for t in $("$bin" --list); do
 	start=$(date +%s.%N)
-	timeout -s KILL "${LFQ_TEST_TIMEOUT:-120}" "$bin" -s "$scale" "$t" \
+	timeout -s KILL "${LFQ_TEST_TIMEOUT:-150}" "$bin" -s "$scale" "$t" \
 		>"$log" 2>&1
 	rc=$?
-	[ $rc -eq 137 ] && echo "killed after ${LFQ_TEST_TIMEOUT:-120}s (hung?)" >>"$log"
+	[ $rc -eq 137 ] && echo "killed after ${LFQ_TEST_TIMEOUT:-150}s (hung?)" >>"$log"
 	secs=$(echo "$(date +%s.%N) - $start" | bc 2>/dev/null | cut -c1-5)
 	grep '^info:' "$log" | sed "s|^info: |info: $variant/|"
 	if [ $rc -eq 77 ]; then
