@@ -22,6 +22,11 @@ srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12) ||
 key=$( (cat "$frag"; echo "$srcver"; echo "recipe $RECIPE") | sha256sum | cut -c1-16)
 out=$cache/debug-$key
 
+# One build at a time: a second caller waits here, then finds it cached.
+mkdir -p "$cache"
+exec 9>"$cache/.lock-$key"
+flock 9
+
 if [ -f "$out/bzImage" ] && [ -f "$out/build/Module.symvers" ]; then
 	echo "$out"
 	exit 0
