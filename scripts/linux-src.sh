@@ -9,6 +9,9 @@ tarball=/usr/src/linux-source-6.12.tar.xz
 [ -f "$tarball" ] || { echo "linux-src: $tarball missing (run make deps)" >&2; exit 1; }
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
 src=$cache/src-$srcver
+mkdir -p "$cache"
+exec 9>"$cache/.lock-src"
+flock 9
 if [ ! -f "$src/.unpacked" ]; then
 	echo "linux-src: unpacking linux-source $srcver" >&2
 	rm -rf "$src"
