@@ -4,5 +4,10 @@ t load insmod /lfq/lfq.ko
 ls -l /dev/lfq
 t lfqctl-info lfqctl info
 t lfqctl-demo lfqctl demo
-t lfqctl-stats-json lfqctl --json info
+# A ring of 4 slots on fd 3 for one shell: push, look, pop.
+t lfqctl-cli lfqctl create -k ring -c 4 -- sh -c '
+	lfqctl push hello lock-free world &&
+	lfqctl stats --fd 3 &&
+	lfqctl pop -n 3'
+t lfqctl-info-json lfqctl --json info
 t unload rmmod lfq

@@ -37,7 +37,7 @@
  *
  *	lfq_create() makes a queue.  @kind is LFQ_KIND_MSQ, LFQ_KIND_STACK,
  *	LFQ_KIND_RING or LFQ_KIND_TLQ; @capacity is the ring's size (a power
- *	of two >= 2) and must be 0 for the other kinds; @max_msg is the
+ *	of two, 1 or more) and must be 0 for the other kinds; @max_msg is the
  *	largest message in bytes (0: the module's maximum); @flags is a set
  *	of LFQ_CREATE_CLOEXEC and LFQ_CREATE_NONBLOCK.  lfq_create_attr()
  *	takes the full ioctl structure instead (byte budget, future fields);
