@@ -17,29 +17,259 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
-/* ---- per-CPU slots ---------------------------------------------------- */
+/* ---- per-CPU slots and thread exit ------------------------------------ */
 
 __thread int kshim_cpu_id = -1;
-static unsigned int kshim_cpu_next;
+__thread bool kshim_cpu_shared;
+static __thread bool kshim_thread_hooked;
+/* 1 while a thread owns the slot; the last slot is never owned. */
+static unsigned char kshim_cpu_owned[KSHIM_NR_CPUS - 1];
+static pthread_key_t kshim_thread_key;
+static pthread_once_t kshim_thread_once = PTHREAD_ONCE_INIT;
+
+static void kshim_rcu_flush_exit(void);
+
+/* Thread exit: hand over queued RCU callbacks, give the slot back. */
+static void kshim_thread_exit(void *unused)
+{
+	int cpu = kshim_cpu_id;
+
+	kshim_rcu_flush_exit();
+	if (cpu >= 0 && cpu < KSHIM_CPU_SHARED && !kshim_cpu_shared &&
+	    __atomic_load_n(&kshim_cpu_owned[cpu], __ATOMIC_RELAXED)) {
+		kshim_cpu_id = -1;
+		/*
+		 * Release: our last stores to the slot's per-CPU data come
+		 * before the next owner's plain updates; pairs with the
+		 * acquire exchange in kshim_cpu_assign().
+		 */
+		__atomic_store_n(&kshim_cpu_owned[cpu], 0, __ATOMIC_RELEASE);
+	}
+}
+
+static void kshim_thread_key_create(void)
+{
+	if (pthread_key_create(&kshim_thread_key, kshim_thread_exit)) {
+		fprintf(stderr, "kshim: pthread_key_create failed\n");
+		abort();
+	}
+}
+
+/* Make sure kshim_thread_exit() runs when this thread exits. */
+static void kshim_thread_hook(void)
+{
+	if (kshim_thread_hooked)
+		return;
+	pthread_once(&kshim_thread_once, kshim_thread_key_create);
+	pthread_setspecific(kshim_thread_key, (void *)1);
+	kshim_thread_hooked = true;
+}
 
 int kshim_cpu_assign(void)
 {
-	kshim_cpu_id = __atomic_fetch_add(&kshim_cpu_next, 1, __ATOMIC_RELAXED) %
-		       KSHIM_NR_CPUS;
+	unsigned char zero;
+	int cpu;
+
+	kshim_thread_hook();
+	for (cpu = 0; cpu < KSHIM_CPU_SHARED; cpu++) {
+		zero = 0;
+		/* pairs with the release store in kshim_thread_exit() */
+		if (!__atomic_load_n(&kshim_cpu_owned[cpu], __ATOMIC_RELAXED) &&
+		    __atomic_compare_exchange_n(&kshim_cpu_owned[cpu], &zero, 1,
+						false, __ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED)) {
+			kshim_cpu_id = cpu;
+			return cpu;
+		}
+	}
+	kshim_cpu_shared = true;
+	kshim_cpu_id = KSHIM_CPU_SHARED;
 	return kshim_cpu_id;
 }
 
 /* ---- RCU -------------------------------------------------------------- */
 
+/*
+ * The kernel's call_rcu() appends the callback to this CPU's list, with
+ * interrupts off and no atomic instruction; the grace-period machinery
+ * notices when a grace period has passed, and the callbacks are invoked
+ * on the CPU that queued them (in softirq or its rcuc kthread), so the
+ * objects they free go back to that CPU's slab freelist.
+ *
+ * Here each thread appends to its own open list.  Every KSHIM_RCU_BATCH
+ * callbacks (and in rcu_barrier(), rcu_unregister_thread() and at thread
+ * exit) the list is closed into a batch and handed to liburcu with one
+ * urcu call_rcu().  liburcu's callback only marks the batch DONE; the
+ * owning thread invokes the callbacks of its DONE batches itself, oldest
+ * first, the next time it hands a batch over.  A thread that leaves
+ * (unregisters or exits) marks its batches still waiting ORPHAN, and
+ * liburcu's callback then invokes those on liburcu's thread.  Handing a
+ * callback over later than it was queued is always safe: the grace period
+ * liburcu waits for then begins even later.
+ */
+enum { KSHIM_RCU_WAIT, KSHIM_RCU_DONE, KSHIM_RCU_ORPHAN };
+
+struct kshim_rcu_batch {
+	struct kshim_urcu_head uh;
+	struct rcu_head *list;
+	struct kshim_rcu_batch *next;	/* owner's FIFO of waiting batches */
+	int state;
+};
+
 char kshim_rcu_hb;
+/* the open list */
+static __thread struct rcu_head *kshim_rcu_first, *kshim_rcu_last;
+static __thread unsigned int kshim_rcu_count;
+/* batches handed to liburcu, oldest first */
+static __thread struct kshim_rcu_batch *kshim_rcu_wait_first,
+				      *kshim_rcu_wait_last;
 
-void kshim_rcu_trampoline(struct kshim_urcu_head *uh)
+static void kshim_rcu_invoke(struct rcu_head *head)
 {
-	struct rcu_head *head = container_of(uh, struct rcu_head, uh);
+	struct rcu_head *next;
 
-	kshim_tsan_acquire(head);
+	for (; head; head = next) {
+		next = head->next;	/* head->func() may free head */
+		head->func(head);
+	}
+}
+
+/* liburcu's callback, on its call_rcu thread, after a grace period. */
+static void kshim_rcu_batch_cb(struct kshim_urcu_head *uh)
+{
+	struct kshim_rcu_batch *b = container_of(uh, struct kshim_rcu_batch,
+						 uh);
+
+	/*
+	 * The grace period is over: every read-side section that could see
+	 * the objects has ended (TSan's view of it: kshim_rcu_hb).
+	 */
+	kshim_tsan_acquire(b);
 	kshim_tsan_acquire(&kshim_rcu_hb);
-	head->func(head);
+	/*
+	 * Release: the owner's acquire load of DONE in kshim_rcu_harvest()
+	 * then also comes after the grace period.  Acquire: pairs with the
+	 * exchange to ORPHAN in kshim_rcu_orphan(), so the list is ours.
+	 */
+	if (__atomic_exchange_n(&b->state, KSHIM_RCU_DONE, __ATOMIC_ACQ_REL) ==
+	    KSHIM_RCU_ORPHAN) {
+		kshim_rcu_invoke(b->list);
+		free(b);
+	}
+}
+
+/* Invoke the callbacks of this thread's batches whose grace period is over. */
+static void kshim_rcu_harvest(void)
+{
+	struct kshim_rcu_batch *b;
+
+	/* pairs with the exchange in kshim_rcu_batch_cb() */
+	while ((b = kshim_rcu_wait_first) &&
+	       __atomic_load_n(&b->state, __ATOMIC_ACQUIRE) == KSHIM_RCU_DONE) {
+		kshim_rcu_wait_first = b->next;
+		if (!kshim_rcu_wait_first)
+			kshim_rcu_wait_last = NULL;
+		kshim_rcu_invoke(b->list);
+		free(b);
+	}
+}
+
+/* The thread leaves: liburcu's thread invokes what is still waiting. */
+static void kshim_rcu_orphan(void)
+{
+	struct kshim_rcu_batch *b, *next;
+
+	for (b = kshim_rcu_wait_first; b; b = next) {
+		next = b->next;
+		/* pairs with the exchange in kshim_rcu_batch_cb() */
+		if (__atomic_exchange_n(&b->state, KSHIM_RCU_ORPHAN,
+					__ATOMIC_ACQ_REL) == KSHIM_RCU_DONE) {
+			kshim_rcu_invoke(b->list);
+			free(b);
+		}
+	}
+	kshim_rcu_wait_first = NULL;
+	kshim_rcu_wait_last = NULL;
+}
+
+/*
+ * Close the open list into a batch and hand it to liburcu, after invoking
+ * the callbacks of the batches already done.  If no batch can be
+ * allocated the list stays open (the next call retries), or, where the
+ * caller may block and is outside any read-side section (@may_sync), the
+ * callbacks run after a synchronize_rcu().
+ */
+static void kshim_rcu_handover(bool may_sync)
+{
+	struct rcu_head *list = kshim_rcu_first;
+	struct kshim_rcu_batch *b;
+
+	kshim_rcu_harvest();
+	if (!list)
+		return;
+	b = malloc(sizeof(*b));
+	if (!b && !may_sync)
+		return;
+	kshim_rcu_first = NULL;
+	kshim_rcu_last = NULL;
+	kshim_rcu_count = 0;
+	if (!b) {
+		urcu_memb_synchronize_rcu();
+		kshim_tsan_acquire(&kshim_rcu_hb);
+		kshim_rcu_invoke(list);
+		return;
+	}
+	b->list = list;
+	b->next = NULL;
+	b->state = KSHIM_RCU_WAIT;
+	kshim_tsan_release(b);	/* liburcu's hand-off is invisible to TSan */
+	if (kshim_rcu_wait_last)
+		kshim_rcu_wait_last->next = b;
+	else
+		kshim_rcu_wait_first = b;
+	kshim_rcu_wait_last = b;
+	urcu_memb_call_rcu(&b->uh, kshim_rcu_batch_cb);
+}
+
+void call_rcu(struct rcu_head *head, rcu_callback_t func)
+{
+	head->func = func;
+	head->next = NULL;
+	if (kshim_rcu_last) {
+		kshim_rcu_last->next = head;
+	} else {
+		kshim_thread_hook();
+		kshim_rcu_first = head;
+	}
+	kshim_rcu_last = head;
+	if (unlikely(++kshim_rcu_count >= KSHIM_RCU_BATCH))
+		kshim_rcu_handover(false);
+}
+
+/* rcu_unregister_thread(): hand everything over; liburcu finishes it. */
+void kshim_rcu_flush(void)
+{
+	kshim_rcu_handover(true);
+	kshim_rcu_orphan();
+}
+
+/* Thread exit: as kshim_rcu_flush(), but the thread may be unregistered. */
+static void kshim_rcu_flush_exit(void)
+{
+	kshim_rcu_handover(false);
+	kshim_rcu_orphan();
+}
+
+void rcu_barrier(void)
+{
+	kshim_rcu_handover(true);
+	urcu_memb_barrier();
+	kshim_rcu_harvest();
+}
+
+unsigned int kshim_rcu_batched(void)
+{
+	return kshim_rcu_count;
 }
 
 /* ---- spinlock --------------------------------------------------------- */
@@ -60,12 +290,33 @@ void kshim_spin_lock_slow(spinlock_t *lock)
 
 /* ---- kmem_cache -------------------------------------------------------- */
 
+#ifdef KSHIM_FAST
+/* A CPU's freelist of one cache: objects linked through their first word. */
+struct kshim_freelist {
+	void *head;
+	unsigned int count;
+};
+
+/*
+ * Objects a CPU keeps before it returns frees to malloc: as many as lfq
+ * lets wait for a grace period (LFQ_RCU_BACKLOG_HIGH), so that the nodes
+ * a CPU frees after each grace period are reused, as SLUB reuses them
+ * through its per-CPU and partial slabs, instead of going back to malloc.
+ */
+#define KSHIM_FREELIST_MAX	65536
+
+static void kshim_freelists_drain(struct kmem_cache *cache);
+#endif
+
 struct kmem_cache {
 	const char *name;
 	unsigned int size;
 	unsigned int align;
 	void (*ctor)(void *obj);
 	DEFINE_PER_CPU(long, live);
+#ifdef KSHIM_FAST
+	DEFINE_PER_CPU(struct kshim_freelist, free);
+#endif
 };
 
 static unsigned int kshim_quarantine_size = (unsigned int)-1;	/* unset */
@@ -83,7 +334,7 @@ static pthread_mutex_t kshim_q_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct kshim_qent *kshim_q;
 static unsigned int kshim_q_cap, kshim_q_head, kshim_q_len;
 
-static unsigned int kshim_quarantine(void)
+static __maybe_unused unsigned int kshim_quarantine(void)
 {
 	unsigned int n = __atomic_load_n(&kshim_quarantine_size,
 					 __ATOMIC_RELAXED);
@@ -150,7 +401,7 @@ void kshim_set_alloc_fail_every(unsigned long n)
 	__atomic_store_n(&kshim_alloc_fail_every, n, __ATOMIC_RELAXED);
 }
 
-static bool kshim_should_fail(void)
+static __maybe_unused bool kshim_should_fail(void)
 {
 	unsigned long every = __atomic_load_n(&kshim_alloc_fail_every,
 					      __ATOMIC_RELAXED);
@@ -197,6 +448,9 @@ void kmem_cache_destroy(struct kmem_cache *cache)
 	pthread_mutex_lock(&kshim_q_lock);
 	kshim_q_flush(0);
 	pthread_mutex_unlock(&kshim_q_lock);
+#ifdef KSHIM_FAST
+	kshim_freelists_drain(cache);
+#endif
 	live = kshim_kmem_cache_live(cache);
 	if (live)
 		fprintf(stderr, "kshim: kmem_cache_destroy(%s): %ld objects remaining\n",
@@ -204,6 +458,69 @@ void kmem_cache_destroy(struct kmem_cache *cache)
 	free(cache);
 }
 
+#ifdef KSHIM_FAST
+/*
+ * Benchmark variant, modelled on SLUB's fast path: an object comes from,
+ * and a free goes to, this CPU's freelist of the cache, with no atomic
+ * instruction (each slot has one writer, see kshim.h) and no debugging or
+ * counting.  An empty freelist falls back to malloc(), a long one (more
+ * than KSHIM_FREELIST_MAX objects, where SLUB would give slabs back) to
+ * free(); a thread on the shared slot uses malloc()/free() directly.
+ */
+void *kmem_cache_alloc(struct kmem_cache *cache, gfp_t gfp)
+{
+	struct kshim_freelist *fl = this_cpu_ptr(&cache->free);
+	void *obj = fl->head;
+
+	if (likely(obj && !kshim_cpu_shared)) {
+		fl->head = *(void **)obj;
+		fl->count--;
+	} else if (cache->align > 16) {
+		if (posix_memalign(&obj, cache->align, cache->size))
+			return NULL;
+	} else {
+		obj = malloc(cache->size);
+		if (unlikely(!obj))
+			return NULL;
+	}
+	if (unlikely(gfp & __GFP_ZERO))
+		memset(obj, 0, cache->size);
+	if (unlikely(cache->ctor))
+		cache->ctor(obj);
+	return obj;
+}
+
+void kmem_cache_free(struct kmem_cache *cache, void *obj)
+{
+	struct kshim_freelist *fl = this_cpu_ptr(&cache->free);
+
+	if (unlikely(!obj))
+		return;
+	if (unlikely(fl->count >= KSHIM_FREELIST_MAX || kshim_cpu_shared)) {
+		free(obj);
+		return;
+	}
+	*(void **)obj = fl->head;
+	fl->head = obj;
+	fl->count++;
+}
+
+static void kshim_freelists_drain(struct kmem_cache *cache)
+{
+	int cpu;
+
+	for (cpu = 0; cpu < KSHIM_NR_CPUS; cpu++) {
+		struct kshim_freelist *fl = per_cpu_ptr(&cache->free, cpu);
+		void *obj;
+
+		while ((obj = fl->head)) {
+			fl->head = *(void **)obj;
+			free(obj);
+		}
+		fl->count = 0;
+	}
+}
+#else
 void *kmem_cache_alloc(struct kmem_cache *cache, gfp_t gfp)
 {
 	void *obj;
@@ -224,7 +541,7 @@ void *kmem_cache_alloc(struct kmem_cache *cache, gfp_t gfp)
 		memset(obj, KSHIM_POISON_ALLOC, cache->size);
 	if (cache->ctor)
 		cache->ctor(obj);
-	__atomic_fetch_add(this_cpu_ptr(&cache->live), 1, __ATOMIC_RELAXED);
+	this_cpu_inc(cache->live);
 	return obj;
 }
 
@@ -232,7 +549,7 @@ void kmem_cache_free(struct kmem_cache *cache, void *obj)
 {
 	if (!obj)
 		return;
-	__atomic_fetch_sub(this_cpu_ptr(&cache->live), 1, __ATOMIC_RELAXED);
+	this_cpu_dec(cache->live);
 	memset(obj, KSHIM_POISON_FREE, cache->size);
 	if (kshim_quarantine()) {
 		pthread_mutex_lock(&kshim_q_lock);
@@ -248,6 +565,7 @@ void kmem_cache_free(struct kmem_cache *cache, void *obj)
 	}
 	free(obj);
 }
+#endif /* KSHIM_FAST */
 
 /* ---- kmalloc / kvmalloc ----------------------------------------------- */
 

@@ -43,11 +43,22 @@ void __tsan_release(void *addr);
 #endif
 
 /*
- * The calling thread's "CPU": a slot number assigned on first use, round
- * robin, so per-CPU counters are per-thread (shared beyond 64 threads,
- * which is why they are updated atomically).
+ * The calling thread's "CPU".  A thread gets a slot of its own on first
+ * use (the lowest free one among 0 .. KSHIM_NR_CPUS - 2) and gives it back
+ * when it exits, so each per-CPU slot has one writer at a time, as a CPU
+ * has one running task, and this_cpu_*() can update it with a plain load
+ * and store.  Only when KSHIM_NR_CPUS - 1 threads already hold slots does
+ * a thread share the last slot, KSHIM_CPU_SHARED, and then its this_cpu_*()
+ * updates are atomic read-modify-writes (kshim_cpu_shared is set).
+ *
+ * A program may set kshim_cpu_id itself (before the thread's first use)
+ * to pin a thread to a slot; it then promises that no other live thread
+ * uses that slot, and should pick slots above the few that threads get
+ * automatically (main, liburcu's call_rcu thread).
  */
+#define KSHIM_CPU_SHARED	(KSHIM_NR_CPUS - 1)
 extern __thread int kshim_cpu_id;
+extern __thread bool kshim_cpu_shared;
 int kshim_cpu_assign(void);
 static inline int kshim_this_cpu(void)
 {
@@ -55,6 +66,15 @@ static inline int kshim_this_cpu(void)
 
 	return cpu >= 0 ? cpu : kshim_cpu_assign();
 }
+
+/*
+ * RCU callbacks are batched per thread (see call_rcu() in kshim.c): a
+ * thread hands its list to liburcu every KSHIM_RCU_BATCH callbacks, in
+ * rcu_barrier(), in rcu_unregister_thread() and when it exits.
+ */
+#define KSHIM_RCU_BATCH		64
+/* Callbacks queued by this thread and not yet handed to liburcu. */
+unsigned int kshim_rcu_batched(void);
 
 /* Byte written over every object freed to a kmem_cache (as SLUB's 0x6b). */
 #define KSHIM_POISON_FREE	0x6b
@@ -67,6 +87,15 @@ struct kmem_cache;
 long kshim_kmem_cache_live(struct kmem_cache *cache);
 /* kvmalloc()ed blocks not yet kvfree()d. */
 long kshim_kv_live(void);
+
+/*
+ * The "fast" variant (KSHIM_FAST, for benchmarks) maps kmem_cache_alloc()
+ * and kmem_cache_free() straight onto malloc() and free(), as SLUB's fast
+ * path is a per-CPU freelist pop/push without debugging: no poisoning, no
+ * quarantine, no fault injection, and no live-object count
+ * (kshim_kmem_cache_live() then returns 0).  The test variants (default,
+ * tsan, asan) keep all of those.
+ */
 
 /*
  * Keep the last @n objects freed to any kmem_cache poisoned and out of

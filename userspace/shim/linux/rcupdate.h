@@ -19,7 +19,18 @@
 #include <linux/container_of.h>
 
 extern char kshim_rcu_hb;
-void kshim_rcu_trampoline(struct kshim_urcu_head *uh);
+
+/*
+ * Out of line in kshim.c.  call_rcu() appends to the calling thread's list
+ * (the kernel appends to this CPU's callback list) and hands the list to
+ * liburcu with one urcu call_rcu() every KSHIM_RCU_BATCH callbacks.
+ * rcu_barrier() hands over the calling thread's list, then waits for
+ * every callback handed to liburcu so far; rcu_unregister_thread() (and
+ * thread exit) hands over the thread's list.
+ */
+void call_rcu(struct rcu_head *head, rcu_callback_t func);
+void rcu_barrier(void);
+void kshim_rcu_flush(void);
 
 static inline void rcu_register_thread(void)
 {
@@ -28,6 +39,7 @@ static inline void rcu_register_thread(void)
 
 static inline void rcu_unregister_thread(void)
 {
+	kshim_rcu_flush();
 	urcu_memb_unregister_thread();
 }
 
@@ -45,18 +57,6 @@ static inline void rcu_read_unlock(void)
 static inline void synchronize_rcu(void)
 {
 	urcu_memb_synchronize_rcu();
-}
-
-static inline void call_rcu(struct rcu_head *head, rcu_callback_t func)
-{
-	head->func = func;
-	kshim_tsan_release(head);
-	urcu_memb_call_rcu(&head->uh, kshim_rcu_trampoline);
-}
-
-static inline void rcu_barrier(void)
-{
-	urcu_memb_barrier();
 }
 
 #undef rcu_dereference

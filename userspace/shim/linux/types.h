@@ -27,8 +27,9 @@ typedef unsigned int slab_flags_t;
 /*
  * RCU is liburcu's memb flavour.  Its headers also define a struct rcu_head;
  * rename theirs while they are parsed (the C ABI does not see struct
- * names), and wrap it in the kernel's struct so call_rcu() can keep the
- * kernel's callback type and go through a trampoline (see kshim.c).
+ * names).  The kernel's struct rcu_head keeps the kernel's shape (two
+ * pointers, so struct lfq_node has its kernel size): call_rcu() links heads
+ * into a per-thread list and hands whole lists to liburcu (see kshim.c).
  *
  * Under ThreadSanitizer the read-side primitives are called out of line
  * from the uninstrumented library, so TSan does not see (and misreport)
@@ -44,7 +45,7 @@ typedef unsigned int slab_flags_t;
 #undef rcu_head
 
 struct rcu_head {
-	struct kshim_urcu_head uh;
+	struct rcu_head *next;
 	void (*func)(struct rcu_head *head);
 };
 typedef void (*rcu_callback_t)(struct rcu_head *head);
