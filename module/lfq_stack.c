@@ -3,15 +3,17 @@
  * lfq_stack.c - Treiber lock-free LIFO stack with RCU reclamation
  *
  * @top points to the most recent node; each node's @next points towards
- * the bottom and never changes once the node is published, and its @seq is
- * its depth (1 for the bottom node), so the length is top->seq.
+ * the bottom and never changes once the node is published.
  *
  * Pop reads top and top->next inside rcu_read_lock() and swings top with a
  * compare-and-exchange.  The classic ABA failure (top popped, freed,
  * reallocated and pushed again between the read and the compare-and-
  * exchange) cannot happen: the node is handed to call_rcu(), so it cannot
- * be reused before our read-side section ends.  Push also runs inside
- * rcu_read_lock(), because it reads the depth of the current top node.
+ * be reused before our read-side section ends.  Push never dereferences
+ * a node it did not allocate (it only stores the old top pointer in its
+ * own node), so it needs no read-side section, and it does not touch the
+ * cache line of the node below.  Consequently no node records its depth:
+ * lfq_stack_len() counts the nodes.
  */
 #include <linux/atomic.h>
 #include <linux/errno.h>
@@ -66,23 +68,25 @@ static __always_inline int stack_push(struct lfq_stack *s, void *val,
 		return -ENOMEM;
 	node->val = val;
 
-	rcu_read_lock();
+	/*
+	 * Relaxed: push only stores the old top into its own node, never
+	 * dereferences it, so it needs no ordering with that node's writer.
+	 * A reader that acquires our node still sees the nodes below it:
+	 * their pushers' release exchanges on s->top head the release
+	 * sequence that our exchange, a read-modify-write of s->top, extends.
+	 */
+	top = READ_ONCE(s->top);
 	for (;;) {
-		/* pairs with the try_cmpxchg_release()s of s->top below/pop */
-		top = smp_load_acquire(&s->top);
 		node->next = top;
-		node->seq = top ? top->seq + 1 : 1;
 		/*
 		 * Publish the node and its fields to the smp_load_acquire()s
-		 * of s->top in pop, push, and lfq_stack_len().  A failed
-		 * exchange is unordered, so the loop reloads top with
-		 * acquire instead of using the value it returns.
+		 * of s->top in pop and lfq_stack_len().  On failure top holds
+		 * the current value, which is all the next attempt needs.
 		 */
 		if (try_cmpxchg_release(&s->top, &top, node))
 			break;
 		(*retries)++;
 	}
-	rcu_read_unlock();
 	return 0;
 }
 
@@ -187,21 +191,30 @@ EXPORT_SYMBOL_GPL(lfq_stack_empty);
  * lfq_stack_len() - number of values on the stack
  * @s: the stack
  *
- * Wait-free, no shared counter: the depth stored in the top node.  Exact
- * at the moment top is read; may be stale by the time the caller looks.
+ * Counts the nodes from the top down, inside rcu_read_lock(): O(length),
+ * meant for diagnostics and tests, not for a fast path.  The count is
+ * exact for the stack as it was at the moment top was read (the nodes
+ * below a published node never change, and RCU keeps popped ones
+ * readable), so it never counts a value twice or a value pushed later;
+ * it may be stale by the time the caller looks.  Push keeps no counter
+ * and no per-node depth, so that it touches only @s->top and its own node.
  *
- * Context: any context.
+ * Context: any context; holds off RCU grace periods for the length of
+ * the walk, so avoid it on very long stacks.
  * Return: the number of values.
  */
 unsigned long lfq_stack_len(struct lfq_stack *s)
 {
-	struct lfq_node *top;
-	unsigned long len;
+	struct lfq_node *node;
+	unsigned long len = 0;
 
 	rcu_read_lock();
-	/* pairs with the try_cmpxchg_release() of s->top in push */
-	top = smp_load_acquire(&s->top);
-	len = top ? top->seq : 0;
+	/*
+	 * pairs with the try_cmpxchg_release() of s->top in push (and in
+	 * pop, which passes the same on): the node's @next is visible
+	 */
+	for (node = smp_load_acquire(&s->top); node; node = node->next)
+		len++;
 	rcu_read_unlock();
 	return len;
 }
