@@ -95,10 +95,12 @@ static __always_inline int msq_push(struct lfq_msq *q, void *val, gfp_t gfp,
 		tail = smp_load_acquire(&q->tail);
 		/* pairs with the try_cmpxchg_release() of tail->next below */
 		next = smp_load_acquire(&tail->next);
-		if (unlikely(tail != READ_ONCE(q->tail))) {
-			(*retries)++;
-			continue;
-		}
+		/*
+		 * No re-read of q->tail (the paper's consistency check, for
+		 * nodes that may be freed and reused): RCU keeps tail valid,
+		 * and a tail that is no longer the last node has a non-NULL
+		 * next forever, so the exchange below cannot succeed on it.
+		 */
 		if (next) {
 			/* help a lagging tail; failure means someone did */
 			try_cmpxchg_release(&q->tail, &tail, next);
@@ -138,10 +140,14 @@ static __always_inline void *msq_pop(struct lfq_msq *q,
 		tail = READ_ONCE(q->tail);
 		/* pairs with the try_cmpxchg_release() of tail->next in push */
 		next = smp_load_acquire(&head->next);
-		if (unlikely(head != READ_ONCE(q->head))) {
-			(*retries)++;
-			continue;
-		}
+		/*
+		 * No re-read of q->head (the paper's consistency check): RCU
+		 * keeps head valid, the exchange below fails if head moved,
+		 * and next is read after tail, so the cases below hold for
+		 * a stale head too: next == NULL means head was still the last
+		 * node, hence still q->head, when next was read (empty then);
+		 * head != tail means head had a successor before tail was read.
+		 */
 		if (head == tail) {
 			if (!next) {
 				rcu_read_unlock();
