@@ -22,15 +22,15 @@
  *	towards the bottom).  Written only before the node is published,
  *	except for the msq/tlq tail node, whose @next is set once, from NULL,
  *	by the producer that links the following node.
+ * @seq: msq and tlq: enqueue sequence number (predecessor's + 1), read
+ *	with @next by the msq producer, hence next to it; stack: unused.
  * @val: the value; never changes once the node is published.
- * @seq: msq and tlq: enqueue sequence number (predecessor's + 1);
- *	stack: depth (number of nodes from this one to the bottom).
  * @rcu: for call_rcu() once the node is unlinked.
  */
 struct lfq_node {
 	struct lfq_node *next;
-	void *val;
 	unsigned long seq;
+	void *val;
 	struct rcu_head rcu;
 };
 
@@ -97,7 +97,8 @@ void *__lfq_ring_pop(struct lfq_ring *r, unsigned int *retries);
 /*
  * @all: true for bulk (all @n or none), false for burst (as many as
  * possible).  Return the number of values moved.  @vals must not contain
- * NULL (not checked).
+ * NULL: unlike lfq_ring_push_bulk()/_burst(), these do not check (the
+ * device passes message pointers, never NULL).
  */
 unsigned int __lfq_ring_push_many(struct lfq_ring *r, void * const *vals,
 				  unsigned int n, bool all,

@@ -110,13 +110,16 @@ EXPORT_SYMBOL_GPL(lfq_ring_destroy);
  * slots must show seq == position + @ready (0: producers, 1: consumers).
  * Returns the number claimed (0 if fewer than @n and @all) and leaves the
  * first one in *@posp.  The slots are walked with a pointer that wraps at
- * the end of the array, so the loop does no index arithmetic.
+ * the end of the array, so the loop does no index arithmetic.  If @check
+ * is not NULL (producers), a NULL in @check[0..n) ends the run as a busy
+ * slot would: bulk then claims nothing, burst claims the values before it.
  */
 static __always_inline unsigned int ring_claim(struct lfq_ring *r,
 					       unsigned long *posp,
 					       unsigned long ready,
 					       unsigned int n, bool all,
 					       unsigned long *ctr,
+					       void * const *check,
 					       unsigned int *retries)
 {
 	struct lfq_ring_slot *const base = r->slots;
@@ -130,6 +133,10 @@ static __always_inline unsigned int ring_claim(struct lfq_ring *r,
 	for (;;) {
 		slot = &base[pos & mask];
 		for (k = 0; k < n; k++) {
+			if (check && unlikely(!check[k])) {
+				dif = 0;	/* not a stale position */
+				break;
+			}
 			/*
 			 * Producers: pairs with the smp_store_release() of
 			 * seq in ring_release_pop(), so our stores to the slot
@@ -213,7 +220,7 @@ static __always_inline int ring_push(struct lfq_ring *r, void *val,
 
 	if (unlikely(!val))
 		return -EINVAL;
-	if (!ring_claim(r, &pos, 0, 1, true, &r->tail, retries))
+	if (!ring_claim(r, &pos, 0, 1, true, &r->tail, NULL, retries))
 		return -ENOSPC;
 	ring_release_push(r, pos, &val, 1);
 	return 0;
@@ -225,22 +232,30 @@ static __always_inline void *ring_pop(struct lfq_ring *r,
 	unsigned long pos;
 	void *val;
 
-	if (!ring_claim(r, &pos, 1, 1, true, &r->head, retries))
+	if (!ring_claim(r, &pos, 1, 1, true, &r->head, NULL, retries))
 		return NULL;
 	ring_release_pop(r, pos, &val, 1);
 	return val;
+}
+
+static __always_inline unsigned int
+ring_push_many(struct lfq_ring *r, void * const *vals, unsigned int n,
+	       bool all, bool check, unsigned int *retries)
+{
+	unsigned long pos;
+	unsigned int k;
+
+	k = ring_claim(r, &pos, 0, n, all, &r->tail, check ? vals : NULL,
+		       retries);
+	ring_release_push(r, pos, vals, k);
+	return k;
 }
 
 unsigned int __lfq_ring_push_many(struct lfq_ring *r, void * const *vals,
 				  unsigned int n, bool all,
 				  unsigned int *retries)
 {
-	unsigned long pos;
-	unsigned int k;
-
-	k = ring_claim(r, &pos, 0, n, all, &r->tail, retries);
-	ring_release_push(r, pos, vals, k);
-	return k;
+	return ring_push_many(r, vals, n, all, false, retries);
 }
 
 unsigned int __lfq_ring_pop_many(struct lfq_ring *r, void **vals,
@@ -250,7 +265,7 @@ unsigned int __lfq_ring_pop_many(struct lfq_ring *r, void **vals,
 	unsigned long pos;
 	unsigned int k;
 
-	k = ring_claim(r, &pos, 1, n, all, &r->head, retries);
+	k = ring_claim(r, &pos, 1, n, all, &r->head, NULL, retries);
 	ring_release_pop(r, pos, vals, k);
 	return k;
 }
@@ -316,48 +331,50 @@ void *__lfq_ring_pop(struct lfq_ring *r, unsigned int *retries)
 /**
  * lfq_ring_push_bulk() - append @n values, or none
  * @r: the ring
- * @vals: the values, in order; must not contain NULL
+ * @vals: the values, in order
  * @n: how many
  *
- * All or nothing: checks that the @n slots after the tail are free, then
- * claims them with one compare-and-exchange, then fills them.  The values
- * of one call stay contiguous and in order in the ring.  The values are
- * not checked (NULL would later be popped as a value, and look like
- * "empty" to lfq_ring_pop()).  Progress as lfq_ring_push().
+ * All or nothing: checks that the @n slots after the tail are free and
+ * that none of the values is NULL (a compare per value, in the same
+ * loop), then claims the slots with one compare-and-exchange, then fills
+ * them.  The values of one call stay
+ * contiguous and in order in the ring.  Progress as lfq_ring_push().
  *
  * Context: any context, including hard interrupts; NMI as for
  * lfq_ring_push().
- * Return: @n, or 0 if fewer than @n slots were free.
+ * Return: @n, or 0 if a value is NULL or fewer than @n slots were free
+ * (then nothing was pushed).
  */
 unsigned int lfq_ring_push_bulk(struct lfq_ring *r, void * const *vals,
 				unsigned int n)
 {
 	unsigned int retries = 0;
 
-	return __lfq_ring_push_many(r, vals, n, true, &retries);
+	return ring_push_many(r, vals, n, true, true, &retries);
 }
 EXPORT_SYMBOL_GPL(lfq_ring_push_bulk);
 
 /**
  * lfq_ring_push_burst() - append as many of @n values as fit
  * @r: the ring
- * @vals: the values, in order; must not contain NULL
+ * @vals: the values, in order
  * @n: how many at most
  *
- * Pushes the longest prefix of @vals that fits, contiguous and in order,
- * with one compare-and-exchange.
+ * Pushes the longest prefix of @vals that fits and holds no NULL (a NULL
+ * ends the burst), contiguous and in order, with one compare-and-exchange.
  * Progress as lfq_ring_push().
  *
  * Context: any context, including hard interrupts; NMI as for
  * lfq_ring_push().
- * Return: the number of values pushed, 0 to @n.
+ * Return: the number of values pushed, 0 to @n; less than @n if the ring
+ * filled up or @vals[return value] is NULL.
  */
 unsigned int lfq_ring_push_burst(struct lfq_ring *r, void * const *vals,
 				 unsigned int n)
 {
 	unsigned int retries = 0;
 
-	return __lfq_ring_push_many(r, vals, n, false, &retries);
+	return ring_push_many(r, vals, n, false, true, &retries);
 }
 EXPORT_SYMBOL_GPL(lfq_ring_push_burst);
 
