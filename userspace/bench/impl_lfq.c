@@ -5,7 +5,8 @@
  *
  * Node-based structures (msq, stack, tlq) allocate every node from the
  * shim's kmem_cache and free popped ones with call_rcu(), exactly the code
- * the kernel runs; nothing is pre-allocated.  Pushes pass GFP_KERNEL, what a
+ * the kernel runs; nothing is pre-allocated.  How the shim implements
+ * kmem_cache and call_rcu (per variant) is in userspace/shim/README.md.  Pushes pass GFP_KERNEL, what a
  * process-context kernel caller passes, which also arms lfq's RCU-backlog
  * throttle (lfq_core.c).  The ring is allocated once by lfq_ring_init().
  *
@@ -25,13 +26,10 @@ const char *bench_lfq_desc =
 	BENCH_SHIM_VARIANT " (libkshim.a); pushes use GFP_KERNEL";
 
 /*
- * The shim maps threads onto KSHIM_NR_CPUS per-CPU slots, assigning the
- * next slot round robin to each new thread.  The harness starts fresh
- * threads for every run, so after 64 of them a worker would share its slot
- * (and its counters' cache line) with the long-lived call_rcu thread or
- * another worker, and the collisions would come and go from run to run.
- * Give worker idx the fixed slot 32 + idx instead: distinct from each other
- * and from the few threads that get slots automatically (main, call_rcu).
+ * The shim maps threads onto KSHIM_NR_CPUS per-CPU slots.  Give worker idx
+ * the fixed slot 32 + idx, distinct from each other and from the few
+ * threads that get slots automatically (main, liburcu's threads), so the
+ * mapping is the same in every run.
  */
 void bench_lfq_thread_start(int idx)
 {
