@@ -8,8 +8,19 @@
  * the file goes away.  The ABI and its semantics are documented in
  * uapi/linux/lfq.h.
  *
- * A message is a kvmalloc'd struct lfq_kmsg; its address is the value pushed
- * into the lock-free structure.
+ * A message is a struct lfq_kmsg; its address is the value pushed into the
+ * lock-free structure.  Messages are kvmalloc'd one by one, except in a ring
+ * that can hold its capacity of max_msg-byte messages within its byte budget
+ * (capacity * max_msg <= max_bytes): such a ring allocates its message
+ * buffers at creation, one per slot, each for max_msg bytes, and keeps the
+ * free ones in a second lfq_ring, q->pool_free.  A push takes buffers from
+ * there and a delivery gives them back, so the hot path allocates nothing.
+ * The pool is the memory a full queue of max_msg-byte messages holds
+ * anyway, charged to the creator's memory cgroup (GFP_KERNEL_ACCOUNT) when
+ * the queue is made, and freed with the queue.  A pool buffer belongs to
+ * one task from the moment it leaves q->pool_free until it is pushed, and
+ * from its pop until it goes back (or to the stash), so it needs no RCU:
+ * nobody else can reach it meanwhile.
  *
  * Accounting.  Two counters decide whether a push or a pop may proceed, and
  * both are only ever moved by compare-and-exchange that checks the bound
@@ -33,6 +44,20 @@
  * are: a push published (wakes readers) or a delivery gave room back (wakes
  * writers).  Both wake on every occurrence, which is what edge-triggered
  * epoll needs.
+ *
+ * A pooled push claims room first and then takes buffers: buffers in use
+ * never outnumber the slots claimed in q->used, which never exceed the
+ * capacity, so a claimed push always finds its buffers in q->pool_free.
+ * They may be a moment away: a delivery returns its buffers before it
+ * gives the room back, but another delivery, on another CPU, may still be
+ * between taking an earlier slot of q->pool_free and publishing it, or its
+ * publication may not be visible yet; lfq_pool_get() retries until they
+ * appear.  The pool functions run with preemption disabled, so that wait
+ * is a matter of instructions, not of a preempted task.  The copy from
+ * userspace therefore happens after the claim (a push with a bad buffer
+ * into a full queue waits for room, as pipe_write() does); a fault gives
+ * buffers and room back, and nothing of the faulting message or (with
+ * LFQ_IO_ALL) of the batch is published.
  *
  * The stash.  A message a consumer took but could not deliver (the copy to
  * userspace faulted) goes back to the head of q->stash, which consumers
@@ -160,6 +185,9 @@ struct lfq_pcpu_stats {
  * @capacity: ring capacity, 0 for the other kinds
  * @max_msg: largest message
  * @max_bytes: byte budget
+ * @pooled: RING: its @capacity message buffers are preallocated; false
+ *	when messages are allocated one by one
+ * @pool_free: with @pooled: the message buffers not in use
  */
 struct lfq_queue {
 	union {
@@ -182,6 +210,8 @@ struct lfq_queue {
 	u32 capacity;
 	u32 max_msg;
 	u64 max_bytes;
+	bool pooled;
+	struct lfq_ring pool_free;
 };
 
 static struct lfq_kmsg *lfq_kmsg_alloc(u32 len)
@@ -205,6 +235,97 @@ static void lfq_kmsgs_free(struct lfq_kmsg **msgs, unsigned int n)
 
 	for (i = 0; i < n; i++)
 		lfq_kmsg_free(msgs[i]);
+}
+
+/* ---- the message pool of a ring ---- */
+
+/*
+ * Take @k buffers from the pool.  The caller claimed room for @k messages,
+ * so they exist; one may be a moment away (see the top of this file).
+ */
+static void lfq_pool_get(struct lfq_queue *q, struct lfq_kmsg **msgs,
+			 unsigned int k)
+{
+	unsigned int retries = 0;
+	unsigned int i = 0;
+
+	while (i < k) {
+		/* Not preempted half way: nobody waits long for our slots. */
+		preempt_disable();
+		i += __lfq_ring_pop_many(&q->pool_free, (void **)&msgs[i],
+					 k - i, false, &retries);
+		preempt_enable();
+		if (i < k)
+			cond_resched();
+	}
+	if (retries)
+		this_cpu_add(q->stats->cas_retries, retries);
+}
+
+/*
+ * Give @n buffers back to the pool.  There is a slot for each (the free
+ * ring is as large as the pool); one may be a moment away, held by a task
+ * on another CPU inside lfq_pool_get().
+ */
+static void lfq_pool_put(struct lfq_queue *q, struct lfq_kmsg **msgs,
+			 unsigned int n)
+{
+	unsigned int retries = 0;
+	unsigned int i = 0;
+
+	while (i < n) {
+		preempt_disable();	/* as in lfq_pool_get() */
+		i += __lfq_ring_push_many(&q->pool_free, (void **)&msgs[i],
+					  n - i, false, &retries);
+		preempt_enable();
+		if (i < n)
+			cond_resched();
+	}
+	if (retries)
+		this_cpu_add(q->stats->cas_retries, retries);
+}
+
+/*
+ * Give up the buffers of @n messages that are no longer in the queue:
+ * back to the pool, or freed.
+ */
+static void lfq_msgs_release(struct lfq_queue *q, struct lfq_kmsg **msgs,
+			     unsigned int n)
+{
+	if (q->pooled)
+		lfq_pool_put(q, msgs, n);
+	else
+		lfq_kmsgs_free(msgs, n);
+}
+
+/*
+ * A ring that can hold @capacity messages of max_msg bytes within its byte
+ * budget gets its buffers now: the memory a full queue of such messages
+ * holds anyway.  On failure the caller frees what was allocated with
+ * lfq_ring_destroy(&q->pool_free, lfq_kmsg_free).
+ */
+static int lfq_pool_init(struct lfq_queue *q)
+{
+	struct lfq_kmsg *m;
+	unsigned int i;
+	int ret;
+
+	if (!q->capacity || (u64)q->capacity * q->max_msg > q->max_bytes)
+		return 0;
+	ret = lfq_ring_init(&q->pool_free, max(q->capacity, 2U),
+			    GFP_KERNEL_ACCOUNT);
+	if (ret)
+		return ret;
+	for (i = 0; i < q->capacity; i++) {
+		m = lfq_kmsg_alloc(q->max_msg);
+		if (!m)
+			return -ENOMEM;
+		/* Nobody else sees the queue yet: there is a free slot. */
+		lfq_ring_push(&q->pool_free, m);
+		cond_resched();
+	}
+	q->pooled = true;
+	return 0;
 }
 
 static void lfq_peak(atomic64_t *peak, s64 v)
@@ -244,10 +365,12 @@ static void lfq_wake(wait_queue_head_t *wq, __poll_t key)
 /* ---- claiming and waiting ---- */
 
 /*
- * Claim room for msgs[0..k) in q->used: all @n or nothing (@all), else the
- * longest prefix that fits.  Returns k, 0 if nothing fits.  Does not sleep.
+ * Claim room for the messages of d[0..k) in q->used: all @n or nothing
+ * (@all), else the longest prefix that fits.  Returns k, 0 if nothing fits.
+ * Does not sleep.
  */
-static unsigned int lfq_push_claim(struct lfq_queue *q, struct lfq_kmsg **msgs,
+static unsigned int lfq_push_claim(struct lfq_queue *q,
+				   const struct lfq_msg_desc *d,
 				   unsigned int n, bool all)
 {
 	s64 old = atomic64_read(&q->used);
@@ -259,11 +382,11 @@ static unsigned int lfq_push_claim(struct lfq_queue *q, struct lfq_kmsg **msgs,
 		slots = (u64)old >> LFQ_SLOT_SHIFT;
 		add = 0;
 		for (k = 0; k < n; k++) {
-			if (bytes + add + msgs[k]->len > q->max_bytes)
+			if (bytes + add + d[k].len > q->max_bytes)
 				break;
 			if (q->capacity && slots + k + 1 > q->capacity)
 				break;
-			add += msgs[k]->len;
+			add += d[k].len;
 		}
 		if (!k || (all && k < n)) {
 			this_cpu_inc(q->stats->push_full);
@@ -385,14 +508,14 @@ static unsigned int lfq_pop_claim(struct lfq_queue *q, unsigned int n, bool all)
 
 /**
  * struct lfq_claim - what a sleeping push or pop is waiting to claim
- * @msgs: push: the messages
+ * @d: push: the messages' descriptors (only the lengths are used)
  * @n: how many
  * @all: all @n or nothing
  * @push: claim room (push) or messages (pop)
  * @k: out: how many were claimed
  */
 struct lfq_claim {
-	struct lfq_kmsg **msgs;
+	const struct lfq_msg_desc *d;
 	unsigned int n;
 	bool all;
 	bool push;
@@ -402,7 +525,7 @@ struct lfq_claim {
 static bool lfq_try_claim(struct lfq_queue *q, struct lfq_claim *c)
 {
 	if (c->push)
-		c->k = lfq_push_claim(q, c->msgs, c->n, c->all);
+		c->k = lfq_push_claim(q, c->d, c->n, c->all);
 	else
 		c->k = lfq_pop_claim(q, c->n, c->all);
 	return c->k;
@@ -438,14 +561,50 @@ static int lfq_wait_claim(struct lfq_queue *q, struct lfq_claim *c,
 }
 
 /*
- * Push @n messages: all of them (@all) or at least one.  Returns the number
- * pushed or a negative errno; the caller still owns msgs[ret..n).
+ * Pooled push: fill msgs[0..k), for which room is claimed, with buffers
+ * from the pool and copy the messages of d[0..k) into them.  A fault ends
+ * the batch before the faulting message (with @all: before the first);
+ * the buffers and the room of the messages not copied go back.  Returns
+ * the number of messages ready to push.
  */
-static int lfq_push_msgs(struct lfq_queue *q, struct lfq_kmsg **msgs,
-			 unsigned int n, bool all, bool nonblock,
-			 const ktime_t *deadline)
+static unsigned int lfq_pool_fill(struct lfq_queue *q,
+				  const struct lfq_msg_desc *d,
+				  struct lfq_kmsg **msgs, unsigned int k,
+				  bool all)
 {
-	struct lfq_claim c = { .msgs = msgs, .n = n, .all = all, .push = true };
+	unsigned int i, j;
+	u64 bytes = 0;
+
+	lfq_pool_get(q, msgs, k);
+	for (i = 0; i < k; i++) {
+		msgs[i]->len = d[i].len;
+		if (copy_from_user(msgs[i]->data, u64_to_user_ptr(d[i].addr),
+				   d[i].len))
+			break;
+	}
+	if (i == k)
+		return k;
+	if (all)
+		i = 0;
+	for (j = i; j < k; j++)
+		bytes += d[j].len;
+	lfq_pool_put(q, msgs + i, k - i);
+	lfq_unclaim(q, k - i, bytes);
+	return i;
+}
+
+/*
+ * Push the @n messages described by d[0..n): all of them (@all) or at least
+ * one.  Without a pool, msgs[0..n) hold them already, copied in; with one,
+ * @msgs is room for @n pointers and the messages are copied in here, once
+ * room is claimed.  Returns the number pushed or a negative errno; without
+ * a pool the caller still owns msgs[ret..n) (all of them on error).
+ */
+static int lfq_push_msgs(struct lfq_queue *q, const struct lfq_msg_desc *d,
+			 struct lfq_kmsg **msgs, unsigned int n, bool all,
+			 bool nonblock, const ktime_t *deadline)
+{
+	struct lfq_claim c = { .d = d, .n = n, .all = all, .push = true };
 	unsigned int k, done, i;
 	u64 bytes = 0;
 	int ret;
@@ -454,6 +613,11 @@ static int lfq_push_msgs(struct lfq_queue *q, struct lfq_kmsg **msgs,
 	if (ret)
 		return ret;
 	k = c.k;
+	if (q->pooled) {
+		k = lfq_pool_fill(q, d, msgs, k, all);
+		if (!k)
+			return -EFAULT;
+	}
 
 	done = lfq_push_claimed(q, msgs, k, all);
 	if (done < k) {
@@ -545,7 +709,7 @@ static void lfq_putback(struct lfq_queue *q, struct lfq_kmsg **msgs,
 	lfq_wake(&q->rwq, EPOLLIN | EPOLLRDNORM);
 }
 
-/* @n messages reached userspace: give their room back and free them. */
+/* @n messages reached userspace: release them and give their room back. */
 static void lfq_delivered(struct lfq_queue *q, struct lfq_kmsg **msgs,
 			  unsigned int n)
 {
@@ -554,10 +718,10 @@ static void lfq_delivered(struct lfq_queue *q, struct lfq_kmsg **msgs,
 
 	if (!n)
 		return;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		bytes += msgs[i]->len;
-		lfq_kmsg_free(msgs[i]);
-	}
+	/* Buffers first: a push that claims the room finds them (see top). */
+	lfq_msgs_release(q, msgs, n);
 	this_cpu_add(q->stats->pops, n);
 	lfq_unclaim(q, n, bytes);
 }
@@ -604,23 +768,27 @@ static ssize_t lfq_queue_write(struct file *file, const char __user *buf,
 			       size_t count, loff_t *ppos)
 {
 	struct lfq_queue *q = file->private_data;
-	struct lfq_kmsg *m;
+	struct lfq_msg_desc d = { .addr = (uintptr_t)buf, .len = count };
+	struct lfq_kmsg *m = NULL;
 	int ret;
 
 	if (!count)
 		return 0;
 	if (count > q->max_msg)
 		return -EMSGSIZE;
-	m = lfq_kmsg_alloc(count);
-	if (!m)
-		return -ENOMEM;
-	if (copy_from_user(m->data, buf, count)) {
-		lfq_kmsg_free(m);
-		return -EFAULT;
+	if (!q->pooled) {
+		m = lfq_kmsg_alloc(count);
+		if (!m)
+			return -ENOMEM;
+		if (copy_from_user(m->data, buf, count)) {
+			lfq_kmsg_free(m);
+			return -EFAULT;
+		}
 	}
-	ret = lfq_push_msgs(q, &m, 1, true, lfq_nonblock(file, 0), NULL);
+	ret = lfq_push_msgs(q, &d, &m, 1, true, lfq_nonblock(file, 0), NULL);
 	if (ret < 0) {
-		lfq_kmsg_free(m);
+		if (!q->pooled)
+			lfq_kmsg_free(m);
 		return ret;
 	}
 	return count;
@@ -771,6 +939,13 @@ static long lfq_ioc_push_batch(struct lfq_queue *q, struct file *file,
 		ret = -ENOMEM;
 		goto out;
 	}
+	if (q->pooled) {
+		/* lfq_push_msgs() copies in once room is claimed. */
+		ret = lfq_push_msgs(q, d, msgs, b.count, all,
+				    lfq_nonblock(file, b.flags),
+				    b.flags & LFQ_IO_DEADLINE ? &deadline : NULL);
+		goto out;
+	}
 	/*
 	 * Copy in.  More than max_bytes can never go in one call, so stop
 	 * there; a fault ends the batch before the faulting message.
@@ -795,7 +970,7 @@ static long lfq_ioc_push_batch(struct lfq_queue *q, struct file *file,
 	if (n < b.count && (all || !n))
 		goto out;	/* ret is the copy-in error */
 
-	ret = lfq_push_msgs(q, msgs, n, all,
+	ret = lfq_push_msgs(q, d, msgs, n, all,
 			    lfq_nonblock(file, b.flags),
 			    b.flags & LFQ_IO_DEADLINE ? &deadline : NULL);
 	if (ret > 0)
@@ -955,6 +1130,8 @@ static void lfq_queue_free(struct lfq_queue *q)
 		break;
 	case LFQ_KIND_RING:
 		lfq_ring_destroy(&q->ring, lfq_kmsg_free);
+		/* Pooled buffers are in the ring, the stash or here. */
+		lfq_ring_destroy(&q->pool_free, lfq_kmsg_free);
 		break;
 	default:
 		lfq_tlq_destroy(&q->tlq, lfq_kmsg_free);
@@ -1019,6 +1196,13 @@ static int lfq_queue_init(struct lfq_queue *q, const struct lfq_create *c)
 		 */
 		ret = lfq_ring_init(&q->ring, max(q->capacity, 2U),
 				    GFP_KERNEL_ACCOUNT);
+		if (!ret) {
+			ret = lfq_pool_init(q);
+			if (ret) {
+				lfq_ring_destroy(&q->pool_free, lfq_kmsg_free);
+				lfq_ring_destroy(&q->ring, NULL);
+			}
+		}
 		break;
 	default:
 		ret = lfq_tlq_init(&q->tlq, GFP_KERNEL_ACCOUNT);
