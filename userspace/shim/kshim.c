@@ -107,7 +107,8 @@ int kshim_cpu_assign(void)
  * callback over later than it was queued is always safe: the grace period
  * liburcu waits for then begins even later.
  */
-enum { KSHIM_RCU_WAIT, KSHIM_RCU_DONE, KSHIM_RCU_ORPHAN };
+/* states of a batch; KSHIM_RCU_DONE (1) is in <linux/rcupdate.h> */
+enum { KSHIM_RCU_WAIT = 0, KSHIM_RCU_ORPHAN = 2 };
 
 struct kshim_rcu_batch {
 	struct kshim_urcu_head uh;
@@ -123,6 +124,16 @@ static __thread unsigned int kshim_rcu_count;
 /* batches handed to liburcu, oldest first */
 static __thread struct kshim_rcu_batch *kshim_rcu_wait_first,
 				      *kshim_rcu_wait_last;
+/* &kshim_rcu_wait_first->state, or NULL: what rcu_read_lock() polls */
+__thread int *kshim_rcu_oldest_state;
+
+static void kshim_rcu_set_first(struct kshim_rcu_batch *b)
+{
+	kshim_rcu_wait_first = b;
+	kshim_rcu_oldest_state = b ? &b->state : NULL;
+	if (!b)
+		kshim_rcu_wait_last = NULL;
+}
 
 static void kshim_rcu_invoke(struct rcu_head *head)
 {
@@ -158,17 +169,23 @@ static void kshim_rcu_batch_cb(struct kshim_urcu_head *uh)
 	}
 }
 
-/* Invoke the callbacks of this thread's batches whose grace period is over. */
-static void kshim_rcu_harvest(void)
+/*
+ * Invoke the callbacks of this thread's batches whose grace period is over.
+ * Called when the thread hands a batch over, from rcu_barrier(), and from
+ * rcu_read_lock() when the oldest batch is done: the kernel invokes a CPU's
+ * callbacks from softirq whatever the task on it does, so a thread that
+ * stops queueing callbacks (a consumer polling an empty queue) must still
+ * free what it queued.  Freeing objects whose grace period has ended is
+ * safe anywhere, inside a read-side section too.
+ */
+void kshim_rcu_harvest(void)
 {
 	struct kshim_rcu_batch *b;
 
 	/* pairs with the exchange in kshim_rcu_batch_cb() */
 	while ((b = kshim_rcu_wait_first) &&
 	       __atomic_load_n(&b->state, __ATOMIC_ACQUIRE) == KSHIM_RCU_DONE) {
-		kshim_rcu_wait_first = b->next;
-		if (!kshim_rcu_wait_first)
-			kshim_rcu_wait_last = NULL;
+		kshim_rcu_set_first(b->next);
 		kshim_rcu_invoke(b->list);
 		free(b);
 	}
@@ -188,8 +205,7 @@ static void kshim_rcu_orphan(void)
 			free(b);
 		}
 	}
-	kshim_rcu_wait_first = NULL;
-	kshim_rcu_wait_last = NULL;
+	kshim_rcu_set_first(NULL);
 }
 
 /*
@@ -226,7 +242,7 @@ static void kshim_rcu_handover(bool may_sync)
 	if (kshim_rcu_wait_last)
 		kshim_rcu_wait_last->next = b;
 	else
-		kshim_rcu_wait_first = b;
+		kshim_rcu_set_first(b);
 	kshim_rcu_wait_last = b;
 	urcu_memb_call_rcu(&b->uh, kshim_rcu_batch_cb);
 }

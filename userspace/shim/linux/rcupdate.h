@@ -29,6 +29,10 @@ extern char kshim_rcu_hb;
  * thread exit) hands over the thread's list.
  */
 void call_rcu(struct rcu_head *head, rcu_callback_t func);
+void kshim_rcu_harvest(void);
+/* state of this thread's oldest batch waiting for a grace period, or NULL */
+extern __thread int *kshim_rcu_oldest_state;
+#define KSHIM_RCU_DONE	1
 void rcu_barrier(void);
 void kshim_rcu_flush(void);
 
@@ -45,6 +49,12 @@ static inline void rcu_unregister_thread(void)
 
 static inline void rcu_read_lock(void)
 {
+	int *st = kshim_rcu_oldest_state;
+
+	/* pairs with the exchange in kshim_rcu_batch_cb() (kshim.c) */
+	if (unlikely(st && __atomic_load_n(st, __ATOMIC_ACQUIRE) ==
+		     KSHIM_RCU_DONE))
+		kshim_rcu_harvest();
 	urcu_memb_read_lock();
 }
 
