@@ -441,12 +441,17 @@ static unsigned int lfq_push_claimed(struct lfq_queue *q,
 	if (q->kind == LFQ_KIND_RING) {
 		/*
 		 * The slots are claimed, so the ring has room; a push can still
-		 * find the next slot not yet released by a consumer that was
-		 * preempted inside lfq_ring_pop().  Wait for it.
+		 * find the next slot not yet released by a consumer on another
+		 * CPU that is between its claim and its release inside the
+		 * ring.  Every ring operation here runs with preemption off,
+		 * so that consumer is running and the wait is short: a task
+		 * can never spin on one that was preempted.
 		 */
 		while (i < k) {
+			preempt_disable();
 			i += __lfq_ring_push_many(&q->ring, (void **)&msgs[i],
 						  k - i, all, &retries);
+			preempt_enable();
 			if (i < k)
 				cond_resched();
 		}
@@ -649,8 +654,8 @@ static unsigned int lfq_take_stash(struct lfq_queue *q, struct lfq_kmsg **msgs,
 
 /*
  * Take @k claimed messages, stash first.  The claim guarantees they exist;
- * one may be a moment away (a producer or consumer preempted between its
- * claim and its publication), hence the retry.
+ * in a ring one may be a moment away (a producer on another CPU between its
+ * claim and its publication, with preemption off), hence the retry.
  */
 static void lfq_take(struct lfq_queue *q, struct lfq_kmsg **msgs,
 		     unsigned int k, bool all)
@@ -672,8 +677,11 @@ static void lfq_take(struct lfq_queue *q, struct lfq_kmsg **msgs,
 			val = __lfq_stack_pop(&q->stack, &retries);
 			break;
 		case LFQ_KIND_RING:
+			/* preemption off: see lfq_push_claimed() */
+			preempt_disable();
 			i += __lfq_ring_pop_many(&q->ring, (void **)&msgs[i],
 						 k - i, all && !i, &retries);
+			preempt_enable();
 			val = NULL;
 			break;
 		default:
