@@ -4,7 +4,8 @@
 # build/check/, and end with one line "N passed, N failed".
 #
 # usage: scripts/check.sh [--quick]
-#   full:   userspace tests, static checks, VMs on 6.1, 6.12 and debug
+#   full:   userspace tests, static checks, VMs on 6.1, 6.12, debug (KASAN)
+#           and kcsan
 #   quick:  userspace tests and the 6.12 VM
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,7 +14,7 @@ logs=$top/build/check
 rm -rf "$logs"
 mkdir -p "$logs"
 
-stages=(userspace static vm-6.1 vm-6.12 vm-debug)
+stages=(userspace static vm-6.1 vm-6.12 vm-debug vm-kcsan)
 [ "${1:-}" = --quick ] && stages=(userspace vm-6.12)
 
 run_stage() {

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# Sourced by the scripts: resolve a kernel name (6.1, 6.12, debug) to the
+# Sourced by the scripts: resolve a kernel name (6.1, 6.12, debug, kcsan) to the
 # image to boot (KIMAGE), the tree to build modules against (KDIR) and a
 # label (KLABEL).
 resolve_kernel() {
@@ -14,14 +14,15 @@ resolve_kernel() {
 		KDIR=/lib/modules/$ver/build
 		[ -f "$KIMAGE" ] || { echo "$KIMAGE missing (run make deps)" >&2; return 1; }
 		;;
-	debug)
-		local out
-		out=$("$here/debug-kernel.sh") || return 1
+	debug|kcsan)
+		local out frags=("$here/debug-kernel.config")
+		[ "$name" = kcsan ] && frags+=("$here/debug-kcsan.config")
+		out=$("$here/debug-kernel.sh" "${frags[@]}") || return 1
 		KIMAGE=$out/bzImage
 		KDIR=$out/build
 		;;
 	*)
-		echo "unknown kernel '$name' (6.1, 6.12 or debug)" >&2
+		echo "unknown kernel '$name' (6.1, 6.12, debug or kcsan)" >&2
 		return 1
 		;;
 	esac
