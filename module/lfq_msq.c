@@ -57,6 +57,7 @@ EXPORT_SYMBOL_GPL(lfq_msq_init);
  * the module, which waits for them with rcu_barrier() when it unloads.
  *
  * Context: any context but NMI; sleeps only if @release does.
+ * Return: nothing.
  */
 void lfq_msq_destroy(struct lfq_msq *q, void (*release)(void *val))
 {

@@ -87,6 +87,7 @@ EXPORT_SYMBOL_GPL(lfq_ring_init);
  *
  * Context: process context if the slots may have come from vmalloc;
  * sleeps only if @release does.
+ * Return: nothing.
  */
 void lfq_ring_destroy(struct lfq_ring *r, void (*release)(void *val))
 {

@@ -27,6 +27,7 @@
  * @s: the stack
  *
  * Context: any context.
+ * Return: nothing.
  */
 void lfq_stack_init(struct lfq_stack *s)
 {
@@ -40,6 +41,7 @@ EXPORT_SYMBOL_GPL(lfq_stack_init);
  * @release: called on each remaining value, top first, or NULL
  *
  * Context: any context but NMI; sleeps only if @release does.
+ * Return: nothing.
  */
 void lfq_stack_destroy(struct lfq_stack *s, void (*release)(void *val))
 {

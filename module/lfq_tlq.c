@@ -52,6 +52,7 @@ EXPORT_SYMBOL_GPL(lfq_tlq_init);
  * @release: called on each remaining value in FIFO order, or NULL
  *
  * Context: any context but NMI; sleeps only if @release does.
+ * Return: nothing.
  */
 void lfq_tlq_destroy(struct lfq_tlq *q, void (*release)(void *val))
 {
