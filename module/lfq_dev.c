@@ -665,6 +665,14 @@ static void lfq_take(struct lfq_queue *q, struct lfq_kmsg **msgs,
 	void *val;
 
 	while (i < k) {
+		/*
+		 * A put-back message is counted in q->nstash (under
+		 * stash_lock) before lfq_putback() adds it to q->avail with
+		 * release; our claim in lfq_pop_claim() was a fully ordered
+		 * cmpxchg on q->avail, so a message claimed from the stash is
+		 * seen here.  Pairs with the atomic_long_add_return_release()
+		 * in lfq_putback().
+		 */
 		if (READ_ONCE(q->nstash))
 			i += lfq_take_stash(q, &msgs[i], k - i);
 		if (i == k)

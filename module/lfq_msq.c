@@ -103,7 +103,11 @@ static __always_inline int msq_push(struct lfq_msq *q, void *val, gfp_t gfp,
 		 * next forever, so the exchange below cannot succeed on it.
 		 */
 		if (next) {
-			/* help a lagging tail; failure means someone did */
+			/*
+			 * Help a lagging tail; failure means someone did.
+			 * Release: pairs with the acquire loads of q->tail
+			 * above, in msq_pop() and in lfq_msq_len().
+			 */
 			try_cmpxchg_release(&q->tail, &tail, next);
 			(*retries)++;
 			continue;
@@ -111,8 +115,8 @@ static __always_inline int msq_push(struct lfq_msq *q, void *val, gfp_t gfp,
 		node->seq = tail->seq + 1;
 		/*
 		 * Publish the node: its fields, written above, become visible
-		 * to whoever reads tail->next with smp_load_acquire() (here,
-		 * in msq_pop() and in lfq_msq_empty()).
+		 * to whoever reads tail->next with smp_load_acquire() (here
+		 * and in msq_pop()).
 		 */
 		if (try_cmpxchg_release(&tail->next, &next, node))
 			break;
@@ -138,7 +142,13 @@ static __always_inline void *msq_pop(struct lfq_msq *q,
 	for (;;) {
 		/* pairs with the try_cmpxchg_release() of q->head below */
 		head = smp_load_acquire(&q->head);
-		tail = READ_ONCE(q->tail);
+		/*
+		 * Acquire: next must be read after tail (see below), which a
+		 * plain load would not ensure on weakly ordered CPUs.  Pairs
+		 * with the try_cmpxchg_release()s of q->tail in msq_push() and
+		 * below.
+		 */
+		tail = smp_load_acquire(&q->tail);
 		/* pairs with the try_cmpxchg_release() of tail->next in push */
 		next = smp_load_acquire(&head->next);
 		/*
@@ -249,6 +259,7 @@ bool lfq_msq_empty(struct lfq_msq *q)
 	rcu_read_lock();
 	/* pairs with the try_cmpxchg_release() of q->head in pop */
 	head = smp_load_acquire(&q->head);
+	/* only tested against NULL: nothing it points to is read */
 	empty = !READ_ONCE(head->next);
 	rcu_read_unlock();
 	return empty;

@@ -154,6 +154,11 @@ bool lfq_tlq_empty(struct lfq_tlq *q)
 	bool empty;
 
 	spin_lock_irqsave(&q->head_lock, flags);
+	/*
+	 * Only tested against NULL; READ_ONCE() because lfq_tlq_push() sets
+	 * it under the other lock (its smp_store_release() orders the node's
+	 * contents for lfq_tlq_pop(), not for this test).
+	 */
 	empty = !READ_ONCE(q->head->next);
 	spin_unlock_irqrestore(&q->head_lock, flags);
 	return empty;
