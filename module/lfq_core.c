@@ -105,6 +105,30 @@ void lfq_rcu_throttle_slow(void)
 }
 
 /*
+ * lfq_queue_free_nodes - free a queue's nodes, from its dummy node on
+ * @dummy: the dummy node at the head of the list, or NULL
+ * @release: called on each value still queued, in FIFO order, or NULL
+ *
+ * For the destroy functions of msq and tlq: nobody else may reach the
+ * list any more, so the nodes are freed at once.
+ *
+ * Context: any context but NMI; sleeps only if @release does.
+ */
+void lfq_queue_free_nodes(struct lfq_node *dummy, void (*release)(void *val))
+{
+	struct lfq_node *node = dummy, *next;
+
+	if (!node)
+		return;
+	for (next = node->next; next; node = next, next = node->next) {
+		if (release)
+			release(next->val);
+		lfq_node_free(node);
+	}
+	lfq_node_free(node);
+}
+
+/*
  * lfq_core_init - create the node cache
  *
  * Context: process context (module init).

@@ -66,6 +66,21 @@ static inline void lfq_node_free(struct lfq_node *node)
 	kmem_cache_free(lfq_node_cachep, node);
 }
 
+/* The dummy node a queue (msq, tlq) starts with: no value, sequence 0. */
+static inline struct lfq_node *lfq_dummy_alloc(gfp_t gfp)
+{
+	struct lfq_node *dummy = lfq_node_alloc(gfp);
+
+	if (dummy) {
+		dummy->next = NULL;
+		dummy->val = NULL;
+		dummy->seq = 0;
+	}
+	return dummy;
+}
+
+void lfq_queue_free_nodes(struct lfq_node *dummy, void (*release)(void *val));
+
 /*
  * Called by every node-allocating push before it allocates.  When the
  * number of nodes waiting for a grace period has passed the high mark

@@ -35,13 +35,10 @@
  */
 int lfq_msq_init(struct lfq_msq *q, gfp_t gfp)
 {
-	struct lfq_node *dummy = lfq_node_alloc(gfp);
+	struct lfq_node *dummy = lfq_dummy_alloc(gfp);
 
 	if (!dummy)
 		return -ENOMEM;
-	dummy->next = NULL;
-	dummy->val = NULL;
-	dummy->seq = 0;
 	q->head = dummy;
 	q->tail = dummy;
 	return 0;
@@ -61,16 +58,7 @@ EXPORT_SYMBOL_GPL(lfq_msq_init);
  */
 void lfq_msq_destroy(struct lfq_msq *q, void (*release)(void *val))
 {
-	struct lfq_node *node = q->head, *next;
-
-	if (!node)
-		return;
-	for (next = node->next; next; node = next, next = node->next) {
-		if (release)
-			release(next->val);
-		lfq_node_free(node);
-	}
-	lfq_node_free(node);
+	lfq_queue_free_nodes(q->head, release);
 	q->head = NULL;
 	q->tail = NULL;
 }

@@ -31,13 +31,10 @@
  */
 int lfq_tlq_init(struct lfq_tlq *q, gfp_t gfp)
 {
-	struct lfq_node *dummy = lfq_node_alloc(gfp);
+	struct lfq_node *dummy = lfq_dummy_alloc(gfp);
 
 	if (!dummy)
 		return -ENOMEM;
-	dummy->next = NULL;
-	dummy->val = NULL;
-	dummy->seq = 0;
 	spin_lock_init(&q->head_lock);
 	spin_lock_init(&q->tail_lock);
 	q->head = dummy;
@@ -56,16 +53,7 @@ EXPORT_SYMBOL_GPL(lfq_tlq_init);
  */
 void lfq_tlq_destroy(struct lfq_tlq *q, void (*release)(void *val))
 {
-	struct lfq_node *node = q->head, *next;
-
-	if (!node)
-		return;
-	for (next = node->next; next; node = next, next = node->next) {
-		if (release)
-			release(next->val);
-		lfq_node_free(node);
-	}
-	lfq_node_free(node);
+	lfq_queue_free_nodes(q->head, release);
 	q->head = NULL;
 	q->tail = NULL;
 }
