@@ -57,6 +57,15 @@ t example-unload rmmod lfq_example
 t unload rmmod lfq
 tfail load-bad-max-msg insmod /lfq/lfq.ko max_msg_size=0
 tfail load-bad-max-queues insmod /lfq/lfq.ko max_queues=0
+tfail load-bad-max-msg-big insmod /lfq/lfq.ko max_msg_size=2097152
+# a byte budget below the largest message could never hold one
+tfail load-bad-queue-bytes insmod /lfq/lfq.ko max_queue_bytes=1
+# refused for the stated reason, not for another one
+t load-bad-reasons sh -c 'dmesg >/tmp/dmesg &&
+	grep -q "max_msg_size=0 out of range" /tmp/dmesg &&
+	grep -q "max_msg_size=2097152 out of range" /tmp/dmesg &&
+	grep -q "max_queues=0 out of range" /tmp/dmesg &&
+	grep -q "max_queue_bytes=1 out of range" /tmp/dmesg'
 # A second load/unload cycle: nothing left behind by the first.
 t reload insmod /lfq/lfq.ko
 t reunload rmmod lfq
