@@ -112,6 +112,12 @@ struct lfq_ring {
 	struct lfq_ring_slot *slots;
 };
 
+/*
+ * Largest capacity lfq_ring_init() accepts: its slot array then stays below
+ * INT_MAX bytes, the most kvmalloc() will try, on every architecture.
+ */
+#define LFQ_RING_MAX_CAPACITY	(1U << 26)
+
 int lfq_ring_init(struct lfq_ring *r, unsigned int capacity, gfp_t gfp);
 void lfq_ring_destroy(struct lfq_ring *r, void (*release)(void *val));
 int lfq_ring_push(struct lfq_ring *r, void *val);

@@ -11,9 +11,9 @@
  * A message is a struct lfq_kmsg; its address is the value pushed into the
  * lock-free structure.  Messages are kvmalloc'd one by one, except in a ring
  * that can hold its capacity of max_msg-byte messages within its byte budget
- * (capacity * max_msg <= max_bytes): such a ring allocates its message
- * buffers at creation, one per slot, each for max_msg bytes, and keeps the
- * free ones in a second lfq_ring, q->pool_free.  A push takes buffers from
+ * (capacity * charge of a max_msg message <= max_bytes): such a ring
+ * allocates its message buffers at creation, one per slot, each for max_msg
+ * bytes, and keeps the free ones in a second lfq_ring, q->pool_free.  A push takes buffers from
  * there and a delivery gives them back, so the hot path allocates nothing.
  * The pool is the memory a full queue of max_msg-byte messages holds
  * anyway, charged to the creator's memory cgroup (GFP_KERNEL_ACCOUNT) when
@@ -26,10 +26,13 @@
  * both are only ever moved by compare-and-exchange that checks the bound
  * first, so neither overshoots, not even for an instant:
  *
- *   q->used   (bytes | slots << LFQ_SLOT_SHIFT): the payload bytes and the
- *             number of messages owned by the queue, counting from the
- *             moment a producer claims room until a consumer has delivered
- *             the message to userspace.  A producer claims room here before
+ *   q->used   (charge | slots << LFQ_SLOT_SHIFT): the memory charged for,
+ *             and the number of, the messages owned by the queue, counting
+ *             from the moment a producer claims room until a consumer has
+ *             delivered the message to userspace.  A message's charge is
+ *             the kernel memory it holds: its allocations as the allocator
+ *             rounds them, plus its node for the node-based kinds (see
+ *             lfq_msg_charge()); so max_bytes bounds memory, not payload.  A producer claims room here before
  *             it pushes; a consumer gives it back after the copy to
  *             userspace succeeded.  Bounded by max_bytes and, for a ring,
  *             by the capacity, so a claimed ring slot is known to exist.
@@ -45,6 +48,12 @@
  * writers).  Both wake on every occurrence, which is what edge-triggered
  * epoll needs.
  *
+ * Every push claims room first and only then allocates (or takes pool
+ * buffers) and copies the messages in: a writer that waits for room holds
+ * no message memory, and what a queue holds, in flight included, stays
+ * within its budget.  A fault or a failed allocation gives the room of the
+ * messages not pushed back.
+ *
  * A pooled push claims room first and then takes buffers: buffers in use
  * never outnumber the slots claimed in q->used, which never exceed the
  * capacity, so a claimed push always finds its buffers in q->pool_free.
@@ -59,9 +68,17 @@
  * buffers and room back, and nothing of the faulting message or (with
  * LFQ_IO_ALL) of the batch is published.
  *
+ * Allocations a user causes use LFQ_GFP: charged to the user's memory
+ * cgroup, never invoking the OOM killer (at a cgroup limit the call fails
+ * with -ENOMEM instead of killing a task) and never printing (a user must
+ * not be able to fill the kernel log).
+ *
  * The stash.  A message a consumer took but could not deliver (the copy to
  * userspace faulted) goes back to the head of q->stash, which consumers
- * serve before the structure: it stays first in line, nothing is lost.  The
+ * serve before the structure: it stays first in line, nothing is lost.
+ * Other consumers may have taken later messages of the same producer while
+ * it was out, so a put-back message may be delivered after them: the uapi
+ * header states this exception to per-producer order.  The
  * stash is empty in normal operation and then costs one READ_ONCE().
  *
  * Wakeups without the wait-queue lock on the fast path: a waker changes the
@@ -91,6 +108,7 @@
 #include <linux/percpu.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
+#include <linux/uio.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
@@ -104,8 +122,8 @@
 static_assert(sizeof(struct lfq_features) == LFQ_FEATURES_SIZE_VER0);
 static_assert(sizeof(struct lfq_create) == LFQ_CREATE_SIZE_VER0);
 static_assert(sizeof(struct lfq_batch) == LFQ_BATCH_SIZE_VER0);
-static_assert(sizeof(struct lfq_stats) == LFQ_STATS_SIZE_VER0);
-static_assert(sizeof(struct lfq_info) == LFQ_INFO_SIZE_VER0);
+static_assert(sizeof(struct lfq_stats) == LFQ_STATS_SIZE_VER1);
+static_assert(sizeof(struct lfq_info) == LFQ_INFO_SIZE_VER1);
 static_assert(sizeof(struct lfq_msg_desc) == 16);
 static_assert(offsetof(struct lfq_create, max_bytes) == 24);
 static_assert(offsetof(struct lfq_batch, msgs) == 8);
@@ -113,8 +131,11 @@ static_assert(offsetof(struct lfq_batch, deadline_ns) == 24);
 static_assert(offsetof(struct lfq_stats, pushes) == 8);
 static_assert(offsetof(struct lfq_features, max_queue_bytes) == 40);
 static_assert(offsetof(struct lfq_info, max_bytes) == 16);
+static_assert(offsetof(struct lfq_info, fixed_bytes) == 24);
+static_assert(offsetof(struct lfq_stats, mem_bytes) == 88);
 
 #define LFQ_DEV_RING_MAX	BIT(16)
+static_assert(LFQ_DEV_RING_MAX <= LFQ_RING_MAX_CAPACITY);
 #define LFQ_MAX_BATCH		1024U
 #define LFQ_MAX_MSG_LIMIT	BIT(20)
 #define LFQ_MAX_BYTES_LIMIT	BIT_ULL(30)
@@ -127,6 +148,15 @@ static_assert(LFQ_MAX_BYTES_LIMIT <= LFQ_BYTES_MASK);
 /* Every message has at least one byte, so slots <= bytes: no overflow. */
 static_assert(LFQ_MAX_BYTES_LIMIT < (1ULL << (63 - LFQ_SLOT_SHIFT)));
 static_assert(LFQ_DEV_RING_MAX <= LFQ_MAX_BYTES_LIMIT);
+
+/*
+ * Allocations a user causes: charged to the memory cgroup, failing with
+ * -ENOMEM at a cgroup limit instead of invoking the OOM killer, and silent.
+ */
+#define LFQ_GFP		(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+
+/* A payload at least this large may get an allocation of its own. */
+#define LFQ_SPLIT_MIN	512U
 
 static unsigned int max_msg_size = 4096;
 module_param(max_msg_size, uint, 0444);
@@ -149,13 +179,32 @@ static atomic_t lfq_nr_queues = ATOMIC_INIT(0);
  * struct lfq_kmsg - one message
  * @link: position in lfq_queue.stash while put back
  * @len: payload length, 1..max_msg
- * @data: payload
+ * @charge: bytes charged to the queue's budget for this message
+ * @split: the payload has an allocation of its own, at @ext: header and
+ *	payload together would fall into a much larger allocator size class
+ *	(a 4096-byte payload would cost 8 KiB)
+ * @ext: with @split, the payload
+ * @data: without @split, the payload
+ *
+ * Use lfq_kmsg_data() for the payload.
  */
 struct lfq_kmsg {
 	struct list_head link;
 	u32 len;
-	u8 data[];
+	u32 charge : 31;
+	u32 split : 1;
+	union {
+		u8 *ext;
+		DECLARE_FLEX_ARRAY(u8, data);
+	};
 };
+
+#define LFQ_KMSG_HDR	offsetof(struct lfq_kmsg, data)
+
+static u8 *lfq_kmsg_data(struct lfq_kmsg *m)
+{
+	return m->split ? m->ext : m->data;
+}
 
 struct lfq_pcpu_stats {
 	u64 pushes;
@@ -163,6 +212,7 @@ struct lfq_pcpu_stats {
 	u64 push_full;
 	u64 pop_empty;
 	u64 cas_retries;
+	u64 putbacks;
 };
 
 /**
@@ -171,10 +221,12 @@ struct lfq_pcpu_stats {
  * @stack: the structure, for LFQ_KIND_STACK
  * @ring: the structure, for LFQ_KIND_RING
  * @tlq: the structure, for LFQ_KIND_TLQ
- * @used: claimed bytes | claimed messages << LFQ_SLOT_SHIFT
+ * @used: claimed charge | claimed messages << LFQ_SLOT_SHIFT
  * @avail: messages present and not claimed by a consumer
+ * @payload: payload bytes of the messages counted in @used
  * @peak_len: largest @avail seen
- * @peak_bytes: largest byte part of @used seen
+ * @peak_bytes: largest @payload seen
+ * @peak_charge: largest charge part of @used seen
  * @nstash: number of messages on @stash (read without the lock)
  * @stash_lock: protects @stash
  * @stash: messages put back, first in line
@@ -184,7 +236,10 @@ struct lfq_pcpu_stats {
  * @kind: LFQ_KIND_*
  * @capacity: ring capacity, 0 for the other kinds
  * @max_msg: largest message
- * @max_bytes: byte budget
+ * @max_bytes: byte budget: bound on the charge of the messages held
+ * @max_charge: the charge of a max_msg-byte message
+ * @node_size: memory of the node a message needs (0 for the ring)
+ * @fixed_bytes: memory the queue holds whatever its contents
  * @pooled: RING: its @capacity message buffers are preallocated; false
  *	when messages are allocated one by one
  * @pool_free: with @pooled: the message buffers not in use
@@ -198,8 +253,10 @@ struct lfq_queue {
 	};
 	atomic64_t used ____cacheline_aligned_in_smp;
 	atomic_long_t avail;
+	atomic64_t payload;
 	atomic_long_t peak_len;
 	atomic64_t peak_bytes;
+	atomic64_t peak_charge;
 	unsigned int nstash;
 	spinlock_t stash_lock;	/* protects @stash, serialises @nstash updates */
 	struct list_head stash;
@@ -210,23 +267,85 @@ struct lfq_queue {
 	u32 capacity;
 	u32 max_msg;
 	u64 max_bytes;
+	u32 max_charge;
+	u32 node_size;
+	u64 fixed_bytes;
 	bool pooled;
 	struct lfq_ring pool_free;
 };
 
+/*
+ * Memory an allocation of @size bytes by kvmalloc() holds: the allocator's
+ * size class, and for what may come from vmalloc its page array and
+ * bookkeeping as well.
+ */
+static size_t lfq_alloc_size(size_t size)
+{
+	size_t sz = kmalloc_size_roundup(size);
+
+	if (size > PAGE_SIZE)
+		sz += DIV_ROUND_UP(size, PAGE_SIZE) * sizeof(struct page *) +
+		      2 * L1_CACHE_BYTES;
+	return sz;
+}
+
+/*
+ * Memory a message of @len payload bytes holds, and whether its payload
+ * gets its own allocation (*@split): only if that saves memory, for
+ * payloads large enough that a second allocation does not matter.
+ */
+static size_t lfq_kmsg_size(u32 len, bool *split)
+{
+	size_t one = lfq_alloc_size(LFQ_KMSG_HDR + len);
+	size_t two = lfq_alloc_size(sizeof(struct lfq_kmsg)) +
+		     lfq_alloc_size(len);
+
+	*split = len >= LFQ_SPLIT_MIN && two < one;
+	return *split ? two : one;
+}
+
+/*
+ * What a message of @len bytes is charged against the queue's budget: the
+ * memory it holds while queued.  A pooled ring's messages live in
+ * buffers for max_msg bytes.
+ */
+static u32 lfq_msg_charge(const struct lfq_queue *q, u32 len)
+{
+	bool split;
+
+	if (q->pooled)
+		return q->max_charge;
+	return lfq_kmsg_size(len, &split) + q->node_size;
+}
+
 static struct lfq_kmsg *lfq_kmsg_alloc(u32 len)
 {
 	struct lfq_kmsg *m;
+	bool split;
 
-	m = kvmalloc(struct_size(m, data, len), GFP_KERNEL_ACCOUNT);
-	if (m)
-		m->len = len;
+	lfq_kmsg_size(len, &split);
+	m = kvmalloc(split ? sizeof(*m) : LFQ_KMSG_HDR + len, LFQ_GFP);
+	if (!m)
+		return NULL;
+	m->split = split;
+	if (split) {
+		m->ext = kvmalloc(len, LFQ_GFP);
+		if (!m->ext) {
+			kvfree(m);
+			return NULL;
+		}
+	}
+	m->len = len;
 	return m;
 }
 
 static void lfq_kmsg_free(void *val)
 {
-	kvfree(val);
+	struct lfq_kmsg *m = val;
+
+	if (m->split)
+		kvfree(m->ext);
+	kvfree(m);
 }
 
 static void lfq_kmsgs_free(struct lfq_kmsg **msgs, unsigned int n)
@@ -310,10 +429,9 @@ static int lfq_pool_init(struct lfq_queue *q)
 	unsigned int i;
 	int ret;
 
-	if (!q->capacity || (u64)q->capacity * q->max_msg > q->max_bytes)
+	if (!q->capacity || (u64)q->capacity * q->max_charge > q->max_bytes)
 		return 0;
-	ret = lfq_ring_init(&q->pool_free, max(q->capacity, 2U),
-			    GFP_KERNEL_ACCOUNT);
+	ret = lfq_ring_init(&q->pool_free, max(q->capacity, 2U), LFQ_GFP);
 	if (ret)
 		return ret;
 	for (i = 0; i < q->capacity; i++) {
@@ -344,11 +462,6 @@ static void lfq_peak_long(atomic_long_t *peak, long v)
 		;
 }
 
-static bool lfq_nonblock(struct file *file, u32 flags)
-{
-	return (file->f_flags & O_NONBLOCK) || (flags & LFQ_IO_NONBLOCK);
-}
-
 static void lfq_wake(wait_queue_head_t *wq, __poll_t key)
 {
 	/*
@@ -374,19 +487,23 @@ static unsigned int lfq_push_claim(struct lfq_queue *q,
 				   unsigned int n, bool all)
 {
 	s64 old = atomic64_read(&q->used);
-	u64 bytes, slots, add;
+	u64 charge, slots, add, payload;
 	unsigned int k;
 
 	do {
-		bytes = (u64)old & LFQ_BYTES_MASK;
+		charge = (u64)old & LFQ_BYTES_MASK;
 		slots = (u64)old >> LFQ_SLOT_SHIFT;
 		add = 0;
+		payload = 0;
 		for (k = 0; k < n; k++) {
-			if (bytes + add + d[k].len > q->max_bytes)
+			u32 c = lfq_msg_charge(q, d[k].len);
+
+			if (charge + add + c > q->max_bytes)
 				break;
 			if (q->capacity && slots + k + 1 > q->capacity)
 				break;
-			add += d[k].len;
+			add += c;
+			payload += d[k].len;
 		}
 		if (!k || (all && k < n)) {
 			this_cpu_inc(q->stats->push_full);
@@ -399,15 +516,53 @@ static unsigned int lfq_push_claim(struct lfq_queue *q,
 	} while (!atomic64_try_cmpxchg(&q->used, &old,
 				       old + add + ((s64)k << LFQ_SLOT_SHIFT)));
 
-	lfq_peak(&q->peak_bytes, bytes + add);
+	lfq_peak(&q->peak_charge, charge + add);
+	lfq_peak(&q->peak_bytes, atomic64_add_return(payload, &q->payload));
 	return k;
 }
 
-/* Give back room claimed for (or held by) @n messages of @bytes total. */
-static void lfq_unclaim(struct lfq_queue *q, unsigned int n, u64 bytes)
+/*
+ * Give back room claimed for (or held by) @n messages of @charge bytes of
+ * charge and @payload bytes of payload.
+ */
+static void lfq_unclaim(struct lfq_queue *q, unsigned int n, u64 charge,
+			u64 payload)
 {
-	atomic64_sub(bytes + ((s64)n << LFQ_SLOT_SHIFT), &q->used);
+	atomic64_sub(payload, &q->payload);
+	atomic64_sub(charge + ((s64)n << LFQ_SLOT_SHIFT), &q->used);
 	lfq_wake(&q->wwq, EPOLLOUT | EPOLLWRNORM);
+}
+
+/* Give back the room of the claimed descriptors d[0..n). */
+static void lfq_unclaim_descs(struct lfq_queue *q,
+			      const struct lfq_msg_desc *d, unsigned int n)
+{
+	u64 charge = 0, payload = 0;
+	unsigned int i;
+
+	if (!n)
+		return;
+	for (i = 0; i < n; i++) {
+		charge += lfq_msg_charge(q, d[i].len);
+		payload += d[i].len;
+	}
+	lfq_unclaim(q, n, charge, payload);
+}
+
+/* Give back the room of messages msgs[0..n), which stay allocated. */
+static void lfq_unclaim_msgs(struct lfq_queue *q, struct lfq_kmsg **msgs,
+			     unsigned int n)
+{
+	u64 charge = 0, payload = 0;
+	unsigned int i;
+
+	if (!n)
+		return;
+	for (i = 0; i < n; i++) {
+		charge += msgs[i]->charge;
+		payload += msgs[i]->len;
+	}
+	lfq_unclaim(q, n, charge, payload);
 }
 
 /* Make @k pushed messages visible to consumers. */
@@ -426,6 +581,33 @@ static void lfq_published(struct lfq_queue *q, unsigned int k)
 }
 
 /*
+ * Move msgs[i..n) into the ring, all at once with @all.  The caller holds a
+ * claim for them (in q->used for a push into q->ring, or by owning the
+ * buffers for q->pool_free), so the ring has room; the next slot may still
+ * be held by a task on another CPU between its claim and its release
+ * inside the ring.  Every ring operation here runs with preemption off, so
+ * that task is running and the wait is short: a task never spins on one
+ * that was preempted.
+ */
+static void lfq_ring_move_in(struct lfq_queue *q, struct lfq_ring *r,
+			     struct lfq_kmsg **msgs, unsigned int n, bool all)
+{
+	unsigned int retries = 0;
+	unsigned int i = 0;
+
+	while (i < n) {
+		preempt_disable();
+		i += __lfq_ring_push_many(r, (void **)&msgs[i], n - i, all,
+					  &retries);
+		preempt_enable();
+		if (i < n)
+			cond_resched();
+	}
+	if (retries)
+		this_cpu_add(q->stats->cas_retries, retries);
+}
+
+/*
  * Push msgs[0..k), room for which is claimed.  Returns the number pushed;
  * fewer than @k only if a node allocation failed (never with @all).
  */
@@ -435,27 +617,12 @@ static unsigned int lfq_push_claimed(struct lfq_queue *q,
 {
 	unsigned int retries = 0;
 	unsigned int i = 0;
-	gfp_t gfp = GFP_KERNEL_ACCOUNT;
+	gfp_t gfp = LFQ_GFP;
 	int err = 0;
 
 	if (q->kind == LFQ_KIND_RING) {
-		/*
-		 * The slots are claimed, so the ring has room; a push can still
-		 * find the next slot not yet released by a consumer on another
-		 * CPU that is between its claim and its release inside the
-		 * ring.  Every ring operation here runs with preemption off,
-		 * so that consumer is running and the wait is short: a task
-		 * can never spin on one that was preempted.
-		 */
-		while (i < k) {
-			preempt_disable();
-			i += __lfq_ring_push_many(&q->ring, (void **)&msgs[i],
-						  k - i, all, &retries);
-			preempt_enable();
-			if (i < k)
-				cond_resched();
-		}
-		goto out;
+		lfq_ring_move_in(q, &q->ring, msgs, k, all);
+		return k;
 	}
 
 	for (; i < k; i++) {
@@ -476,12 +643,14 @@ static unsigned int lfq_push_claimed(struct lfq_queue *q,
 		/*
 		 * An all-or-nothing batch must not stop half way once its
 		 * first message is visible: the remaining nodes (at most
-		 * LFQ_MAX_BATCH small objects) are allocated without failing.
+		 * LFQ_MAX_BATCH small objects, already counted in the
+		 * budget) are allocated without failing.  With
+		 * __GFP_RETRY_MAYFAIL still set, a memory cgroup at its
+		 * limit lets them through rather than killing a task.
 		 */
 		if (all)
 			gfp |= __GFP_NOFAIL;
 	}
-out:
 	if (retries)
 		this_cpu_add(q->stats->cas_retries, retries);
 	return i;
@@ -565,70 +734,93 @@ static int lfq_wait_claim(struct lfq_queue *q, struct lfq_claim *c,
 	return ret == -ETIME ? -ETIMEDOUT : ret;
 }
 
-/*
- * Pooled push: fill msgs[0..k), for which room is claimed, with buffers
- * from the pool and copy the messages of d[0..k) into them.  A fault ends
- * the batch before the faulting message (with @all: before the first);
- * the buffers and the room of the messages not copied go back.  Returns
- * the number of messages ready to push.
- */
-static unsigned int lfq_pool_fill(struct lfq_queue *q,
-				  const struct lfq_msg_desc *d,
-				  struct lfq_kmsg **msgs, unsigned int k,
-				  bool all)
+/* Copy a message's payload in: from @from if given, else from @d->addr. */
+static int lfq_copy_msg_in(struct lfq_kmsg *m, const struct lfq_msg_desc *d,
+			   struct iov_iter *from)
 {
-	unsigned int i, j;
-	u64 bytes = 0;
+	if (from)
+		return copy_from_iter_full(lfq_kmsg_data(m), d->len, from) ?
+		       0 : -EFAULT;
+	if (copy_from_user(lfq_kmsg_data(m), u64_to_user_ptr(d->addr),
+			   d->len))
+		return -EFAULT;
+	return 0;
+}
 
-	lfq_pool_get(q, msgs, k);
+/*
+ * Fill msgs[0..k), for which room is claimed, with the messages of d[0..k):
+ * buffers from the pool or newly allocated, the payload copied from the
+ * user addresses in @d, or, with @from (one message only), from that
+ * iterator.  A fault or a failed allocation ends the batch before that
+ * message (with @all: before the first); the buffers and the room of the
+ * messages not filled go back.  Returns the number of messages ready to
+ * push; 0 with *@err set if none is.
+ */
+static unsigned int lfq_fill(struct lfq_queue *q, const struct lfq_msg_desc *d,
+			     struct lfq_kmsg **msgs, unsigned int k, bool all,
+			     struct iov_iter *from, int *err)
+{
+	unsigned int i, got = k;
+
+	*err = 0;
+	if (q->pooled)
+		lfq_pool_get(q, msgs, k);
 	for (i = 0; i < k; i++) {
+		if (!q->pooled) {
+			msgs[i] = lfq_kmsg_alloc(d[i].len);
+			if (!msgs[i]) {
+				*err = -ENOMEM;
+				got = i;
+				break;
+			}
+		}
 		msgs[i]->len = d[i].len;
-		if (copy_from_user(msgs[i]->data, u64_to_user_ptr(d[i].addr),
-				   d[i].len))
+		msgs[i]->charge = lfq_msg_charge(q, d[i].len);
+		if (lfq_copy_msg_in(msgs[i], &d[i], from)) {
+			*err = -EFAULT;
+			got = i + 1;
 			break;
+		}
 	}
 	if (i == k)
 		return k;
 	if (all)
 		i = 0;
-	for (j = i; j < k; j++)
-		bytes += d[j].len;
-	lfq_pool_put(q, msgs + i, k - i);
-	lfq_unclaim(q, k - i, bytes);
+	/* msgs[i..got) are buffers; d[i..k) is claimed room. */
+	lfq_msgs_release(q, msgs + i, got - i);
+	if (q->pooled)
+		lfq_pool_put(q, msgs + got, k - got);
+	lfq_unclaim_descs(q, d + i, k - i);
 	return i;
 }
 
 /*
- * Push the @n messages described by d[0..n): all of them (@all) or at least
- * one.  Without a pool, msgs[0..n) hold them already, copied in; with one,
- * @msgs is room for @n pointers and the messages are copied in here, once
- * room is claimed.  Returns the number pushed or a negative errno; without
- * a pool the caller still owns msgs[ret..n) (all of them on error).
+ * Push the @n messages described by d[0..n) (or, with @from, the one
+ * message in that iterator): all of them (@all) or at least one.  @msgs is
+ * room for @n pointers; room is claimed first, then the messages are
+ * allocated (or taken from the pool) and copied in.  Returns the number
+ * pushed or a negative errno.
  */
 static int lfq_push_msgs(struct lfq_queue *q, const struct lfq_msg_desc *d,
 			 struct lfq_kmsg **msgs, unsigned int n, bool all,
-			 bool nonblock, const ktime_t *deadline)
+			 struct iov_iter *from, bool nonblock,
+			 const ktime_t *deadline)
 {
 	struct lfq_claim c = { .d = d, .n = n, .all = all, .push = true };
-	unsigned int k, done, i;
-	u64 bytes = 0;
+	unsigned int k, done;
 	int ret;
 
 	ret = lfq_wait_claim(q, &c, nonblock, deadline);
 	if (ret)
 		return ret;
-	k = c.k;
-	if (q->pooled) {
-		k = lfq_pool_fill(q, d, msgs, k, all);
-		if (!k)
-			return -EFAULT;
-	}
+	k = lfq_fill(q, d, msgs, c.k, all, from, &ret);
+	if (!k)
+		return ret;
 
 	done = lfq_push_claimed(q, msgs, k, all);
 	if (done < k) {
-		for (i = done; i < k; i++)
-			bytes += msgs[i]->len;
-		lfq_unclaim(q, k - done, bytes);
+		lfq_unclaim_msgs(q, msgs + done, k - done);
+		lfq_msgs_release(q, msgs + done, k - done);
 	}
 	if (!done)
 		return -ENOMEM;
@@ -685,7 +877,7 @@ static void lfq_take(struct lfq_queue *q, struct lfq_kmsg **msgs,
 			val = __lfq_stack_pop(&q->stack, &retries);
 			break;
 		case LFQ_KIND_RING:
-			/* preemption off: see lfq_push_claimed() */
+			/* preemption off: see lfq_ring_move_in() */
 			preempt_disable();
 			i += __lfq_ring_pop_many(&q->ring, (void **)&msgs[i],
 						 k - i, all && !i, &retries);
@@ -720,6 +912,7 @@ static void lfq_putback(struct lfq_queue *q, struct lfq_kmsg **msgs,
 	list_splice(&list, &q->stash);
 	WRITE_ONCE(q->nstash, q->nstash + n);
 	spin_unlock(&q->stash_lock);
+	this_cpu_add(q->stats->putbacks, n);
 	/* Release: pairs with the cmpxchg in lfq_pop_claim(). */
 	atomic_long_add_return_release(n, &q->avail);
 	lfq_wake(&q->rwq, EPOLLIN | EPOLLRDNORM);
@@ -729,17 +922,19 @@ static void lfq_putback(struct lfq_queue *q, struct lfq_kmsg **msgs,
 static void lfq_delivered(struct lfq_queue *q, struct lfq_kmsg **msgs,
 			  unsigned int n)
 {
+	u64 charge = 0, payload = 0;
 	unsigned int i;
-	u64 bytes = 0;
 
 	if (!n)
 		return;
-	for (i = 0; i < n; i++)
-		bytes += msgs[i]->len;
+	for (i = 0; i < n; i++) {
+		charge += msgs[i]->charge;
+		payload += msgs[i]->len;
+	}
 	/* Buffers first: a push that claims the room finds them (see top). */
 	lfq_msgs_release(q, msgs, n);
 	this_cpu_add(q->stats->pops, n);
-	lfq_unclaim(q, n, bytes);
+	lfq_unclaim(q, n, charge, payload);
 }
 
 /* Claim (sleeping if allowed) and take @n messages. */
@@ -759,20 +954,35 @@ static int lfq_pop_msgs(struct lfq_queue *q, struct lfq_kmsg **msgs,
 
 /* ---- queue file ---- */
 
-static ssize_t lfq_queue_read(struct file *file, char __user *buf,
-			      size_t count, loff_t *ppos)
+static bool lfq_nonblock(struct file *file, u32 flags)
 {
-	struct lfq_queue *q = file->private_data;
+	return (file->f_flags & O_NONBLOCK) || (flags & LFQ_IO_NONBLOCK);
+}
+
+static bool lfq_iocb_nonblock(const struct kiocb *iocb)
+{
+	return (iocb->ki_filp->f_flags & O_NONBLOCK) ||
+	       (iocb->ki_flags & IOCB_NOWAIT);
+}
+
+/*
+ * read(), readv(), preadv2(-1), io_uring reads: one message per call, as
+ * on a SOCK_SEQPACKET socket, spread over the buffers in order.  The
+ * buffers together must hold max_msg bytes, so no message is ever cut.
+ */
+static ssize_t lfq_queue_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct lfq_queue *q = iocb->ki_filp->private_data;
 	struct lfq_kmsg *m;
 	ssize_t ret;
 
-	if (count < q->max_msg)
+	if (iov_iter_count(to) < q->max_msg)
 		return -EMSGSIZE;
-	ret = lfq_pop_msgs(q, &m, 1, true, lfq_nonblock(file, 0), NULL);
+	ret = lfq_pop_msgs(q, &m, 1, true, lfq_iocb_nonblock(iocb), NULL);
 	if (ret < 0)
 		return ret;
 	ret = m->len;
-	if (copy_to_user(buf, m->data, m->len)) {
+	if (copy_to_iter(lfq_kmsg_data(m), m->len, to) != m->len) {
 		lfq_putback(q, &m, 1);
 		return -EFAULT;
 	}
@@ -780,34 +990,25 @@ static ssize_t lfq_queue_read(struct file *file, char __user *buf,
 	return ret;
 }
 
-static ssize_t lfq_queue_write(struct file *file, const char __user *buf,
-			       size_t count, loff_t *ppos)
+/*
+ * write(), writev(), pwritev2(-1), io_uring writes: the bytes of all the
+ * buffers together are one message.
+ */
+static ssize_t lfq_queue_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
-	struct lfq_queue *q = file->private_data;
-	struct lfq_msg_desc d = { .addr = (uintptr_t)buf, .len = count };
-	struct lfq_kmsg *m = NULL;
+	struct lfq_queue *q = iocb->ki_filp->private_data;
+	size_t count = iov_iter_count(from);
+	struct lfq_msg_desc d = { .len = count };
+	struct lfq_kmsg *m;
 	int ret;
 
 	if (!count)
 		return 0;
 	if (count > q->max_msg)
 		return -EMSGSIZE;
-	if (!q->pooled) {
-		m = lfq_kmsg_alloc(count);
-		if (!m)
-			return -ENOMEM;
-		if (copy_from_user(m->data, buf, count)) {
-			lfq_kmsg_free(m);
-			return -EFAULT;
-		}
-	}
-	ret = lfq_push_msgs(q, &d, &m, 1, true, lfq_nonblock(file, 0), NULL);
-	if (ret < 0) {
-		if (!q->pooled)
-			lfq_kmsg_free(m);
-		return ret;
-	}
-	return count;
+	ret = lfq_push_msgs(q, &d, &m, 1, true, from,
+			    lfq_iocb_nonblock(iocb), NULL);
+	return ret < 0 ? ret : count;
 }
 
 static __poll_t lfq_queue_poll(struct file *file, poll_table *wait)
@@ -827,15 +1028,15 @@ static __poll_t lfq_queue_poll(struct file *file, poll_table *wait)
 	if (atomic_long_read(&q->avail) > 0)
 		mask |= EPOLLIN | EPOLLRDNORM;
 	used = atomic64_read(&q->used);
-	if ((used & LFQ_BYTES_MASK) + q->max_msg <= q->max_bytes &&
+	if ((used & LFQ_BYTES_MASK) + q->max_charge <= q->max_bytes &&
 	    (!q->capacity || (used >> LFQ_SLOT_SHIFT) < q->capacity))
 		mask |= EPOLLOUT | EPOLLWRNORM;
 	return mask;
 }
 
 /*
- * Read a size-prefixed input structure: at least @ver0 bytes, unknown tail
- * bytes zero.
+ * Read a size-prefixed input structure: LFQ_STRUCT_SIZE_MAX bytes at most,
+ * at least @ver0, unknown tail bytes zero.
  */
 static int lfq_copy_in(void *dst, size_t ksize, size_t ver0,
 		       const void __user *uarg)
@@ -846,27 +1047,27 @@ static int lfq_copy_in(void *dst, size_t ksize, size_t ver0,
 		return -EFAULT;
 	if (usize < ver0)
 		return -EINVAL;
-	if (usize > PAGE_SIZE)
+	if (usize > LFQ_STRUCT_SIZE_MAX)
 		return -E2BIG;
 	return copy_struct_from_user(dst, ksize, uarg, usize);
 }
 
 /*
  * Write a size-prefixed output structure: min(user size, @ksize) bytes, the
- * rest of the user's structure zeroed.  The first 8 bytes (size, flags) are
- * inputs; flags must be 0.
+ * rest of the user's structure (up to LFQ_STRUCT_SIZE_MAX) zeroed.  With
+ * @flags_in, the second word is an input that must be 0.
  */
 static int lfq_copy_out(void __user *uarg, void *src, size_t ksize,
-			size_t ver0)
+			size_t ver0, bool flags_in)
 {
-	u32 usize, flags;
+	u32 usize, flags = 0;
 
 	if (get_user(usize, (u32 __user *)uarg) ||
-	    get_user(flags, (u32 __user *)uarg + 1))
+	    (flags_in && get_user(flags, (u32 __user *)uarg + 1)))
 		return -EFAULT;
 	if (usize < ver0)
 		return -EINVAL;
-	if (usize > PAGE_SIZE)
+	if (usize > LFQ_STRUCT_SIZE_MAX)
 		return -E2BIG;
 	if (flags)
 		return -EINVAL;
@@ -899,13 +1100,13 @@ static int lfq_batch_get(struct lfq_queue *q, void __user *uarg,
 		/* Could never succeed. */
 		if (q->capacity && b->count > q->capacity)
 			return -EINVAL;
-		if (b->count > q->max_bytes)
+		if ((u64)b->count * lfq_msg_charge(q, 1) > q->max_bytes)
 			return -EINVAL;
 	}
 	*descs = NULL;
 	if (!b->count)
 		return 0;
-	*descs = kvmalloc_array(b->count, sizeof(**descs), GFP_KERNEL_ACCOUNT);
+	*descs = kvmalloc_array(b->count, sizeof(**descs), LFQ_GFP);
 	if (!*descs)
 		return -ENOMEM;
 	if (copy_from_user(*descs, u64_to_user_ptr(b->msgs),
@@ -921,10 +1122,10 @@ static long lfq_ioc_push_batch(struct lfq_queue *q, struct file *file,
 {
 	struct lfq_msg_desc *d = NULL;
 	struct lfq_kmsg **msgs = NULL;
-	unsigned int i, n = 0;
 	struct lfq_batch b;
 	ktime_t deadline;
 	u64 total = 0;
+	unsigned int i;
 	bool all;
 	long ret;
 
@@ -943,59 +1144,23 @@ static long lfq_ioc_push_batch(struct lfq_queue *q, struct file *file,
 			ret = -EMSGSIZE;
 			goto out;
 		}
-		total += d[i].len;
+		total += lfq_msg_charge(q, d[i].len);
 	}
 	if (all && total > q->max_bytes) {
 		ret = -EINVAL;
 		goto out;
 	}
 
-	msgs = kvmalloc_array(b.count, sizeof(*msgs), GFP_KERNEL_ACCOUNT);
+	msgs = kvmalloc_array(b.count, sizeof(*msgs), LFQ_GFP);
 	if (!msgs) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	if (q->pooled) {
-		/* lfq_push_msgs() copies in once room is claimed. */
-		ret = lfq_push_msgs(q, d, msgs, b.count, all,
-				    lfq_nonblock(file, b.flags),
-				    b.flags & LFQ_IO_DEADLINE ? &deadline : NULL);
-		goto out;
-	}
-	/*
-	 * Copy in.  More than max_bytes can never go in one call, so stop
-	 * there; a fault ends the batch before the faulting message.
-	 */
-	total = 0;
-	for (n = 0; n < b.count; n++) {
-		if (!all && n && total + d[n].len > q->max_bytes)
-			break;
-		msgs[n] = lfq_kmsg_alloc(d[n].len);
-		if (!msgs[n]) {
-			ret = -ENOMEM;
-			break;
-		}
-		if (copy_from_user(msgs[n]->data, u64_to_user_ptr(d[n].addr),
-				   d[n].len)) {
-			lfq_kmsg_free(msgs[n]);
-			ret = -EFAULT;
-			break;
-		}
-		total += d[n].len;
-	}
-	if (n < b.count && (all || !n))
-		goto out;	/* ret is the copy-in error */
-
-	ret = lfq_push_msgs(q, d, msgs, n, all,
+	/* Room first, then allocation and copy: see the top of this file. */
+	ret = lfq_push_msgs(q, d, msgs, b.count, all, NULL,
 			    lfq_nonblock(file, b.flags),
 			    b.flags & LFQ_IO_DEADLINE ? &deadline : NULL);
-	if (ret > 0)
-		lfq_kmsgs_free(msgs + ret, n - ret);
-	else
-		lfq_kmsgs_free(msgs, n);
-	n = 0;
 out:
-	lfq_kmsgs_free(msgs, n);
 	kvfree(msgs);
 	kvfree(d);
 	return ret;
@@ -1030,7 +1195,7 @@ static long lfq_ioc_pop_batch(struct lfq_queue *q, struct file *file,
 		}
 	}
 
-	msgs = kvmalloc_array(b.count, sizeof(*msgs), GFP_KERNEL_ACCOUNT);
+	msgs = kvmalloc_array(b.count, sizeof(*msgs), LFQ_GFP);
 	if (!msgs) {
 		ret = -ENOMEM;
 		goto out;
@@ -1043,7 +1208,8 @@ static long lfq_ioc_pop_batch(struct lfq_queue *q, struct file *file,
 	k = ret;
 
 	for (i = 0; i < k; i++) {
-		if (copy_to_user(u64_to_user_ptr(d[i].addr), msgs[i]->data,
+		if (copy_to_user(u64_to_user_ptr(d[i].addr),
+				 lfq_kmsg_data(msgs[i]),
 				 msgs[i]->len) ||
 		    put_user(msgs[i]->len, &ud[i].len))
 			break;
@@ -1076,13 +1242,16 @@ static long lfq_ioc_stats(struct lfq_queue *q, void __user *uarg)
 		st.push_full += READ_ONCE(s->push_full);
 		st.pop_empty += READ_ONCE(s->pop_empty);
 		st.cas_retries += READ_ONCE(s->cas_retries);
+		st.putbacks += READ_ONCE(s->putbacks);
 	}
 	st.length = max(atomic_long_read(&q->avail), 0L);
-	st.bytes = (u64)atomic64_read(&q->used) & LFQ_BYTES_MASK;
+	st.bytes = max_t(s64, atomic64_read(&q->payload), 0);
 	st.peak_length = atomic_long_read(&q->peak_len);
 	st.peak_bytes = atomic64_read(&q->peak_bytes);
 	st.rcu_backlog = lfq_rcu_backlog();
-	return lfq_copy_out(uarg, &st, sizeof(st), LFQ_STATS_SIZE_VER0);
+	st.mem_bytes = (u64)atomic64_read(&q->used) & LFQ_BYTES_MASK;
+	st.peak_mem_bytes = atomic64_read(&q->peak_charge);
+	return lfq_copy_out(uarg, &st, sizeof(st), LFQ_STATS_SIZE_VER0, true);
 }
 
 static long lfq_ioc_info(struct lfq_queue *q, void __user *uarg)
@@ -1093,22 +1262,13 @@ static long lfq_ioc_info(struct lfq_queue *q, void __user *uarg)
 		.capacity = q->capacity,
 		.max_msg = q->max_msg,
 		.max_bytes = q->max_bytes,
+		.fixed_bytes = q->fixed_bytes,
+		.max_msg_charge = q->max_charge,
 	};
-	u32 usize;
 
 	/* struct lfq_info has no input flags: its second word is @kind. */
-	if (get_user(usize, (u32 __user *)uarg))
-		return -EFAULT;
-	if (usize < LFQ_INFO_SIZE_VER0)
-		return -EINVAL;
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
-	if (copy_to_user(uarg, &info, min_t(size_t, usize, sizeof(info))))
-		return -EFAULT;
-	if (usize > sizeof(info) &&
-	    clear_user(uarg + sizeof(info), usize - sizeof(info)))
-		return -EFAULT;
-	return 0;
+	return lfq_copy_out(uarg, &info, sizeof(info), LFQ_INFO_SIZE_VER0,
+			    false);
 }
 
 static long lfq_queue_ioctl(struct file *file, unsigned int cmd,
@@ -1164,10 +1324,15 @@ static int lfq_queue_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/*
+ * No .splice_read/.splice_write: splice() and sendfile() get -EINVAL, as
+ * they could not keep message boundaries.  pread()/pwrite() get -ESPIPE
+ * (stream_open() in lfq_ioc_create()).
+ */
 static const struct file_operations lfq_queue_fops = {
 	.owner		= THIS_MODULE,
-	.read		= lfq_queue_read,
-	.write		= lfq_queue_write,
+	.read_iter	= lfq_queue_read_iter,
+	.write_iter	= lfq_queue_write_iter,
 	.poll		= lfq_queue_poll,
 	.unlocked_ioctl	= lfq_queue_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
@@ -1177,30 +1342,49 @@ static const struct file_operations lfq_queue_fops = {
 
 /* ---- /dev/lfq ---- */
 
+/* Memory the slot array of a ring of @capacity (at least 2) slots holds. */
+static size_t lfq_ring_mem(u32 capacity)
+{
+	return lfq_alloc_size(array_size(max(capacity, 2U),
+					 sizeof(struct lfq_ring_slot)));
+}
+
 static int lfq_queue_init(struct lfq_queue *q, const struct lfq_create *c)
 {
+	bool split;
 	int ret = 0;
 
 	q->kind = c->kind;
 	q->capacity = c->capacity;
 	q->max_msg = c->max_msg ?: max_msg_size;
 	q->max_bytes = c->max_bytes ?: max_queue_bytes;
+	q->node_size = q->kind == LFQ_KIND_RING ? 0 :
+		       kmem_cache_size(lfq_node_cachep);
+	q->max_charge = lfq_kmsg_size(q->max_msg, &split) + q->node_size;
+	/* A queue that could never hold a message of max_msg bytes. */
+	if (q->max_charge > q->max_bytes)
+		return -EINVAL;
+	q->fixed_bytes = lfq_alloc_size(sizeof(*q)) +
+			 num_possible_cpus() * sizeof(struct lfq_pcpu_stats);
 	atomic64_set(&q->used, 0);
 	atomic_long_set(&q->avail, 0);
+	atomic64_set(&q->payload, 0);
 	atomic_long_set(&q->peak_len, 0);
 	atomic64_set(&q->peak_bytes, 0);
+	atomic64_set(&q->peak_charge, 0);
 	spin_lock_init(&q->stash_lock);
 	INIT_LIST_HEAD(&q->stash);
 	init_waitqueue_head(&q->rwq);
 	init_waitqueue_head(&q->wwq);
 
-	q->stats = alloc_percpu_gfp(struct lfq_pcpu_stats, GFP_KERNEL_ACCOUNT);
+	q->stats = alloc_percpu_gfp(struct lfq_pcpu_stats, LFQ_GFP);
 	if (!q->stats)
 		return -ENOMEM;
 
 	switch (q->kind) {
 	case LFQ_KIND_MSQ:
-		ret = lfq_msq_init(&q->msq, GFP_KERNEL_ACCOUNT);
+		ret = lfq_msq_init(&q->msq, LFQ_GFP);
+		q->fixed_bytes += q->node_size;	/* the dummy node */
 		break;
 	case LFQ_KIND_STACK:
 		lfq_stack_init(&q->stack);
@@ -1210,8 +1394,8 @@ static int lfq_queue_init(struct lfq_queue *q, const struct lfq_create *c)
 		 * The ring needs two slots at least; the slot count in
 		 * q->used enforces the capacity the user asked for.
 		 */
-		ret = lfq_ring_init(&q->ring, max(q->capacity, 2U),
-				    GFP_KERNEL_ACCOUNT);
+		ret = lfq_ring_init(&q->ring, max(q->capacity, 2U), LFQ_GFP);
+		q->fixed_bytes += lfq_ring_mem(q->capacity);
 		if (!ret) {
 			ret = lfq_pool_init(q);
 			if (ret) {
@@ -1219,9 +1403,13 @@ static int lfq_queue_init(struct lfq_queue *q, const struct lfq_create *c)
 				lfq_ring_destroy(&q->ring, NULL);
 			}
 		}
+		/* The pool's buffers are within max_bytes; its ring is not. */
+		if (q->pooled)
+			q->fixed_bytes += lfq_ring_mem(q->capacity);
 		break;
 	default:
-		ret = lfq_tlq_init(&q->tlq, GFP_KERNEL_ACCOUNT);
+		ret = lfq_tlq_init(&q->tlq, LFQ_GFP);
+		q->fixed_bytes += q->node_size;	/* the dummy node */
 		break;
 	}
 	if (ret)
@@ -1245,9 +1433,9 @@ static int lfq_check_create(const struct lfq_create *c)
 	}
 	if (c->max_msg > max_msg_size)
 		return -EINVAL;
-	if (c->max_bytes > max_queue_bytes ||
-	    (c->max_bytes && c->max_bytes < (c->max_msg ?: max_msg_size)))
+	if (c->max_bytes > max_queue_bytes)
 		return -EINVAL;
+	/* A budget too small for one max_msg message: lfq_queue_init(). */
 	return 0;
 }
 
@@ -1268,7 +1456,7 @@ static long lfq_ioc_create(void __user *uarg)
 	if (atomic_fetch_add_unless(&lfq_nr_queues, 1, max_queues) >= max_queues)
 		return -EMFILE;
 
-	q = kzalloc(sizeof(*q), GFP_KERNEL_ACCOUNT);
+	q = kzalloc(sizeof(*q), LFQ_GFP);
 	if (!q) {
 		ret = -ENOMEM;
 		goto err_count;
@@ -1293,6 +1481,8 @@ static long lfq_ioc_create(void __user *uarg)
 	}
 	/* A queue is a stream: no position, lseek()/pread() give -ESPIPE. */
 	stream_open(file_inode(file), file);
+	/* Reads and writes honour IOCB_NOWAIT (RWF_NOWAIT, io_uring). */
+	file->f_mode |= FMODE_NOWAIT;
 	fd_install(fd, file);
 	return fd;
 
@@ -1323,20 +1513,9 @@ static long lfq_ioc_features(void __user *uarg)
 		.nr_queues = atomic_read(&lfq_nr_queues),
 		.max_queue_bytes = max_queue_bytes,
 	};
-	u32 usize;
 
 	/* The second word is an output (abi_version): only @size is read. */
-	if (get_user(usize, (u32 __user *)uarg))
-		return -EFAULT;
-	if (usize < LFQ_FEATURES_SIZE_VER0)
-		return -EINVAL;
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
-	if (copy_to_user(uarg, &f, min_t(size_t, usize, sizeof(f))))
-		return -EFAULT;
-	if (usize > sizeof(f) && clear_user(uarg + sizeof(f), usize - sizeof(f)))
-		return -EFAULT;
-	return 0;
+	return lfq_copy_out(uarg, &f, sizeof(f), LFQ_FEATURES_SIZE_VER0, false);
 }
 
 static long lfq_dev_ioctl(struct file *file, unsigned int cmd,
@@ -1377,15 +1556,21 @@ static struct miscdevice lfq_misc = {
  */
 int lfq_dev_init(void)
 {
+	u64 min_bytes;
+	bool split;
+
 	if (!max_msg_size || max_msg_size > LFQ_MAX_MSG_LIMIT) {
 		pr_err("lfq: max_msg_size=%u out of range 1..%lu\n",
 		       max_msg_size, LFQ_MAX_MSG_LIMIT);
 		return -EINVAL;
 	}
-	if (max_queue_bytes < max_msg_size ||
+	/* Room for one max_msg_size message in a node-based queue. */
+	min_bytes = lfq_kmsg_size(max_msg_size, &split) +
+		    kmem_cache_size(lfq_node_cachep);
+	if (max_queue_bytes < min_bytes ||
 	    max_queue_bytes > LFQ_MAX_BYTES_LIMIT) {
-		pr_err("lfq: max_queue_bytes=%lu out of range %u..%llu\n",
-		       max_queue_bytes, max_msg_size, LFQ_MAX_BYTES_LIMIT);
+		pr_err("lfq: max_queue_bytes=%lu out of range %llu..%llu\n",
+		       max_queue_bytes, min_bytes, LFQ_MAX_BYTES_LIMIT);
 		return -EINVAL;
 	}
 	if (!max_queues || max_queues > LFQ_MAX_QUEUES_LIMIT) {
@@ -1403,6 +1588,7 @@ int lfq_dev_init(void)
  * module, so the module cannot be unloaded while one is open.
  *
  * Context: process context, module exit.
+ * Return: nothing.
  */
 void lfq_dev_exit(void)
 {

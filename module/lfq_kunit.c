@@ -908,11 +908,18 @@ static void ring_capacity(struct kunit *test)
 {
 	union lfq_kt_obj *o = lfq_kt_obj_alloc(test);
 	struct lfq_ring *r = &o->ring;
+	u64 cap;
 
 	KUNIT_EXPECT_EQ(test, lfq_ring_init(r, 0, GFP_KERNEL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, lfq_ring_init(r, 1, GFP_KERNEL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, lfq_ring_init(r, 3, GFP_KERNEL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, lfq_ring_init(r, 100, GFP_KERNEL), -EINVAL);
+	/*
+	 * Above the documented bound: refused before any allocation, so no
+	 * kvmalloc() size warning (the VM run fails on any WARNING).
+	 */
+	for (cap = 2ULL * LFQ_RING_MAX_CAPACITY; cap <= U32_MAX; cap <<= 1)
+		KUNIT_EXPECT_EQ(test, lfq_ring_init(r, cap, GFP_KERNEL), -EINVAL);
 
 	KUNIT_ASSERT_EQ(test, lfq_ring_init(r, 2, GFP_KERNEL), 0);
 	KUNIT_EXPECT_EQ(test, lfq_ring_capacity(r), 2U);

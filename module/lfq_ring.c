@@ -43,19 +43,19 @@
 
 #include "lfq_internal.h"
 
-/* Largest capacity lfq_ring_init() accepts. */
-#define LFQ_RING_MAX_CAPACITY	BIT(31)
-
 /**
  * lfq_ring_init() - allocate and initialise an empty ring
  * @r: the ring
- * @capacity: number of slots, a power of two between 2 and 2^31
- * @gfp: allocation flags for the slot array (16 bytes per slot on 64-bit)
+ * @capacity: number of slots, a power of two from 2 to
+ *	LFQ_RING_MAX_CAPACITY (2^26)
+ * @gfp: allocation flags for the slot array (16 bytes per slot on 64-bit,
+ *	8 on 32-bit, so at most 1 GiB); __GFP_NOWARN is added, so a failed
+ *	allocation prints nothing and is reported as -ENOMEM only
  *
  * Context: any context that @gfp allows; process context for capacities
  * large enough to need vmalloc (kvmalloc() rules).
- * Return: 0, -EINVAL for a bad capacity, -ENOMEM if the slots cannot be
- * allocated.
+ * Return: 0, -EINVAL for a capacity that is not a power of two or is out of
+ * range, -ENOMEM if the slots cannot be allocated.
  */
 int lfq_ring_init(struct lfq_ring *r, unsigned int capacity, gfp_t gfp)
 {
@@ -65,7 +65,7 @@ int lfq_ring_init(struct lfq_ring *r, unsigned int capacity, gfp_t gfp)
 	if (capacity < 2 || capacity > LFQ_RING_MAX_CAPACITY ||
 	    !is_power_of_2(capacity))
 		return -EINVAL;
-	slots = kvmalloc_array(capacity, sizeof(*slots), gfp);
+	slots = kvmalloc_array(capacity, sizeof(*slots), gfp | __GFP_NOWARN);
 	if (!slots)
 		return -ENOMEM;
 	for (i = 0; i < capacity; i++) {

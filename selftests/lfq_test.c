@@ -5,8 +5,10 @@
  * Fixtures:
  *   dev     the /dev/lfq fd: features, create, errors of the factory
  *   q       one queue per variant (msq, stack, ring, tlq), all with the same
- *           limits: max_msg 64, max_bytes 512 and, for the ring, capacity 8,
- *           so that eight messages of max_msg bytes fill any kind
+ *           limits: max_msg 64, max_bytes 8 times the charge of a
+ *           max_msg message (lfq_info.max_msg_charge) and, for the ring,
+ *           capacity 8, so that eight messages of max_msg bytes fill any
+ *           kind
  *   unload  rmmod must be refused while a queue fd is open (runs last)
  *
  * Every test skips when /dev/lfq does not exist (module not loaded).
@@ -42,9 +44,12 @@
 
 #define DEV_PATH	"/dev/lfq"
 #define MSG_MAX		64		/* max_msg of the fixture's queues */
-#define QBYTES		512		/* max_bytes: 8 messages of MSG_MAX */
+#define QBYTES		qbytes		/* max_bytes: 8 messages of MSG_MAX */
 #define QSLOTS		8		/* ring capacity */
 #define SLEEP_WAIT_MS	5000		/* how long to wait for a task to sleep */
+
+/* The fixture's max_bytes, set up by FIXTURE_SETUP(q). */
+static __u64 qbytes;
 
 /* ---- helpers ---- */
 
@@ -168,6 +173,14 @@ static long push_full_tag(int fd, unsigned int tag)
 
 	msg_fill(buf, tag, MSG_MAX);
 	return xwrite(fd, buf, MSG_MAX);
+}
+
+/* Pop one message with read(); returns its length or -errno. */
+static long pop_any(int fd)
+{
+	char buf[MSG_MAX];
+
+	return xread(fd, buf, sizeof(buf));
 }
 
 /* Pop one message with read(); returns its tag, or -errno, or -1000. */
@@ -799,6 +812,7 @@ FIXTURE_VARIANT_ADD(q, tlq) {
 FIXTURE_SETUP(q)
 {
 	struct lfq_features f;
+	struct lfq_info info;
 	const char *skip;
 
 	self->dev = -1;
@@ -810,6 +824,17 @@ FIXTURE_SETUP(q)
 	ASSERT_EQ(0, get_features(self->dev, &f));
 	if (!(f.kinds & (1U << variant->kind)))
 		SKIP(return, "kind %u not supported", variant->kind);
+	/* What a max_msg message costs in this kind: ask a probe queue. */
+	self->qfd = q_create(self->dev, variant->kind, variant->capacity,
+			     MSG_MAX, 0, 0);
+	ASSERT_LE(0, self->qfd) TH_LOG("create: %s", strerror(-self->qfd));
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	ASSERT_EQ(0, xioctl(self->qfd, LFQ_IOC_INFO, &info));
+	close(self->qfd);
+	ASSERT_EQ(LFQ_INFO_SIZE_VER1, info.size);
+	ASSERT_LE(MSG_MAX, info.max_msg_charge);
+	qbytes = (__u64)QSLOTS * info.max_msg_charge;
 	self->qfd = q_create(self->dev, variant->kind, variant->capacity,
 			     MSG_MAX, QBYTES, 0);
 	ASSERT_LE(0, self->qfd) TH_LOG("create: %s", strerror(-self->qfd));
@@ -1075,9 +1100,12 @@ TEST_F(q, stats)
 	ASSERT_EQ(0, get_stats(self->qfd, &st));
 	EXPECT_LE(1, st.push_full);
 	EXPECT_EQ(QSLOTS, st.length);
-	EXPECT_EQ(QBYTES, st.bytes);
+	EXPECT_EQ(QSLOTS * MSG_MAX, st.bytes);
 	EXPECT_EQ(QSLOTS, st.peak_length);
-	EXPECT_EQ(QBYTES, st.peak_bytes);
+	EXPECT_EQ(QSLOTS * MSG_MAX, st.peak_bytes);
+	/* eight max_msg messages are exactly the budget */
+	EXPECT_EQ(QBYTES, st.mem_bytes);
+	EXPECT_EQ(QBYTES, st.peak_mem_bytes);
 	EXPECT_EQ(3 + QSLOTS, st.pushes);
 	TH_LOG("rcu_backlog %llu", (unsigned long long)st.rcu_backlog);
 }
@@ -1240,7 +1268,7 @@ TEST_F(q, batch_all_never_fits)
 		d[i].len = MSG_MAX;
 		d[i].flags = 0;
 	}
-	/* 9 * 64 bytes > max_bytes (and > ring capacity) */
+	/* 9 max_msg messages > max_bytes (and > ring capacity) */
 	EXPECT_EQ(-EINVAL, batch(self->qfd, LFQ_IOC_PUSH_BATCH, LFQ_IO_ALL,
 				 d, QSLOTS + 1, 0));
 	EXPECT_EQ(0, q_len(self->qfd));
@@ -1255,27 +1283,48 @@ TEST_F(q, batch_all_never_fits)
 	EXPECT_EQ(QSLOTS, q_len(self->qfd));
 }
 
-/* The ring is bounded by slots, the others by bytes only. */
+/* Memory charged for the messages in the queue now (lfq_stats.mem_bytes). */
+static __u64 q_mem(int fd)
+{
+	struct lfq_stats st;
+
+	return get_stats(fd, &st) ? ~0ULL : st.mem_bytes;
+}
+
+/*
+ * The ring is bounded by slots, the others by the memory their messages
+ * hold: each message is charged what it costs, so small messages are
+ * charged more than their length, and the charges fill the budget exactly.
+ */
 TEST_F(q, capacity_vs_bytes)
 {
-	static const char zeros[MSG_MAX];
-	unsigned int i;
+	__u64 c1, cmax = QBYTES / QSLOTS;
+	unsigned int i, n;
 	char c = 'x';
 
 	set_nonblock(self->qfd, true);
-	for (i = 0; i < QSLOTS; i++)
-		ASSERT_EQ(1, xwrite(self->qfd, &c, 1));
-	/* a ninth message: the ring is full, the others take it */
-	EXPECT_EQ(variant->capacity ? -EAGAIN : 1, xwrite(self->qfd, &c, 1));
-	/* Byte budget: 512 - 8 (or 9) bytes left, a 64-byte message fits. */
-	if (!variant->capacity) {
-		for (i = 0; i < (QBYTES - QSLOTS - 1) / MSG_MAX; i++)
-			ASSERT_EQ(MSG_MAX, push_full_tag(self->qfd, i));
-		/* 512 - 9 - 7 * 64 = 55 bytes left */
-		EXPECT_EQ(-EAGAIN, push_full_tag(self->qfd, 99));
-		EXPECT_EQ(55, xwrite(self->qfd, zeros, 55));
-		EXPECT_EQ(-EAGAIN, xwrite(self->qfd, &c, 1));
+	ASSERT_EQ(1, xwrite(self->qfd, &c, 1));
+	c1 = q_mem(self->qfd);
+	/* more than its payload, less than a max_msg message */
+	EXPECT_LT(1, c1);
+	EXPECT_GE(cmax, c1);
+	for (n = 1; n < 100000 && xwrite(self->qfd, &c, 1) == 1; n++)
+		;
+	EXPECT_EQ(n * c1, q_mem(self->qfd));
+	if (variant->capacity) {
+		/* full at the capacity, whatever the bytes */
+		EXPECT_EQ(QSLOTS, n);
+		return;
 	}
+	/* the budget is full: no room for one more charge */
+	EXPECT_EQ(QBYTES / c1, n);
+	EXPECT_EQ(-EAGAIN, xwrite(self->qfd, &c, 1));
+	/* popping one gives its charge back */
+	EXPECT_EQ(1, pop_any(self->qfd));
+	EXPECT_EQ((n - 1) * c1, q_mem(self->qfd));
+	for (i = 0; i < n - 1; i++)
+		ASSERT_EQ(1, pop_any(self->qfd));
+	EXPECT_EQ(0, q_mem(self->qfd));
 }
 
 /* ---- batches: errors, each with otherwise valid input ---- */
@@ -1541,6 +1590,7 @@ TEST_F(q, batch_count_overflow)
 	struct lfq_msg_desc *d;
 	unsigned int i, n;
 	char c = 'c';
+	__u64 c1;
 
 	ASSERT_EQ(0, get_features(self->dev, &f));
 	n = f.max_batch + 1;
@@ -1556,9 +1606,14 @@ TEST_F(q, batch_count_overflow)
 				 1U << 28, 0));	/* 16 * 2^28 = 2^32 bytes */
 	EXPECT_EQ(-EINVAL, batch(self->qfd, LFQ_IOC_POP_BATCH, 0, d, ~0U, 0));
 	EXPECT_EQ(0, q_len(self->qfd));
-	/* max_batch itself is accepted (as many as fit: the slots) */
-	EXPECT_EQ(variant->capacity ? QSLOTS : (f.max_batch < QBYTES ?
-						f.max_batch : QBYTES),
+	/* what a 1-byte message is charged */
+	ASSERT_EQ(1, xwrite(self->qfd, &c, 1));
+	c1 = q_mem(self->qfd);
+	ASSERT_EQ(1, pop_any(self->qfd));
+	ASSERT_LT(0, c1);
+	/* max_batch itself is accepted (as many as fit: slots or budget) */
+	EXPECT_EQ(variant->capacity ? QSLOTS : (f.max_batch < QBYTES / c1 ?
+						f.max_batch : QBYTES / c1),
 		  batch(self->qfd, LFQ_IOC_PUSH_BATCH, LFQ_IO_NONBLOCK, d,
 			f.max_batch, 0));
 	free(d);
@@ -1824,7 +1879,7 @@ TEST_F(q, signal_push_eintr)
 	ASSERT_EQ(0, get_stats(self->qfd, &st));
 	EXPECT_EQ(QSLOTS, st.pushes);
 	EXPECT_EQ(QSLOTS, st.length);
-	EXPECT_EQ(QBYTES, st.bytes);
+	EXPECT_EQ(QSLOTS * MSG_MAX, st.bytes);
 }
 
 /*
@@ -2368,7 +2423,8 @@ TEST_F_TIMEOUT(q, stress_threads, 300)
 	EXPECT_EQ(0, st.length);
 	EXPECT_EQ(0, st.bytes);
 	EXPECT_LE(st.peak_length, QSLOTS * MSG_MAX / sizeof(struct st_msg));
-	EXPECT_LE(st.peak_bytes, QBYTES);
+	EXPECT_LE(st.peak_bytes, QSLOTS * MSG_MAX);
+	EXPECT_LE(st.peak_mem_bytes, QBYTES);
 	if (variant->capacity)
 		EXPECT_LE(st.peak_length, QSLOTS);
 	if (variant->kind == LFQ_KIND_TLQ)

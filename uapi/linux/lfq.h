@@ -28,6 +28,18 @@
  *                        message is never cut.  If copying to buf faults, the
  *                        call fails with -EFAULT and the message is put back
  *                        first in line (next to be popped).
+ *   writev(), readv()    one message per call, as on a SOCK_SEQPACKET
+ *                        socket: writev() pushes the bytes of all its
+ *                        buffers as ONE message (their total is n above);
+ *                        readv() pops one message and spreads it over its
+ *                        buffers in order (their total must be >= max_msg).
+ *                        preadv2()/pwritev2() with offset -1 and io_uring
+ *                        read/write/readv/writev behave the same way.
+ *                        RWF_NOWAIT (and io_uring's non-blocking attempt)
+ *                        fails with -EAGAIN instead of sleeping.
+ *   pread(), pwrite(), an explicit offset: -ESPIPE.  splice(), sendfile()
+ *   and tee() to or from a queue fd: -EINVAL (they cannot keep message
+ *   boundaries).
  *   LFQ_IOC_PUSH_BATCH / LFQ_IOC_POP_BATCH move many messages in one call.
  *   poll()/select()/epoll (edge-triggered too):
  *     EPOLLIN  | EPOLLRDNORM   at least one message can be popped;
@@ -50,7 +62,32 @@
  * Order: the MSQ, RING and TLQ kinds are FIFO, STACK is LIFO.  Messages
  * pushed by one thread are popped in that thread's order (FIFO kinds);
  * between concurrent producers the order is the order in which their pushes
- * took effect.
+ * took effect.  One exception: a message put back because the copy to a
+ * reader's buffer faulted (read(), readv(), LFQ_IOC_POP_BATCH) becomes the
+ * next message any reader takes, but other readers may have taken later
+ * messages of the same producer while it was out, so it can be delivered
+ * after them.  Per-producer order holds for every message that was never
+ * put back; lfq_stats.putbacks counts the put-back messages.
+ *
+ * Memory: a queue's byte budget, max_bytes, bounds the kernel memory its
+ * messages hold, not only their payload.  Each message is charged the
+ * memory it occupies: its payload and a header of about 32 bytes, rounded
+ * up to the kernel allocator's size class, plus, for MSQ, STACK and TLQ,
+ * one node (40 bytes on 64-bit).  A RING whose capacity of max_msg-byte
+ * messages fits the budget preallocates one max_msg buffer per slot at
+ * creation and charges every message the cost of such a buffer.
+ * lfq_info.max_msg_charge is the charge of a max_msg-byte message (on
+ * 64-bit: 1 byte costs 72, a 4096-byte message about 4.2 KiB), and
+ * lfq_stats.mem_bytes what is charged now.  A push claims room before it
+ * allocates anything, so a writer waiting for room holds no message
+ * memory.  The kernel memory a queue holds is at most
+ * lfq_info.fixed_bytes + max_bytes, plus, while a call is in progress, its
+ * descriptor array (24 bytes per message of a batch, 24 KiB at most).
+ * Popped MSQ and STACK nodes wait for an RCU grace period before they are
+ * freed; that memory is shared by all queues and bounded module-wide
+ * (lfq_stats.rcu_backlog).  All of it is charged to the memory cgroup of
+ * the task that causes each allocation; at a cgroup limit a push or a
+ * create fails with -ENOMEM, and no task is OOM-killed for it.
  *
  * Extensible structures
  * ---------------------
@@ -63,7 +100,8 @@
  * are all zero (otherwise -E2BIG).  For output structures the kernel writes
  * min(size, its own size) bytes and zeroes the rest up to size.  A size
  * smaller than the first published version of the structure (the
- * LFQ_*_SIZE_VER0 constants) is -EINVAL.
+ * LFQ_*_SIZE_VER0 constants) is -EINVAL; a size above LFQ_STRUCT_SIZE_MAX
+ * (4096 on every architecture) is -E2BIG whatever the tail holds.
  *
  * All fields are __u32 or __u64, user pointers travel as __u64, padding is
  * explicit and every structure is a multiple of 8 bytes, so the layout is
@@ -79,7 +117,8 @@
  *   EFAULT   the argument or a buffer it points to is not accessible
  *   EINVAL   size too small, unknown flag, non-zero reserved field, value
  *            out of range
- *   E2BIG    size larger than the kernel's structure with non-zero tail
+ *   E2BIG    size larger than the kernel's structure with non-zero tail,
+ *            or larger than LFQ_STRUCT_SIZE_MAX
  */
 #ifndef _UAPI_LINUX_LFQ_H
 #define _UAPI_LINUX_LFQ_H
@@ -88,9 +127,12 @@
 #include <linux/types.h>
 
 /* Bumped when semantics change in a way a program could need to know. */
-#define LFQ_ABI_VERSION		1
+#define LFQ_ABI_VERSION		2
 
 #define LFQ_IOC_MAGIC		'q'	/* 0x40-0x4f, see ioctl-number.rst */
+
+/* Largest @size any ioctl argument may have, in bytes. */
+#define LFQ_STRUCT_SIZE_MAX	4096
 
 /* Queue kinds (0 is never valid, so a zeroed structure is rejected). */
 #define LFQ_KIND_MSQ		1	/* Michael-Scott queue: FIFO, unbounded, lock-free */
@@ -145,13 +187,16 @@ struct lfq_features {
  *             features.max_msg
  * @flags:     LFQ_CREATE_*
  * @reserved0: must be 0
- * @max_bytes: byte budget: the sum of the lengths of the messages in the
- *             queue never exceeds it; @max_msg to features.max_queue_bytes;
- *             0 means features.max_queue_bytes
+ * @max_bytes: byte budget: the kernel memory the messages in the queue
+ *             hold (their charge, see "Memory" above) never exceeds it; at
+ *             most features.max_queue_bytes, and at least the charge of one
+ *             message of @max_msg bytes (lfq_info.max_msg_charge); 0 means
+ *             features.max_queue_bytes
  * @reserved:  must be 0
  *
  * Returns the new queue fd (>= 0) as the ioctl's return value.
- * Errors: EINVAL (bad kind, capacity, max_msg, max_bytes, flags, reserved),
+ * Errors: EINVAL (bad kind, capacity, max_msg, max_bytes, flags, reserved;
+ * max_bytes below the charge of one max_msg message),
  * EMFILE (max_queues queues exist, or no free fd), ENOMEM.
  * The queue's memory (messages, nodes, ring) is charged to the memory
  * cgroup of the task that causes each allocation.
@@ -217,7 +262,12 @@ struct lfq_msg_desc {
  * EFAULT, ENOMEM, ...).  For pop, if a copy to any buffer faults, every
  * message taken is put back first in line, in order; buffers already written
  * may have been modified.  @count larger than a ring's capacity, or push
- * lengths summing above max_bytes, can never succeed: EINVAL.
+ * messages whose charges sum above max_bytes, can never succeed: EINVAL.
+ *
+ * A push claims room for its messages before it copies them in; if a copy
+ * faults or the kernel is out of memory (ENOMEM, also at a memory cgroup
+ * limit), the call returns the number pushed before that message, or fails
+ * if there is none (always, with LFQ_IO_ALL).
  * A RING moves an all-or-nothing batch as one contiguous block; the other
  * kinds guarantee all-or-nothing, but messages of concurrent callers may
  * interleave with the batch.
@@ -250,6 +300,16 @@ struct lfq_batch {
  * @rcu_backlog: module-wide: number of MSQ/STACK nodes (one per message,
  *               a small fixed-size object) unlinked but still waiting for an
  *               RCU grace period before being freed (lfq_rcu_backlog())
+ * @mem_bytes:   kernel memory charged to the byte budget now, in bytes: the
+ *               messages in the queue, being pushed or being popped
+ * @peak_mem_bytes: largest @mem_bytes seen
+ * @putbacks:    messages put back first in line because the copy to a
+ *               reader's buffer faulted
+ * @reserved:    0
+ *
+ * @bytes and @peak_bytes count payload; @mem_bytes counts memory.  The last
+ * four fields are new in LFQ_STATS_SIZE_VER1; a caller with the VER0 size
+ * does not get them.
  *
  * Counters are summed over per-CPU counters without stopping the queue, so
  * under concurrent use they are a consistent-enough snapshot, not an atomic
@@ -268,9 +328,14 @@ struct lfq_stats {
 	__u64 peak_length;
 	__u64 peak_bytes;
 	__u64 rcu_backlog;
+	__u64 mem_bytes;
+	__u64 peak_mem_bytes;
+	__u64 putbacks;
+	__u64 reserved;
 };
 
 #define LFQ_STATS_SIZE_VER0	88
+#define LFQ_STATS_SIZE_VER1	120
 
 /**
  * struct lfq_info - argument of LFQ_IOC_INFO (queue fd; output)
@@ -278,7 +343,15 @@ struct lfq_stats {
  * @kind:      LFQ_KIND_*
  * @capacity:  ring capacity; 0 for the unbounded kinds
  * @max_msg:   largest message in bytes
- * @max_bytes: byte budget
+ * @max_bytes: byte budget: bound on the memory the messages hold, in bytes
+ * @fixed_bytes: kernel memory the queue holds whatever its contents, in
+ *             bytes (its structure, per-CPU counters, a ring's slot arrays);
+ *             the queue holds at most @fixed_bytes + @max_bytes
+ * @max_msg_charge: bytes charged to the budget for a message of @max_msg
+ *             bytes; smaller messages are charged no more
+ * @reserved:  0
+ *
+ * @fixed_bytes and @max_msg_charge are new in LFQ_INFO_SIZE_VER1.
  */
 struct lfq_info {
 	__u32 size;
@@ -286,9 +359,13 @@ struct lfq_info {
 	__u32 capacity;
 	__u32 max_msg;
 	__u64 max_bytes;
+	__u64 fixed_bytes;
+	__u32 max_msg_charge;
+	__u32 reserved;
 };
 
 #define LFQ_INFO_SIZE_VER0	24
+#define LFQ_INFO_SIZE_VER1	40
 
 /* On the device fd (/dev/lfq) */
 #define LFQ_IOC_FEATURES	_IO(LFQ_IOC_MAGIC, 0x40)	/* struct lfq_features */
