@@ -175,6 +175,18 @@ static long push_full_tag(int fd, unsigned int tag)
 	return xwrite(fd, buf, MSG_MAX);
 }
 
+/* push_full_tag() on a non-blocking call. */
+static long push_full_tag_nb(int fd, unsigned int tag)
+{
+	int fl = fcntl(fd, F_GETFL);
+	long ret;
+
+	fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	ret = push_full_tag(fd, tag);
+	fcntl(fd, F_SETFL, fl);
+	return ret;
+}
+
 /* Pop one message with read(); returns its length or -errno. */
 static long pop_any(int fd)
 {
@@ -543,6 +555,8 @@ TEST_F(dev, create_capacity_unbounded)
 TEST_F(dev, create_max_msg)
 {
 	__u64 big = self->f.max_queue_bytes;
+	unsigned int kind, cap;
+	struct lfq_info info;
 	int fd;
 
 	EXPECT_EQ(-EINVAL, q_create(self->dev, LFQ_KIND_MSQ, 0,
@@ -552,13 +566,32 @@ TEST_F(dev, create_max_msg)
 	EXPECT_LE(0, fd);
 	close(fd);
 
-	/* max_bytes: max_msg .. features.max_queue_bytes */
-	EXPECT_EQ(-EINVAL, q_create(self->dev, LFQ_KIND_MSQ, 0, 64, 63, 0));
-	EXPECT_EQ(-EINVAL, q_create(self->dev, LFQ_KIND_MSQ, 0, 64, big + 1, 0));
-	EXPECT_EQ(-EINVAL, q_create(self->dev, LFQ_KIND_MSQ, 0, 64, ~0ull, 0));
-	fd = q_create(self->dev, LFQ_KIND_MSQ, 0, 64, 64, 0);
-	EXPECT_LE(0, fd);
-	close(fd);
+	/*
+	 * max_bytes: from the charge of one max_msg message (which depends
+	 * on the kind: the ring has no nodes) to features.max_queue_bytes
+	 */
+	for (kind = LFQ_KIND_MSQ; kind <= LFQ_KIND_RING; kind += 2) {
+		cap = kind == LFQ_KIND_RING ? 2 : 0;
+		fd = q_create(self->dev, kind, cap, 64, 0, 0);
+		ASSERT_LE(0, fd);
+		info.size = sizeof(info);
+		ASSERT_EQ(0, xioctl(fd, LFQ_IOC_INFO, &info));
+		close(fd);
+		/* at least the payload and a header */
+		EXPECT_LT(64, info.max_msg_charge);
+		EXPECT_EQ(-EINVAL, q_create(self->dev, kind, cap, 64,
+					    info.max_msg_charge - 1, 0));
+		EXPECT_EQ(-EINVAL, q_create(self->dev, kind, cap, 64, big + 1,
+					    0));
+		EXPECT_EQ(-EINVAL, q_create(self->dev, kind, cap, 64, ~0ull,
+					    0));
+		fd = q_create(self->dev, kind, cap, 64, info.max_msg_charge, 0);
+		EXPECT_LE(0, fd);
+		/* room for exactly one max_msg message */
+		EXPECT_EQ(64, push_full_tag_nb(fd, 1));
+		EXPECT_EQ(-EAGAIN, push_full_tag_nb(fd, 2));
+		close(fd);
+	}
 }
 
 TEST_F(dev, create_reserved)

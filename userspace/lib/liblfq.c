@@ -18,8 +18,8 @@
 /* The ABI: the same layout for 32-bit and 64-bit programs. */
 _Static_assert(sizeof(struct lfq_create) == LFQ_CREATE_SIZE_VER0, "abi");
 _Static_assert(sizeof(struct lfq_batch) == LFQ_BATCH_SIZE_VER0, "abi");
-_Static_assert(sizeof(struct lfq_stats) == LFQ_STATS_SIZE_VER0, "abi");
-_Static_assert(sizeof(struct lfq_info) == LFQ_INFO_SIZE_VER0, "abi");
+_Static_assert(sizeof(struct lfq_stats) == LFQ_STATS_SIZE_VER1, "abi");
+_Static_assert(sizeof(struct lfq_info) == LFQ_INFO_SIZE_VER1, "abi");
 _Static_assert(sizeof(struct lfq_features) == LFQ_FEATURES_SIZE_VER0, "abi");
 _Static_assert(sizeof(struct lfq_msg_desc) == 16, "abi");
 
