@@ -52,6 +52,7 @@
 #ifndef _LFQ_H
 #define _LFQ_H
 
+#include <linux/bits.h>
 #include <linux/cache.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -116,7 +117,7 @@ struct lfq_ring {
  * Largest capacity lfq_ring_init() accepts: its slot array then stays below
  * INT_MAX bytes, the most kvmalloc() will try, on every architecture.
  */
-#define LFQ_RING_MAX_CAPACITY	(1U << 26)
+#define LFQ_RING_MAX_CAPACITY	BIT(26)
 
 int lfq_ring_init(struct lfq_ring *r, unsigned int capacity, gfp_t gfp);
 void lfq_ring_destroy(struct lfq_ring *r, void (*release)(void *val));

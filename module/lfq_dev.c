@@ -32,9 +32,10 @@
  *             delivered the message to userspace.  A message's charge is
  *             the kernel memory it holds: its allocations as the allocator
  *             rounds them, plus its node for the node-based kinds (see
- *             lfq_msg_charge()); so max_bytes bounds memory, not payload.  A producer claims room here before
- *             it pushes; a consumer gives it back after the copy to
- *             userspace succeeded.  Bounded by max_bytes and, for a ring,
+ *             lfq_msg_charge()); so max_bytes bounds memory, not
+ *             payload.  A producer claims room here before it pushes; a
+ *             consumer gives it back after the copy to userspace
+ *             succeeded.  Bounded by max_bytes and, for a ring,
  *             by the capacity, so a claimed ring slot is known to exist.
  *   q->avail  the number of messages that are in the structure (or in the
  *             stash, below) and not yet claimed by a consumer.  A producer

@@ -244,6 +244,14 @@ static int get_stats(int fd, struct lfq_stats *st)
 	return xioctl(fd, LFQ_IOC_STATS, st);
 }
 
+/* Memory charged for the messages in the queue now (lfq_stats.mem_bytes). */
+static __u64 q_mem(int fd)
+{
+	struct lfq_stats st;
+
+	return get_stats(fd, &st) ? ~0ULL : st.mem_bytes;
+}
+
 static __u64 q_len(int fd)
 {
 	struct lfq_stats st;
@@ -768,6 +776,56 @@ TEST_F(dev, max_message)
 	close(qfd);
 	free(in);
 	free(out);
+}
+
+/*
+ * What one message is charged (lfq_stats.mem_bytes with it queued), per
+ * kind and payload, printed for the README's table.  Checked: at least the
+ * payload plus a header, never more than a max_msg message's charge,
+ * growing with the payload, and a 4096-byte payload not charged 8 KiB (its
+ * header would push it into the next allocator size class).
+ */
+TEST_F(dev, message_charges)
+{
+	static const unsigned int lens[] = { 1, 8, 64, 1000, 4096 };
+	static const char *names[] = { "", "msq", "stack", "ring", "tlq" };
+	static char buf[4096];
+	unsigned int kind, i;
+	struct lfq_info info;
+	__u64 c, c1 = 1, prev;
+	int qfd;
+
+	if (self->f.max_msg < 4096)
+		SKIP(return, "max_msg_size %u < 4096", self->f.max_msg);
+	for (kind = LFQ_KIND_MSQ; kind <= LFQ_KIND_TLQ; kind++) {
+		/* a ring too large to preallocate: charges per message */
+		qfd = q_create(self->dev, kind, kind == LFQ_KIND_RING ? 1024 : 0,
+			       4096, 0, LFQ_CREATE_NONBLOCK);
+		ASSERT_LE(0, qfd);
+		info.size = sizeof(info);
+		ASSERT_EQ(0, xioctl(qfd, LFQ_IOC_INFO, &info));
+		prev = 0;
+		for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+			ASSERT_EQ(lens[i], xwrite(qfd, buf, lens[i]));
+			c = q_mem(qfd);
+			ASSERT_EQ(lens[i], xread(qfd, buf, sizeof(buf)));
+			TH_LOG("charge %s %u bytes: %llu", names[kind],
+			       lens[i], (unsigned long long)c);
+			EXPECT_LE(lens[i] + 16, c);
+			EXPECT_GE(info.max_msg_charge, c);
+			EXPECT_LE(prev, c);
+			prev = c;
+			if (!i)
+				c1 = c;
+		}
+		EXPECT_EQ(info.max_msg_charge, c);
+		EXPECT_GT(4096 + 4096 / 8, c);
+		TH_LOG("%s: max_bytes %llu holds %llu one-byte messages, fixed %llu bytes",
+		       names[kind], (unsigned long long)info.max_bytes,
+		       (unsigned long long)(info.max_bytes / c1),
+		       (unsigned long long)info.fixed_bytes);
+		close(qfd);
+	}
 }
 
 /* max_queues: one more create fails with EMFILE; closing frees the slot. */
@@ -1314,14 +1372,6 @@ TEST_F(q, batch_all_never_fits)
 					 LFQ_IO_ALL, d, QSLOTS + 1, 0));
 	}
 	EXPECT_EQ(QSLOTS, q_len(self->qfd));
-}
-
-/* Memory charged for the messages in the queue now (lfq_stats.mem_bytes). */
-static __u64 q_mem(int fd)
-{
-	struct lfq_stats st;
-
-	return get_stats(fd, &st) ? ~0ULL : st.mem_bytes;
 }
 
 /*
