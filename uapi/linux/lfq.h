@@ -270,7 +270,11 @@ struct lfq_msg_desc {
  * if there is none (always, with LFQ_IO_ALL).
  * A RING moves an all-or-nothing batch as one contiguous block; the other
  * kinds guarantee all-or-nothing, but messages of concurrent callers may
- * interleave with the batch.
+ * interleave with the batch.  Blocking all-or-nothing calls wait for their
+ * whole count: a push of n waiting for n free slots and a pop of n waiting
+ * for n messages can wait for each other forever (for example on a ring of
+ * capacity 2 holding one message, a push of 2 and a pop of 2); use a
+ * deadline, a non-blocking call or a smaller count where that can happen.
  */
 struct lfq_batch {
 	__u32 size;
