@@ -695,6 +695,8 @@ struct cg_report {
 	int err;		/* the error that stopped the pushes (-errno) */
 	int err_queue;		/* on which queue */
 	int err_how;		/* 0 write(), 1 PUSH_BATCH */
+	int again_write;	/* then: write() on that queue */
+	int again_all;		/* then: PUSH_BATCH with LFQ_IO_ALL */
 	long pushed[CG_QUEUES];
 	long total;
 	long readback;		/* messages read back intact */
@@ -865,7 +867,7 @@ static void cg_pusher(const char *cg, int dev, unsigned int kind,
 	static struct lfq_msg_desc d[CG_BATCH];
 	unsigned char *bufs, *in;
 	int fds[CG_QUEUES];
-	unsigned int q, i;
+	unsigned int q, i, k;
 	long ret;
 	__u32 tag;
 
@@ -926,6 +928,27 @@ static void cg_pusher(const char *cg, int dev, unsigned int kind,
 			break;
 		}
 		r->total += r->pushed[q];
+	}
+	/* still at the limit: both ways fail, and push nothing */
+	if (r->err == -ENOMEM) {
+		q = r->err_queue;
+		pat_fill(bufs, q << 16 | r->pushed[q], max_msg);
+		r->again_write = xwrite(fds[q], bufs, max_msg);
+		k = r->again_write == max_msg;	/* it should not have */
+		r->pushed[q] += k;
+		r->total += k;
+		for (i = 0; i < CG_BATCH; i++) {
+			pat_fill(bufs + i * max_msg, q << 16 | (r->pushed[q] + i),
+				 max_msg);
+			d[i] = (struct lfq_msg_desc){
+				(uintptr_t)(bufs + i * max_msg), max_msg, 0 };
+		}
+		r->again_all = batch(fds[q], LFQ_IOC_PUSH_BATCH, LFQ_IO_ALL, d,
+				     CG_BATCH, 0);
+		/* what did go in is checked by the read back */
+		k = r->again_all == CG_BATCH ? CG_BATCH : 0;
+		r->pushed[q] += k;
+		r->total += k;
 	}
 	r->stage = 3;
 
@@ -1038,6 +1061,13 @@ TEST_F_TIMEOUT(memcg, push_until_enomem, 120)
 	EXPECT_EQ(-ENOMEM, r->err)
 		TH_LOG("pushing past memory.max must end with ENOMEM, got %s",
 		       r->err ? strerror(-r->err) : "no error at all");
+	if (r->err == -ENOMEM) {
+		EXPECT_EQ(-ENOMEM, r->again_write)
+			TH_LOG("write() at the limit: %d", r->again_write);
+		EXPECT_EQ(-ENOMEM, r->again_all)
+			TH_LOG("PUSH_BATCH(LFQ_IO_ALL) at the limit: %d",
+			       r->again_all);
+	}
 	EXPECT_EQ(0, kills) TH_LOG("memory.events: oom_kill %lld", kills);
 	EXPECT_EQ(0, r->bad) TH_LOG("read back: %s", r->why);
 	EXPECT_EQ(r->total, r->readback);
