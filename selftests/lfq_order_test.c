@@ -182,7 +182,7 @@ TEST_F(order, fault_then_read)
 
 #define MP_PROD		3
 #define MP_CONS		3
-#define MP_PER_PROD	1500
+#define MP_PER_PROD	800
 #define MP_TOTAL	(MP_PROD * MP_PER_PROD)
 #define MP_FAULT_EVERY	5	/* a faulting consumer's every 5th read faults */
 #define MP_WAIT_S	90	/* how long the whole exchange may take */
