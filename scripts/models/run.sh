@@ -1,0 +1,152 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Run the spin models in this directory (see README.md): for each check,
+# spin -a, gcc pan.c, an exhaustive ./pan search, and one line
+# "PASS: models/<name>" or "FAIL: models/<name>".  Exits non-zero if any
+# check failed.
+#
+# usage: scripts/models/run.sh [--quick] [-j JOBS] [NAME...]
+#   --quick   only the checks marked quick (a few seconds)
+#   -j JOBS   checks run in parallel (default 2)
+#   NAME...   only these checks (names as in the table below)
+# Work files and logs: build/models/<name>/ (pan.log, trail.txt).
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+out=$top/build/models
+quick=0
+jobs=2
+only=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) quick=1 ;;
+	-j) jobs=$2; shift ;;
+	-j*) jobs=${1#-j} ;;
+	-*) echo "usage: $0 [--quick] [-j JOBS] [NAME...]" >&2; exit 2 ;;
+	*) only+=("$1") ;;
+	esac
+	shift
+done
+
+# name | model | mode | expect | quick | spin -D flags
+#
+# mode:   safety  assertions and invalid end states (-DSAFETY, DFS)
+#         np      non-progress cycles, no fairness (-DNP, pan -l)
+#         ltl     the model's LTL claim "done" under weak fairness (pan -a -f)
+#         bfs     safety, breadth first: shortest counterexample
+# expect: pass    no error, full state space searched
+#         fail    spin must find a counterexample (planted bug, or a
+#                 reachability probe): proves the check can fail
+checks=(
+	"ring-c2-pmany|ring|safety|pass|0|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=1 -DONEMANY=1 -DNULLS=1"
+	"ring-c2-cmany|ring|safety|pass|0|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=2 -DONEMANY=1"
+	"ring-c2-many|ring|safety|pass|2|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=3 -DNULLS=1"
+	"ring-c2-single|ring|safety|pass|1|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=0"
+	"ring-c4|ring|safety|pass|0|-DCAP=4 -DW=4 -DNITEMS=3 -DMANY=0"
+	"ring-c4-many|ring|safety|pass|2|-DCAP=4 -DW=4 -DNITEMS=2 -DMANY=3"
+	"ring-c2-lockfree|ring|np|pass|0|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=0"
+	"ring-c2-done|ring|ltl|pass|0|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=0"
+	"ring-bug1-caught|ring|bfs|fail|1|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=0 -DBUG=1"
+	"ring-bug2-caught|ring|bfs|fail|1|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=0 -DBUG=2"
+	"ring-bug3-caught|ring|bfs|fail|1|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=0 -DBUG=3"
+	"ring-bug4-caught|ring|np|fail|1|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=0 -DBUG=4"
+	"ring-bug4-safe|ring|safety|pass|0|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=0 -DBUG=4"
+	"ring-cover1-reached|ring|bfs|fail|1|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=0 -DCOVER=1"
+	"ring-cover2-reached|ring|bfs|fail|1|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=0 -DCOVER=2"
+	"ring-cover3-reached|ring|bfs|fail|1|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=0 -DCOVER=3"
+	"ring-cover4-reached|ring|bfs|fail|1|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=3 -DCOVER=4"
+)
+
+for t in spin gcc; do
+	if ! command -v $t >/dev/null; then
+		echo "FAIL: models ($t not installed; make deps)"
+		exit 1
+	fi
+done
+
+# One check; prints its PASS/FAIL line (plus a summary line for a
+# counterexample) and returns 0/1.
+run_check() {
+	local name=$1 model=$2 mode=$3 expect=$4 defs=$5
+	local dir=$out/$name cflags pflags sdefs=$5 res errs states secs what
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	cp "$here/$model.pml" "$dir/"
+	case $mode in
+	safety) cflags="-DSAFETY -DCOLLAPSE"; pflags="-m1000000" ;;
+	bfs) cflags="-DSAFETY -DBFS"; pflags="" ;;
+	np) cflags="-DNP -DNOCLAIM -DCOLLAPSE"; pflags="-l -m1000000" ;;
+	ltl) cflags="-DCOLLAPSE -DNFAIR=3"; pflags="-a -f -N done -m1000000"
+	     sdefs="$defs -DLTL" ;;
+	esac
+	# a counterexample is found in a fraction of a second: save the -O2
+	[ "$expect" = fail ] && cflags="$cflags -O0"
+	(
+		cd "$dir" &&
+		# shellcheck disable=SC2086
+		spin -a $sdefs "$model.pml" >spin.log 2>&1 &&
+		# shellcheck disable=SC2086
+		gcc -O2 -w -DMEMLIM=2048 -DVECTORSZ=512 $cflags -o pan pan.c >gcc.log 2>&1 &&
+		# shellcheck disable=SC2086
+		./pan $pflags >pan.log 2>&1
+	)
+	res=$dir/pan.log
+	errs=$(sed -n 's/.*errors: \([0-9]*\).*/\1/p' "$res" 2>/dev/null | tail -1)
+	states=$(awk '/states, stored/ { print $1 }' "$res" 2>/dev/null | tail -1)
+	secs=$(sed -n 's/^pan: elapsed time \([0-9.e+]*\) .*/\1/p' "$res" 2>/dev/null)
+	what="$states states, ${secs:-?} s"
+	if [ -z "$errs" ]; then
+		echo "FAIL: models/$name (no result; see $dir/*.log)"
+		return 1
+	fi
+	if [ "$expect" = pass ]; then
+		if [ "$errs" = 0 ] &&
+		   ! grep -qE 'max search depth too small|out of memory|aborted' "$res"; then
+			echo "PASS: models/$name ($what)"
+			return 0
+		fi
+		echo "FAIL: models/$name ($errs errors, $what; see $dir/pan.log)"
+		return 1
+	fi
+	if [ "$errs" = 0 ]; then
+		echo "FAIL: models/$name (no counterexample found: the check cannot fail; $what)"
+		return 1
+	fi
+	# The counterexample, replayed for the log, and what it violated:
+	# the tag (A5, C1, ...) in the comment just above the assertion.
+	# shellcheck disable=SC2086
+	(cd "$dir" && spin -t -p -l -g $sdefs "$model.pml" >trail.txt 2>&1)
+	local line tag depth
+	line=$(sed -n 's/.*\.pml:\([0-9]*\), Error: assertion violated.*/\1/p' "$dir/trail.txt" | head -1)
+	if [ -n "$line" ]; then
+		tag=$(sed -n "$((line > 3 ? line - 3 : 1)),${line}p" "$dir/$model.pml" |
+			sed -n 's|.*/\* *\([AC][0-9][^*]*\)\*/.*|\1|p' | tail -1)
+		tag="assertion ${tag:-at $model.pml:$line}"
+	else
+		tag=$(grep -m1 -oE 'acceptance cycle|non-progress cycle' "$res")
+	fi
+	depth=$(sed -n 's/.*(at depth \([0-9]*\)).*/\1/p' "$res" | head -1)
+	echo "PASS: models/$name (counterexample: ${tag% }, depth ${depth:-?}; $what)"
+	return 0
+}
+
+rc=0
+running=0
+for c in "${checks[@]}"; do
+	IFS='|' read -r name model mode expect isquick defs <<<"$c"
+	[ "$quick" = 1 ] && [ "$isquick" != 1 ] && continue
+	if [ ${#only[@]} -gt 0 ]; then
+		case " ${only[*]} " in *" $name "*) ;; *) continue ;; esac
+	fi
+	if [ "$running" -ge "$jobs" ]; then
+		wait -n || rc=1
+		running=$((running - 1))
+	fi
+	run_check "$name" "$model" "$mode" "$expect" "$defs" &
+	running=$((running + 1))
+done
+while [ "$running" -gt 0 ]; do
+	wait -n || rc=1
+	running=$((running - 1))
+done
+exit $rc
