@@ -148,6 +148,10 @@
 #define CDIF(a, b)	SDIF(a, b)
 #endif
 
+#if CAP < 2 || (CAP & (CAP - 1)) != 0 || 2 * CAP > MOD / 2
+#error "CAP must be a power of two >= 2, and 2 * CAP <= 2^(W-1)"
+#endif
+
 #define FREE	0
 #define PROD	1
 #define CONS	2

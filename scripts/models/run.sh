@@ -5,10 +5,11 @@
 # "PASS: models/<name>" or "FAIL: models/<name>".  Exits non-zero if any
 # check failed.
 #
-# usage: scripts/models/run.sh [--quick] [-j JOBS] [NAME...]
-#   --quick   only the checks marked quick (a few seconds)
-#   -j JOBS   checks run in parallel (default 2)
-#   NAME...   only these checks (names as in the table below)
+# usage: scripts/models/run.sh [--quick|--extended] [-j JOBS] [NAME...]
+#   --quick     only the checks marked quick (a few seconds)
+#   --extended  also the large ones (minutes, several GB)
+#   -j JOBS     checks run in parallel (default 2)
+#   NAME...     only these checks (names as in the table below)
 # Work files and logs: build/models/<name>/ (pan.log, trail.txt).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,15 +21,19 @@ only=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1 ;;
+	--extended) quick=2 ;;
 	-j) jobs=$2; shift ;;
 	-j*) jobs=${1#-j} ;;
-	-*) echo "usage: $0 [--quick] [-j JOBS] [NAME...]" >&2; exit 2 ;;
+	-*) echo "usage: $0 [--quick|--extended] [-j JOBS] [NAME...]" >&2
+	    exit 2 ;;
 	*) only+=("$1") ;;
 	esac
 	shift
 done
 
-# name | model | mode | expect | quick | spin -D flags
+# name | model | mode | expect | level | spin -D flags
+#
+# level:  1 quick (and full), 0 full, 2 extended only
 #
 # mode:   safety  assertions and invalid end states (-DSAFETY, DFS)
 #         np      non-progress cycles, no fairness (-DNP, pan -l)
@@ -133,10 +138,12 @@ run_check() {
 rc=0
 running=0
 for c in "${checks[@]}"; do
-	IFS='|' read -r name model mode expect isquick defs <<<"$c"
-	[ "$quick" = 1 ] && [ "$isquick" != 1 ] && continue
+	IFS='|' read -r name model mode expect level defs <<<"$c"
 	if [ ${#only[@]} -gt 0 ]; then
 		case " ${only[*]} " in *" $name "*) ;; *) continue ;; esac
+	else
+		[ "$quick" = 1 ] && [ "$level" != 1 ] && continue
+		[ "$quick" != 2 ] && [ "$level" = 2 ] && continue
 	fi
 	if [ "$running" -ge "$jobs" ]; then
 		wait -n || rc=1
