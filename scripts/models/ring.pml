@@ -169,6 +169,20 @@ byte hval[CAP];		/* consumers: the value the slot held at the claim */
 byte dnext[NPROD];	/* next value index of each producer to be claimed by a consumer */
 byte consumed;		/* values claimed by consumers */
 byte finished;		/* producers and consumers that have ended */
+
+/*
+ * Assertion tags: constant 1, not part of the state (hidden, except in a
+ * breadth-first search, which cannot have hidden variables); each
+ * assertion starts with its tag so that spin's report names it.
+ */
+#ifdef BFSRUN
+#define TAG	byte
+#else
+#define TAG	hidden byte
+#endif
+TAG A1 = 1, A3 = 1, A4 = 1, A5 = 1, A6 = 1, A7 = 1;
+TAG C1 = 1, C2 = 1, C3 = 1, C4 = 1;
+TAG D1 = 1, D2 = 1, D3 = 1, D4 = 1;
 bool alldone;		/* set when every process finished and A7 held */
 
 #ifdef LTL
@@ -201,7 +215,7 @@ inline claim_next(n, all, isprod)
 #endif
 #if COVER == 3
 			/* C3: never a stale position */
-			assert(false);
+			assert(C3 && false);
 #endif
 			st = RELOAD
 		:: else ->
@@ -236,20 +250,29 @@ inline ring_claim(ctr, ready, n, all, isprod)
 			if
 			:: dif < 0 && isprod ->
 				/* A6: full only as lfq_ring_push() allows */
-				assert(SDIF(q, head) >= CAP ||
+				assert(A6 && (SDIF(q, head) >= CAP ||
 				       (hold[q & M] == CONS &&
-					hpos[q & M] == ((q - CAP) & PM)));
+					hpos[q & M] == ((q - CAP) & PM))));
 #if COVER == 2
 				/* C2: never full because of a stalled consumer */
-				assert(hold[q & M] != CONS);
+				assert(C2 && hold[q & M] != CONS);
+#endif
+#ifdef DEV
+				/* D2: room claimed in q->used exists in the ring */
+				assert(D2 && hold[q & M] == CONS &&
+				       hpos[q & M] == ((q - CAP) & PM));
 #endif
 			:: dif < 0 && !isprod ->
 				/* A5: empty only as lfq_ring_pop() allows */
-				assert(q == tail ||
-				       (hold[q & M] == PROD && hpos[q & M] == q));
+				assert(A5 && (q == tail ||
+				       (hold[q & M] == PROD && hpos[q & M] == q)));
 #if COVER == 1
 				/* C1: never empty because of a stalled producer */
-				assert(hold[q & M] != PROD);
+				assert(C1 && hold[q & M] != PROD);
+#endif
+#ifdef DEV
+				/* D3: a message claimed from q->avail is in the ring */
+				assert(D3 && hold[q & M] == PROD && hpos[q & M] == q);
 #endif
 			:: else
 			fi;
@@ -271,21 +294,21 @@ inline ring_claim(ctr, ready, n, all, isprod)
 				ctr = (pos + k) & PM;
 #if COVER == 4
 				/* C4: no claim straddles the wrap */
-				assert(pos + k - 1 <= PM);
+				assert(C4 && pos + k - 1 <= PM);
 #endif
 				i = 0;
 				do
 				:: i < k ->
 					s = (pos + i) & M;
 					/* A4: nobody holds the slot */
-					assert(hold[s] == FREE);
+					assert(A4 && hold[s] == FREE);
 					hold[s] = (isprod -> PROD : CONS);
 					hpos[s] = (pos + i) & PM;
 					if
 					:: !isprod ->
 						v = val[s];
 						/* A1, A2: the next value of its producer */
-						assert(v != 0 && dnext[VPROD(v)] == VIDX(v));
+						assert(A1 && v != 0 && dnext[VPROD(v)] == VIDX(v));
 						dnext[VPROD(v)]++;
 						hval[s] = v;
 						consumed++
@@ -310,6 +333,8 @@ inline ring_claim(ctr, ready, n, all, isprod)
 	:: st == DONE -> st = 0; break
 	od
 }
+
+#ifndef DEV	/* dev.pml brings its own processes */
 
 proctype producer(byte p)
 {
@@ -410,7 +435,7 @@ c_claimed:
 				s = (pos + i) & M;
 				got = val[s];
 				/* A3: what we copy out is what we claimed */
-				assert(hold[s] == CONS &&
+				assert(A3 && hold[s] == CONS &&
 				       hpos[s] == ((pos + i) & PM) &&
 				       got == hval[s]);
 				got = 0
@@ -455,12 +480,12 @@ init
 	/* A7: no loss, quiescent ring consistent */
 	d_step {
 		/* A7: all consumed */
-		assert(head == tail && consumed == TOTAL);
+		assert(A7 && head == tail && consumed == TOTAL);
 		j = 0;
 		do
 		:: j < NPROD ->
 			/* A7: each producer's values all consumed */
-			assert(dnext[j] == NITEMS);
+			assert(A7 && dnext[j] == NITEMS);
 			j++
 		:: else -> break
 		od;
@@ -468,7 +493,7 @@ init
 		do
 		:: j < CAP ->
 			/* A7: every slot free for its next lap */
-			assert(hold[(head + j) & M] == FREE &&
+			assert(A7 && hold[(head + j) & M] == FREE &&
 			       seq[(head + j) & M] == ((head + j) & PM));
 			j++
 		:: else -> break
@@ -476,3 +501,5 @@ init
 		alldone = 1
 	}
 }
+
+#endif	/* !DEV */

@@ -40,8 +40,11 @@ done
 #         ltl     the model's LTL claim "done" under weak fairness (pan -a -f)
 #         bfs     safety, breadth first: shortest counterexample
 # expect: pass    no error, full state space searched
-#         fail    spin must find a counterexample (planted bug, or a
-#                 reachability probe): proves the check can fail
+#         fail:X  spin must find a counterexample (planted bug, or a
+#                 reachability probe) that violates X: an assertion tag
+#                 (A6, C1, ...; README.md) or "non-progress"/"acceptance"
+#                 for a cycle: proves the check can fail, and for the
+#                 reason it should
 checks=(
 	"ring-c2-pmany|ring|safety|pass|0|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=1 -DONEMANY=1 -DNULLS=1"
 	"ring-c2-cmany|ring|safety|pass|0|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=2 -DONEMANY=1"
@@ -51,16 +54,23 @@ checks=(
 	"ring-c4-many|ring|safety|pass|2|-DCAP=4 -DW=4 -DNITEMS=2 -DMANY=3"
 	"ring-c2-lockfree|ring|np|pass|0|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=0"
 	"ring-c2-done|ring|ltl|pass|0|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=0"
-	"ring-bug1-caught|ring|bfs|fail|1|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=0 -DBUG=1"
-	"ring-bug2-caught|ring|bfs|fail|1|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=0 -DBUG=2"
-	"ring-bug3-caught|ring|bfs|fail|1|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=0 -DBUG=3"
-	"ring-bug4-caught|ring|np|fail|1|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=0 -DBUG=4"
+	"ring-bug1-caught|ring|bfs|fail:A6|1|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=0 -DBUG=1"
+	"ring-bug2-caught|ring|bfs|fail:A6|1|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=0 -DBUG=2"
+	"ring-bug3-caught|ring|bfs|fail:A1|1|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=0 -DBUG=3"
+	"ring-bug4-caught|ring|np|fail:non-progress|1|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=0 -DBUG=4"
 	"ring-bug4-safe|ring|safety|pass|0|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=0 -DBUG=4"
-	"ring-cover1-reached|ring|bfs|fail|1|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=0 -DCOVER=1"
-	"ring-cover2-reached|ring|bfs|fail|1|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=0 -DCOVER=2"
-	"ring-cover3-reached|ring|bfs|fail|1|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=0 -DCOVER=3"
-	"ring-cover4-reached|ring|bfs|fail|1|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=3 -DCOVER=4"
-)
+	"ring-cover1-reached|ring|bfs|fail:C1|1|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=0 -DCOVER=1"
+	"ring-cover2-reached|ring|bfs|fail:C2|1|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=0 -DCOVER=2"
+	"ring-cover3-reached|ring|bfs|fail:C3|1|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=0 -DCOVER=3"
+	"ring-cover4-reached|ring|bfs|fail:C4|1|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=3 -DCOVER=4"
+
+	"dev-c1|dev|safety|pass|1|-DCAP=2 -DDCAP=1 -DW=4 -DNITEMS=2 -DMANY=0"
+	"dev-c2|dev|safety|pass|0|-DCAP=2 -DDCAP=2 -DW=4 -DNITEMS=2 -DMANY=0"
+	"dev-c1-many|dev|safety|pass|0|-DCAP=2 -DDCAP=1 -DW=4 -DNITEMS=2 -DMANY=3 -DONEMANY=1"
+	"dev-c2-many|dev|safety|pass|2|-DCAP=2 -DDCAP=2 -DW=4 -DNITEMS=2 -DMANY=3 -DONEMANY=1"
+	"dev-c1-done|dev|ltl|pass|0|-DCAP=2 -DDCAP=1 -DW=4 -DNITEMS=2 -DMANY=0"
+	"dev-bug1-caught|dev|bfs|fail:D3|1|-DCAP=2 -DDCAP=2 -DW=4 -DNITEMS=2 -DMANY=0 -DDBUG=1"
+	"dev-bug2-caught|dev|bfs|fail:D2|1|-DCAP=2 -DDCAP=2 -DW=4 -DNITEMS=2 -DMANY=0 -DDBUG=2")
 
 for t in spin gcc; do
 	if ! command -v $t >/dev/null; then
@@ -76,16 +86,16 @@ run_check() {
 	local dir=$out/$name cflags pflags sdefs=$5 res errs states secs what
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	cp "$here/$model.pml" "$dir/"
+	cp "$here"/*.pml "$dir/"
 	case $mode in
 	safety) cflags="-DSAFETY -DCOLLAPSE"; pflags="-m1000000" ;;
-	bfs) cflags="-DSAFETY -DBFS"; pflags="" ;;
+	bfs) cflags="-DSAFETY -DBFS"; pflags=""; sdefs="$defs -DBFSRUN" ;;
 	np) cflags="-DNP -DNOCLAIM -DCOLLAPSE"; pflags="-l -m1000000" ;;
 	ltl) cflags="-DCOLLAPSE -DNFAIR=3"; pflags="-a -f -N done -m1000000"
 	     sdefs="$defs -DLTL" ;;
 	esac
 	# a counterexample is found in a fraction of a second: save the -O2
-	[ "$expect" = fail ] && cflags="$cflags -O0"
+	[ "$expect" != pass ] && cflags="$cflags -O0"
 	(
 		cd "$dir" &&
 		# shellcheck disable=SC2086
@@ -117,21 +127,27 @@ run_check() {
 		echo "FAIL: models/$name (no counterexample found: the check cannot fail; $what)"
 		return 1
 	fi
-	# The counterexample, replayed for the log, and what it violated:
-	# the tag (A5, C1, ...) in the comment just above the assertion.
+	# The counterexample, replayed for the log.
 	# shellcheck disable=SC2086
 	(cd "$dir" && spin -t -p -l -g $sdefs "$model.pml" >trail.txt 2>&1)
-	local line tag depth
-	line=$(sed -n 's/.*\.pml:\([0-9]*\), Error: assertion violated.*/\1/p' "$dir/trail.txt" | head -1)
-	if [ -n "$line" ]; then
-		tag=$(sed -n "$((line > 3 ? line - 3 : 1)),${line}p" "$dir/$model.pml" |
-			sed -n 's|.*/\* *\([AC][0-9][^*]*\)\*/.*|\1|p' | tail -1)
-		tag="assertion ${tag:-at $model.pml:$line}"
+	# What it violated: the tag (A5, C1, ...) each assertion starts with
+	# (README.md), or the kind of cycle.
+	local tag depth
+	tag=$(sed -n 's/.*assertion violated (*\([ACD][0-9]\)[^0-9].*/\1/p' "$res" | head -1)
+	if [ -n "$tag" ]; then
+		tag="assertion $tag"
 	else
-		tag=$(grep -m1 -oE 'acceptance cycle|non-progress cycle' "$res")
+		tag=$(grep -m1 -oE 'assertion violated|acceptance cycle|non-progress cycle|invalid end state' "$res")
 	fi
 	depth=$(sed -n 's/.*(at depth \([0-9]*\)).*/\1/p' "$res" | head -1)
-	echo "PASS: models/$name (counterexample: ${tag% }, depth ${depth:-?}; $what)"
+	case "$tag" in
+	*"${expect#fail:}"*) ;;
+	*)
+		echo "FAIL: models/$name (counterexample violates ${tag:-?}, expected ${expect#fail:}; see $dir/trail.txt)"
+		return 1
+		;;
+	esac
+	echo "PASS: models/$name (counterexample: $tag, depth ${depth:-?}; $what)"
 	return 0
 }
 
