@@ -21,6 +21,9 @@
  * that is how a preempted or interrupted producer or consumer is modelled.
  * Interleavings are sequentially consistent (see README.md).
  *
+ * With -DDEV (dev.pml includes this file) only the ring and the
+ * assertions are taken from here, and D2/D3 are checked as well.
+ *
  * Positions are W-bit numbers (mod 2^W) and the counters start near the
  * top, so head and tail wrap during every run; slot = pos & (CAP - 1).
  * The signed difference is computed as the C code does for unsigned long:
@@ -53,12 +56,12 @@
  *             3  a producer or consumer retries on a stale position
  *             4  a claim whose positions straddle the wrap of the counter
  *
- * Checked (numbers are used in the assertion messages' comments):
- *   A1  no duplication: at each consumer claim, the value at the claimed
- *       position is the next one of its producer (a value claimed twice,
- *       or out of order, breaks this)
- *   A2  FIFO per producer: the same check, in the order of the claims on
- *       head, which is the order in which pops take effect
+ * Checked (each assertion starts with its tag):
+ *   A1  no duplication, FIFO per producer: at each consumer claim, the
+ *       value at each claimed position is the next one of its producer,
+ *       in the order of the claims on head, which is the order in which
+ *       pops take effect (a value claimed twice, or out of order, breaks
+ *       this)
  *   A3  integrity: the value a consumer copies out after its stall is the
  *       value that was published at the position it claimed
  *   A4  a claim takes only slots nobody else holds
@@ -307,7 +310,7 @@ inline ring_claim(ctr, ready, n, all, isprod)
 					if
 					:: !isprod ->
 						v = val[s];
-						/* A1, A2: the next value of its producer */
+						/* A1: the next value of its producer */
 						assert(A1 && v != 0 && dnext[VPROD(v)] == VIDX(v));
 						dnext[VPROD(v)]++;
 						hval[s] = v;
