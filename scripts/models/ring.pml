@@ -128,7 +128,7 @@
 #define NPROD	2
 #define NCONS	2
 #define TOTAL	(NPROD * NITEMS)
-/* first position: the counters wrap after TOTAL - CAP + 1 claims or sooner */
+/* first position: a counter goes from 2^W - 1 to 0 at its (CAP - 1)th claim */
 #define START	((MOD - CAP + 1) & PM)
 
 /* value i of producer p, never 0 (0 is NULL) */

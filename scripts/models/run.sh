@@ -82,7 +82,7 @@ done
 # One check; prints its PASS/FAIL line (plus a summary line for a
 # counterexample) and returns 0/1.
 run_check() {
-	local name=$1 model=$2 mode=$3 expect=$4 defs=$5
+	local name=$1 model=$2 mode=$3 expect=$4 defs=$5 memlim=2048
 	local dir=$out/$name cflags pflags sdefs=$5 res errs states secs what
 	rm -rf "$dir"
 	mkdir -p "$dir"
@@ -94,17 +94,19 @@ run_check() {
 	ltl) cflags="-DCOLLAPSE -DNFAIR=3"; pflags="-a -f -N done -m1000000"
 	     sdefs="$defs -DLTL" ;;
 	esac
+	# the extended checks take more memory: ring-c2-many about 2 GB
+	[ "$6" = 2 ] && memlim=4096
 	# a counterexample is found in a fraction of a second: save the -O2
 	[ "$expect" != pass ] && cflags="$cflags -O0"
+	# $sdefs, $cflags and $pflags are lists of words
+	# shellcheck disable=SC2086
 	(
 		cd "$dir" &&
-		# shellcheck disable=SC2086
 		spin -a $sdefs "$model.pml" >spin.log 2>&1 &&
-		# shellcheck disable=SC2086
-		gcc -O2 -w -DMEMLIM=2048 -DVECTORSZ=512 $cflags -o pan pan.c >gcc.log 2>&1 &&
+		gcc -O2 -w -DMEMLIM=$memlim -DVECTORSZ=512 $cflags -o pan pan.c \
+			>gcc.log 2>&1 &&
 		# CPU seconds (user), which a loaded machine does not inflate
-		TIMEFORMAT=%U
-		# shellcheck disable=SC2086
+		TIMEFORMAT=%U &&
 		{ time ./pan $pflags >pan.log 2>&1; } 2>cpu.txt
 	)
 	res=$dir/pan.log
@@ -167,7 +169,7 @@ for c in "${checks[@]}"; do
 		wait -n || rc=1
 		running=$((running - 1))
 	fi
-	run_check "$name" "$model" "$mode" "$expect" "$defs" &
+	run_check "$name" "$model" "$mode" "$expect" "$defs" "$level" &
 	running=$((running + 1))
 done
 while [ "$running" -gt 0 ]; do
