@@ -4,7 +4,7 @@
 #   make               build module/lfq.ko (against KDIR) and userspace
 #   make deps          install every package the other targets need
 #   make check         all tests; ends with "N passed, N failed"
-#   make check-quick   userspace tests and one kernel (6.12)
+#   make check-quick   userspace tests, the quick models and one kernel (6.12)
 #   make demo          boot a VM, load the module, drive /dev/lfq
 #   make bench         native benchmarks (+ guest part), table and plot
 #   make install       install lfq.ko (modules_install) and liblfq

@@ -4,9 +4,9 @@
 # build/check/, and end with one line "N passed, N failed".
 #
 # usage: scripts/check.sh [--quick]
-#   full:   userspace tests, static checks, VMs on 6.1, 6.12, debug (KASAN)
-#           and kcsan
-#   quick:  userspace tests and the 6.12 VM
+#   full:   userspace tests, the spin models, static checks, VMs on 6.1,
+#           6.12, debug (KASAN) and kcsan
+#   quick:  userspace tests, the quick spin models and the 6.12 VM
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -14,8 +14,9 @@ logs=$top/build/check
 rm -rf "$logs"
 mkdir -p "$logs"
 
-stages=(userspace static vm-6.1 vm-6.12 vm-debug vm-kcsan)
-[ "${1:-}" = --quick ] && stages=(userspace vm-6.12)
+stages=(userspace models static vm-6.1 vm-6.12 vm-debug vm-kcsan)
+quick=
+[ "${1:-}" = --quick ] && quick=--quick && stages=(userspace models vm-6.12)
 
 run_stage() {
 	case $1 in
@@ -23,6 +24,7 @@ run_stage() {
 		make -s -C userspace/lib abi-check
 		make -s -C userspace/tests check
 		;;
+	models) scripts/models/run.sh $quick ;;
 	static) scripts/static-check.sh ;;
 	vm-*) scripts/vm-run.sh -q -k "${1#vm-}" ;;
 	esac

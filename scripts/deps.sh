@@ -17,6 +17,8 @@ pkgs=(
 	liburcu-dev libck-dev libdpdk-dev libnuma-dev
 	# static checks, sanitizer runtimes, plots
 	sparse gcc libgcc-12-dev gnuplot-nox
+	# the protocol models (scripts/models/)
+	spin
 )
 
 missing=()
