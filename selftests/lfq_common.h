@@ -5,13 +5,9 @@
  * Every function here is static inline: each test is one .c file and uses
  * only some of them.  Include after kselftest_harness.h.
  *
- * Fields and constants of the ABI that a module may not have yet
- * (uapi/linux/lfq.h gains them with the fixes for issues 10 and 14) are
- * defined here under #ifndef guards, and the structures that grow are
- * mirrored by local ones with the same layout (struct t_lfq_info,
- * struct t_lfq_stats).  A test that needs a new field checks the size the
- * kernel returns in the structure's size field and skips when it is the
- * old one.
+ * A test that needs a field newer than a structure's first version
+ * (LFQ_*_SIZE_VER1) checks the size the kernel returns in the structure's
+ * size field and skips when it is the old one.
  */
 #ifndef LFQ_COMMON_H
 #define LFQ_COMMON_H
@@ -35,49 +31,6 @@
 #include <linux/lfq.h>
 
 #define DEV_PATH	"/dev/lfq"
-
-/* SPEC B: the largest size any size-prefixed argument may have. */
-#ifndef LFQ_STRUCT_SIZE_MAX
-#define LFQ_STRUCT_SIZE_MAX	4096
-#endif
-
-/* struct lfq_info with @fixed_bytes (SPEC D) */
-struct t_lfq_info {
-	__u32 size;
-	__u32 kind;
-	__u32 capacity;
-	__u32 max_msg;
-	__u64 max_bytes;
-	__u64 fixed_bytes;
-};
-
-/* struct lfq_stats with @mem_bytes and @peak_mem_bytes (SPEC D) */
-struct t_lfq_stats {
-	__u32 size;
-	__u32 flags;
-	__u64 pushes;
-	__u64 pops;
-	__u64 push_full;
-	__u64 pop_empty;
-	__u64 cas_retries;
-	__u64 length;
-	__u64 bytes;
-	__u64 peak_length;
-	__u64 peak_bytes;
-	__u64 rcu_backlog;
-	__u64 mem_bytes;
-	__u64 peak_mem_bytes;
-};
-
-/* The old fields keep their places. */
-static_assert(offsetof(struct t_lfq_info, max_bytes) ==
-	      offsetof(struct lfq_info, max_bytes), "lfq_info layout");
-static_assert(offsetof(struct t_lfq_info, fixed_bytes) ==
-	      LFQ_INFO_SIZE_VER0, "lfq_info.fixed_bytes follows VER0");
-static_assert(offsetof(struct t_lfq_stats, rcu_backlog) ==
-	      offsetof(struct lfq_stats, rcu_backlog), "lfq_stats layout");
-static_assert(offsetof(struct t_lfq_stats, mem_bytes) ==
-	      LFQ_STATS_SIZE_VER0, "lfq_stats.mem_bytes follows VER0");
 
 /* Names of the kinds, for messages; index LFQ_KIND_*. */
 static const char * const lfq_kind_name[] = {
@@ -204,6 +157,26 @@ static inline int q_create(int dev, unsigned int kind, unsigned int cap,
 	return xioctl(dev, LFQ_IOC_CREATE, &c);
 }
 
+/*
+ * A byte budget for @n messages of @max_msg bytes: @n times the charge of
+ * one (lfq_info.max_msg_charge), asked of a probe queue.  0 on error.
+ */
+static inline __u64 q_budget(int dev, unsigned int kind, unsigned int cap,
+			     unsigned int max_msg, unsigned int n)
+{
+	struct lfq_info info = { .size = sizeof(info) };
+	int fd = q_create(dev, kind, cap, max_msg, 0, 0);
+	long ret;
+
+	if (fd < 0)
+		return 0;
+	ret = xioctl(fd, LFQ_IOC_INFO, &info);
+	close(fd);
+	if (ret || info.size < LFQ_INFO_SIZE_VER1)
+		return 0;
+	return (__u64)n * info.max_msg_charge;
+}
+
 static inline long batch(int fd, unsigned long cmd, unsigned int flags,
 			 struct lfq_msg_desc *d, unsigned int count,
 			 __u64 deadline)
@@ -227,7 +200,7 @@ static inline int get_features(int dev, struct lfq_features *f)
 }
 
 /* STATS into the extended structure; st->size says what the kernel has. */
-static inline int get_stats(int fd, struct t_lfq_stats *st)
+static inline int get_stats(int fd, struct lfq_stats *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->size = sizeof(*st);
@@ -235,7 +208,7 @@ static inline int get_stats(int fd, struct t_lfq_stats *st)
 }
 
 /* INFO into the extended structure; info->size says what the kernel has. */
-static inline int get_info(int fd, struct t_lfq_info *info)
+static inline int get_info(int fd, struct lfq_info *info)
 {
 	memset(info, 0, sizeof(*info));
 	info->size = sizeof(*info);
@@ -244,7 +217,7 @@ static inline int get_info(int fd, struct t_lfq_info *info)
 
 static inline __u64 q_len(int fd)
 {
-	struct t_lfq_stats st;
+	struct lfq_stats st;
 
 	if (get_stats(fd, &st))
 		return ~0ull;

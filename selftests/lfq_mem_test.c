@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kselftest for /dev/lfq: the memory a queue makes the kernel hold (the
- * session's SPEC, sections D, E and F).
+ * kselftest for /dev/lfq: the memory a queue makes the kernel hold
+ * ("Memory" in uapi/linux/lfq.h).
  *
- *   mem     D: one variant per kind.  The byte budget max_bytes bounds the
+ *   mem     one variant per kind.  The byte budget max_bytes bounds the
  *           kernel memory held by a queue's messages (allocation size as
  *           the allocator rounds it, plus the node), so a full queue of
  *           1-byte messages holds far fewer than max_bytes of them; writers
@@ -11,11 +11,11 @@
  *           /proc/meminfo around filling several queues: the drop must stay
  *           within N * max_bytes (+ N * fixed_bytes where the kernel reports
  *           lfq_info.fixed_bytes) plus the slack documented at MEM_SLACK.
- *   memcg   E: one variant per kind.  In a memory cgroup with a small
+ *   memcg   one variant per kind.  In a memory cgroup with a small
  *           memory.max, a process that pushes until an error gets ENOMEM,
  *           is not killed, nobody in the group is OOM-killed, and every
  *           message pushed before the error reads back intact.
- *   nowarn  F: one variant per kind.  Under failslab (debug kernels) the
+ *   nowarn  one variant per kind.  Under failslab (debug kernels) the
  *           largest queues, pushes and batches print nothing to the kernel
  *           log: no "Call Trace", "vmalloc error", "allocation failure".
  *
@@ -346,7 +346,8 @@ static unsigned int min_charge(unsigned int kind)
  * each charged its allocation (header + payload) and node: at most
  * max_bytes / min_charge() one-byte messages, and fewer than
  * max_bytes / max_msg messages of max_msg bytes (their header is charged
- * too).  The SPEC expects about max_bytes / (64..80) one-byte messages.
+ * too).  On x86-64 a one-byte message costs 72 bytes
+ * (32 in a ring).
  */
 TEST_F(mem, fill_count)
 {
@@ -392,7 +393,7 @@ TEST_F(mem, stats_mem_bytes)
 {
 	__u64 budget = 64 * KIB;
 	unsigned int max_msg = self->c.f.max_msg;
-	struct t_lfq_stats st;
+	struct lfq_stats st;
 	long n;
 	int fd;
 
@@ -454,7 +455,7 @@ static void mem_run(struct __test_metadata *_metadata, struct mem_ctx *m,
 {
 	unsigned int max_msg = m->f.max_msg;
 	unsigned int len = cfg->len ? cfg->len : max_msg;
-	struct t_lfq_info info;
+	struct lfq_info info;
 	unsigned int i, cap;
 	long n;
 	int fd;
@@ -543,7 +544,7 @@ TEST_F_TIMEOUT(mem, meminfo_total, 120)
 	const char *kind = lfq_kind_name[variant->kind];
 	long long fixed, bound, dfree, dslab, dempty;
 	unsigned int i, ncfg = 2;
-	struct t_lfq_info info;
+	struct lfq_info info;
 	long long obj, slab;
 	struct memsnap s[3];
 	long msgs;
@@ -627,7 +628,7 @@ TEST_F_TIMEOUT(mem, blocked_writers, 120)
 {
 	__u64 budget = 1 * MIB;
 	unsigned int max_msg = self->c.f.max_msg, nb = self->c.f.max_batch, i;
-	struct t_lfq_stats st0, st;
+	struct lfq_stats st0, st;
 	struct memsnap s0, s1;
 	long long bound, dfree, dslab;
 	pid_t pid[NWRITERS];

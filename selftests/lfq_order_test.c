@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kselftest for /dev/lfq: message order when reads fault (the session's
- * SPEC, section C).
+ * kselftest for /dev/lfq: message order when reads fault ("Order" in
+ * uapi/linux/lfq.h).
  *
  * The rule: a message whose copy to userspace faults is put back at the
  * head of the queue, so it is the next message any reader takes.
@@ -112,7 +112,9 @@ FIXTURE_SETUP(order)
 	if (!(f.kinds & (1U << variant->kind)))
 		SKIP(return, "kind %u not supported", variant->kind);
 	self->qfd = q_create(self->dev, variant->kind, variant->capacity,
-			     OMSG, 8 * OMSG, LFQ_CREATE_NONBLOCK);
+			     OMSG, q_budget(self->dev, variant->kind,
+					    variant->capacity, OMSG, 8),
+			     LFQ_CREATE_NONBLOCK);
 	ASSERT_LE(0, self->qfd) TH_LOG("create: %s", strerror(-self->qfd));
 }
 
@@ -240,7 +242,8 @@ FIXTURE_SETUP(mpmc)
 		SKIP(return, "kind %u not supported", variant->kind);
 	/* a small budget: producers block and wake often */
 	self->qfd = q_create(self->dev, variant->kind, variant->capacity,
-			     OMSG, 64 * OMSG, 0);
+			     OMSG, q_budget(self->dev, variant->kind,
+					    variant->capacity, OMSG, 64), 0);
 	ASSERT_LE(0, self->qfd) TH_LOG("create: %s", strerror(-self->qfd));
 	self->sh = shared_alloc(sizeof(*self->sh));
 	ASSERT_NE(NULL, self->sh);

@@ -5,11 +5,12 @@
  * splice, sendfile, io_uring), and the cap on the size of size-prefixed
  * ioctl arguments.
  *
- *   vio     one queue per kind: max_msg VMSG (16), max_bytes VBYTES (256),
- *           ring capacity VSLOTS (16), so that VSLOTS messages of VMSG
- *           bytes fill any kind.
+ *   vio     one queue per kind: max_msg VMSG (16), a byte budget for VSLOTS
+ *           messages of VMSG bytes (q_budget()), ring capacity VSLOTS (16),
+ *           so that VSLOTS messages of VMSG bytes fill any kind.
  *
- * What is checked (the session's SPEC, sections A and B):
+ * What is checked (uapi/linux/lfq.h, the read/write family and
+ * "Extensible structures"):
  *   A  every call of the read/write family moves exactly one message, as
  *      read() and write() do: writev() pushes the concatenation of its
  *      segments as one message, readv() pops one message and scatters it;
@@ -39,7 +40,6 @@
 #include "lfq_common.h"
 
 #define VMSG		16	/* max_msg of the fixture's queues */
-#define VBYTES		256	/* max_bytes: VSLOTS messages of VMSG bytes */
 #define VSLOTS		16	/* ring capacity */
 
 #ifndef RWF_NOWAIT
@@ -90,7 +90,9 @@ FIXTURE_SETUP(vio)
 		SKIP(return, "kind %u not supported", variant->kind);
 	/* non-blocking: a wrong extra pop fails a check, never hangs it */
 	self->qfd = q_create(self->dev, variant->kind, variant->capacity,
-			     VMSG, VBYTES, LFQ_CREATE_NONBLOCK);
+			     VMSG, q_budget(self->dev, variant->kind,
+					    variant->capacity, VMSG, VSLOTS),
+			     LFQ_CREATE_NONBLOCK);
 	ASSERT_LE(0, self->qfd) TH_LOG("create: %s", strerror(-self->qfd));
 }
 
@@ -165,7 +167,7 @@ static int pop_check(int fd, unsigned int tag, unsigned int len)
 
 static __u64 pushes(int fd)
 {
-	struct t_lfq_stats st;
+	struct lfq_stats st;
 
 	return get_stats(fd, &st) ? ~0ull : st.pushes;
 }
@@ -722,7 +724,7 @@ TEST_F(vio, size_cap_create)
 		.kind = variant->kind,
 		.capacity = variant->capacity,
 		.max_msg = VMSG,
-		.max_bytes = VBYTES,
+		.max_bytes = 0,	/* the default budget */
 	};
 	unsigned char *buf;
 	unsigned int i;
