@@ -893,6 +893,14 @@ static void cg_pusher(const char *cg, int dev, unsigned int kind,
 	in = bufs + (size_t)CG_BATCH * max_msg;
 	memset(d, 0, sizeof(d));
 	prefault_stack(64 * 1024);
+	/*
+	 * Break copy-on-write with the parent on every page now, this
+	 * frame's included: a first write after joining would be charged to
+	 * the group and could meet its limit in a page fault, where the
+	 * memory cgroup OOM killer is the kernel's answer, not lfq's.
+	 */
+	if (mlockall(MCL_CURRENT))
+		_exit(13);
 	if (cg_join(cg))
 		_exit(11);
 	r->stage = 1;
