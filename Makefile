@@ -2,7 +2,7 @@
 # lfq: the one entry point.
 #
 #   make               module/lfq.ko (for KDIR), liblfq and lfqctl
-#   make install       install lfq.ko (modules_install) and liblfq
+#   make install       lfq.ko (+ depmod), liblfq, lfqctl, headers
 #   make check         all tests; ends with "N passed, N failed"
 #   make check-quick   userspace tests and one kernel (6.12)
 #   make demo          boot a VM, load the module, drive /dev/lfq
@@ -17,6 +17,8 @@
 # KDIR     kernel build tree (default: the running kernel's,
 #          /lib/modules/$(uname -r)/build); the test targets use their own
 # PREFIX   /usr/local
+# DESTDIR  staging directory for make install (depmod is then left to the
+#          package's installation)
 
 ifeq ($(origin KDIR),undefined)
 KDIR := /lib/modules/$(shell uname -r)/build
@@ -27,6 +29,9 @@ endif
 KRELEASE = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 
 PREFIX ?= /usr/local
+# Kernel API for client modules: include/lfq.h, lfq.kbuild, example/,
+# and <kernel release>/Module.symvers.
+KAPIDIR ?= $(PREFIX)/share/lfq
 
 DEPS_BUILD := $(if $(NO_DEPS),,deps-build)
 DEPS_CHECK := $(if $(NO_DEPS),,deps-check)
@@ -91,10 +96,21 @@ bench: $(DEPS_BENCH)
 	$(MAKE) -C userspace/bench bench
 	scripts/bench-guest.sh build/bench
 
-install: module userspace
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	$(MAKE) -C userspace/lib install PREFIX=$(PREFIX)
-	$(MAKE) -C userspace/lfqctl install PREFIX=$(PREFIX)
+install: all
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
+		modules_install
+ifeq ($(DESTDIR),)
+	depmod -a $(KRELEASE)
+endif
+	$(MAKE) -C userspace/lib install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+	$(MAKE) -C userspace/lfqctl install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+	install -d $(DESTDIR)$(KAPIDIR)/include $(DESTDIR)$(KAPIDIR)/example \
+		$(DESTDIR)$(KAPIDIR)/$(KRELEASE)
+	install -m 644 module/lfq.h $(DESTDIR)$(KAPIDIR)/include/
+	install -m 644 module/lfq.kbuild $(DESTDIR)$(KAPIDIR)/
+	install -m 644 Module.symvers $(DESTDIR)$(KAPIDIR)/$(KRELEASE)/
+	install -m 644 examples/client/Kbuild examples/client/Makefile \
+		examples/client/lfq_client.c $(DESTDIR)$(KAPIDIR)/example/
 
 clean:
 	-[ ! -f "$(KDIR)/Makefile" ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean

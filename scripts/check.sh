@@ -4,8 +4,9 @@
 # build/check/, and end with one line "N passed, N failed".
 #
 # usage: scripts/check.sh [--quick]
-#   full:   userspace tests, static checks, VMs on 6.1, 6.12, debug (KASAN)
-#           and kcsan
+#   full:   userspace tests, static checks, make install and a client
+#           module built against the installed files, VMs on 6.1, 6.12,
+#           debug (KASAN) and kcsan
 #   quick:  userspace tests and the 6.12 VM
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,7 +15,7 @@ logs=$top/build/check
 rm -rf "$logs"
 mkdir -p "$logs"
 
-stages=(userspace static vm-6.1 vm-6.12 vm-debug vm-kcsan)
+stages=(userspace static install vm-6.1 vm-6.12 vm-debug vm-kcsan)
 [ "${1:-}" = --quick ] && stages=(userspace vm-6.12)
 
 run_stage() {
@@ -24,6 +25,7 @@ run_stage() {
 		make -s -C userspace/tests check
 		;;
 	static) scripts/static-check.sh ;;
+	install) scripts/install-check.sh ;;
 	vm-*) scripts/vm-run.sh -q -k "${1#vm-}" ;;
 	esac
 }

@@ -31,7 +31,7 @@ check=(
 	# userspace tests of the structures, sanitizer runtimes
 	liburcu-dev gcc libgcc-12-dev
 	# static checks, DKMS build check, man page lint
-	sparse dkms groff-base
+	sparse dkms groff-base pkg-config
 )
 bench=(
 	liburcu-dev libck-dev libdpdk-dev libnuma-dev pkg-config gnuplot-nox
