@@ -3,6 +3,7 @@
 #
 #   make               module/lfq.ko (for KDIR), liblfq and lfqctl
 #   make install       lfq.ko (+ depmod), liblfq, lfqctl, headers
+#   make dkms-source   the module's sources for DKMS, in /usr/src/lfq-VERSION
 #   make check         all tests; ends with "N passed, N failed"
 #   make check-quick   userspace tests and one kernel (6.12)
 #   make demo          boot a VM, load the module, drive /dev/lfq
@@ -20,25 +21,31 @@
 # DESTDIR  staging directory for make install (depmod is then left to the
 #          package's installation)
 
+VERSION := 1.0.0
+
 ifeq ($(origin KDIR),undefined)
 KDIR := /lib/modules/$(shell uname -r)/build
 KDIR_GIVEN :=
 else
 KDIR_GIVEN := 1
 endif
-KRELEASE = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+# The release modules are installed for: UTS_RELEASE (what vermagic says), not
+# include/config/kernel.release, which Debian's 6.1 headers set to 6.1.<n>.
+KRELEASE = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
 PREFIX ?= /usr/local
 # Kernel API for client modules: include/lfq.h, lfq.kbuild, example/,
 # and <kernel release>/Module.symvers.
 KAPIDIR ?= $(PREFIX)/share/lfq
+DKMSDIR ?= /usr/src/lfq-$(VERSION)
 
 DEPS_BUILD := $(if $(NO_DEPS),,deps-build)
 DEPS_CHECK := $(if $(NO_DEPS),,deps-check)
 DEPS_BENCH := $(if $(NO_DEPS),,deps-bench)
 
 .PHONY: all deps deps-build deps-check deps-bench kdir module userspace \
-	guest-bin check check-quick static demo bench install \
+	guest-bin check check-quick static demo bench install dkms-source \
 	clean
 
 all: module userspace
@@ -97,8 +104,8 @@ bench: $(DEPS_BENCH)
 	scripts/bench-guest.sh build/bench
 
 install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
-		modules_install
+	$(MAKE) -C $(KDIR) M=$(CURDIR) KERNELRELEASE=$(KRELEASE) \
+		INSTALL_MOD_PATH=$(DESTDIR) modules_install
 ifeq ($(DESTDIR),)
 	depmod -a $(KRELEASE)
 endif
@@ -111,6 +118,15 @@ endif
 	install -m 644 Module.symvers $(DESTDIR)$(KAPIDIR)/$(KRELEASE)/
 	install -m 644 examples/client/Kbuild examples/client/Makefile \
 		examples/client/lfq_client.c $(DESTDIR)$(KAPIDIR)/example/
+
+# The module's sources where DKMS looks for them: then
+#   dkms add lfq/$(VERSION) && dkms build lfq/$(VERSION) && dkms install lfq/$(VERSION)
+dkms-source:
+	install -d $(DESTDIR)$(DKMSDIR)/module $(DESTDIR)$(DKMSDIR)/uapi/linux
+	install -m 644 dkms.conf Kbuild $(DESTDIR)$(DKMSDIR)/
+	install -m 644 module/Kbuild $(filter-out %.mod.c,$(wildcard module/*.[ch])) \
+		$(DESTDIR)$(DKMSDIR)/module/
+	install -m 644 uapi/linux/lfq.h $(DESTDIR)$(DKMSDIR)/uapi/linux/
 
 clean:
 	-[ ! -f "$(KDIR)/Makefile" ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean

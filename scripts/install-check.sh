@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The install stage of make check: "make install" for Debian's 6.12 kernel
+# (or the one named: scripts/install-check.sh 6.1)
 # into a staging DESTDIR (from a copy of the tree), a look at what it
 # installed, then the out-of-tree example client built from the installed
 # copy against nothing but the installed files (lfq.h, lfq.kbuild,
@@ -16,8 +17,9 @@ bad=0
 pass() { echo "PASS: install/$1"; }
 fail() { echo "FAIL: install/$1"; bad=1; }
 
-resolve_kernel 6.12 || { fail resolve-kernel; exit 1; }
-krel=$(cat "$KDIR/include/config/kernel.release")
+kernel=${1:-6.12}
+resolve_kernel "$kernel" || { fail resolve-kernel; exit 1; }
+krel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$KDIR/include/generated/utsrelease.h")
 
 # 1. make install, from a copy: the tree's own objects stay as they are.
 src=$work/src dest=$work/dest
