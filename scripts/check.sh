@@ -23,6 +23,7 @@ run_stage() {
 	case $1 in
 	userspace)
 		make -s -C userspace/lib abi-check
+		make -s -C userspace/lfqctl check
 		make -s -C userspace/tests check
 		;;
 	static) scripts/static-check.sh ;;
