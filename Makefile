@@ -2,7 +2,7 @@
 # lfq: the one entry point.
 #
 #   make               module/lfq.ko (for KDIR), liblfq and lfqctl
-#   make install       lfq.ko (+ depmod), liblfq, lfqctl, headers
+#   make install       lfq.ko (+ depmod), liblfq, lfqctl, headers, man pages
 #   make dkms-source   the module's sources for DKMS, in /usr/src/lfq-VERSION
 #   make check         all tests; ends with "N passed, N failed"
 #   make check-quick   userspace tests and one kernel (6.12)
@@ -35,6 +35,7 @@ KRELEASE = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
 	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
 PREFIX ?= /usr/local
+MANDIR ?= $(PREFIX)/share/man
 # Kernel API for client modules: include/lfq.h, lfq.kbuild, example/,
 # and <kernel release>/Module.symvers.
 KAPIDIR ?= $(PREFIX)/share/lfq
@@ -111,6 +112,9 @@ ifeq ($(DESTDIR),)
 endif
 	$(MAKE) -C userspace/lib install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 	$(MAKE) -C userspace/lfqctl install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
+	install -m 644 man/lfqctl.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/liblfq.3 $(DESTDIR)$(MANDIR)/man3/
 	install -d $(DESTDIR)$(KAPIDIR)/include $(DESTDIR)$(KAPIDIR)/example \
 		$(DESTDIR)$(KAPIDIR)/$(KRELEASE)
 	install -m 644 module/lfq.h $(DESTDIR)$(KAPIDIR)/include/

@@ -5,7 +5,7 @@
 # into a staging DESTDIR (from a copy of the tree), a look at what it
 # installed, then the out-of-tree example client built from the installed
 # copy against nothing but the installed files (lfq.h, lfq.kbuild,
-# Module.symvers), and a program linked with the installed liblfq through
+# Module.symvers), a lint of the man pages, and a program linked with the installed liblfq through
 # pkg-config.  Prints PASS:/FAIL: lines; exits non-zero on any failure.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -48,6 +48,7 @@ fi
 missing=
 for f in usr/bin/lfqctl usr/lib/liblfq.so.1 usr/lib/liblfq.a \
 	 usr/lib/pkgconfig/lfq.pc usr/include/liblfq.h usr/include/linux/lfq.h \
+	 usr/share/man/man1/lfqctl.1 usr/share/man/man3/liblfq.3 \
 	 usr/share/lfq/include/lfq.h usr/share/lfq/lfq.kbuild \
 	 "usr/share/lfq/$krel/Module.symvers" \
 	 usr/share/lfq/example/lfq_client.c; do
@@ -58,6 +59,15 @@ if [ -z "$missing" ]; then
 else
 	echo "# not installed:$missing"
 	fail files
+fi
+
+# The man pages: groff's warnings (-ww) are failures.
+if (cd "$dest/usr/share/man" && groff -man -ww -z man1/lfqctl.1 man3/liblfq.3) \
+	>"$work/man.log" 2>&1 && ! [ -s "$work/man.log" ]; then
+	pass man-lint
+else
+	cat "$work/man.log"
+	fail man-lint
 fi
 
 # 3. The example client, from a copy of the installed example directory,
