@@ -7,7 +7,7 @@
 #   full:   userspace tests, static checks, make install and a client
 #           module built against the installed files, dkms build for 6.1
 #           and 6.12, lfq in a kernel tree (kunit.py config, kselftest
-#           build and run), VMs on 6.1, 6.12,
+#           build and run), an arm64 cross build (W=1), VMs on 6.1, 6.12,
 #           debug (KASAN) and kcsan
 #   quick:  userspace tests and the 6.12 VM
 set -uo pipefail
@@ -17,7 +17,7 @@ logs=$top/build/check
 rm -rf "$logs"
 mkdir -p "$logs"
 
-stages=(userspace static install dkms tree vm-6.1 vm-6.12 vm-debug vm-kcsan)
+stages=(userspace static install dkms tree arm64 vm-6.1 vm-6.12 vm-debug vm-kcsan)
 [ "${1:-}" = --quick ] && stages=(userspace vm-6.12)
 
 run_stage() {
@@ -31,6 +31,7 @@ run_stage() {
 	install) scripts/install-check.sh ;;
 	dkms) scripts/dkms-check.sh ;;
 	tree) scripts/tree-check.sh ;;
+	arm64) scripts/arm64-check.sh ;;
 	vm-*) scripts/vm-run.sh -q -k "${1#vm-}" ;;
 	esac
 }

@@ -11,7 +11,7 @@
 #   check  make check, make demo: build, plus Debian's 6.1 and 6.12
 #          kernels and headers, linux-source-6.12 (debug kernels, checkpatch,
 #          the kselftest harness), QEMU, busybox, liburcu (userspace tests),
-#          sparse, dkms, groff (man page lint)
+#          sparse, dkms, groff (man page lint), the arm64 cross compiler
 #   bench  make bench: build, plus liburcu, Concurrency Kit, DPDK, gnuplot,
 #          and the 6.12 guest (QEMU, busybox, kernel and headers)
 #   all    every group
@@ -30,8 +30,8 @@ check=(
 	qemu-system-x86 busybox-static
 	# userspace tests of the structures, sanitizer runtimes
 	liburcu-dev gcc libgcc-12-dev
-	# static checks, DKMS build check, man page lint
-	sparse dkms groff-base pkg-config
+	# static checks, DKMS build check, man page lint, arm64 cross build
+	sparse dkms groff-base pkg-config gcc-aarch64-linux-gnu
 )
 bench=(
 	liburcu-dev libck-dev libdpdk-dev libnuma-dev pkg-config gnuplot-nox
