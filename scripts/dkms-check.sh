@@ -16,10 +16,11 @@ bad=0
 
 command -v dkms >/dev/null || { echo "FAIL: dkms/installed (no dkms; make deps-check)"; exit 1; }
 ver=$(sed -n 's/^VERSION := //p' "$top/Makefile")
-if grep -qx "PACKAGE_VERSION=\"$ver\"" "$top/dkms.conf"; then
+libver=$(sed -n 's/^VERSION *:= *//p' "$top/userspace/lib/Makefile")
+if grep -qx "PACKAGE_VERSION=\"$ver\"" "$top/dkms.conf" && [ "$libver" = "$ver" ]; then
 	echo "PASS: dkms/version"
 else
-	echo "FAIL: dkms/version (dkms.conf's PACKAGE_VERSION is not the Makefile's $ver)"
+	echo "FAIL: dkms/version (dkms.conf's PACKAGE_VERSION and liblfq's VERSION must be the Makefile's $ver)"
 	bad=1
 fi
 
