@@ -57,6 +57,19 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
+/*
+ * The exports are GPL-only and in the symbol namespace LFQ: a client module
+ * says MODULE_IMPORT_NS(LFQ_NS).  Kernels up to 6.12 take the namespace as a
+ * bare token, later ones as a string literal; lfq's Kbuild (and lfq.kbuild,
+ * for clients built against an installed lfq) defines LFQ_NS_TOKEN where the
+ * kernel's export.h wants the token.
+ */
+#ifdef LFQ_NS_TOKEN
+#define LFQ_NS LFQ
+#else
+#define LFQ_NS "LFQ"
+#endif
+
 struct lfq_node;
 
 /**

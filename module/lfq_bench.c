@@ -1173,4 +1173,5 @@ module_init(lfq_bench_init);
 module_exit(lfq_bench_exit);
 
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(LFQ_NS);
 MODULE_DESCRIPTION("lfq benchmark against the kernel's own queues");

@@ -65,7 +65,7 @@ unsigned long lfq_rcu_backlog(void)
 		sum += READ_ONCE(per_cpu(lfq_rcu_pending, cpu));
 	return sum > 0 ? sum : 0;
 }
-EXPORT_SYMBOL_GPL(lfq_rcu_backlog);
+EXPORT_SYMBOL_NS_GPL(lfq_rcu_backlog, LFQ_NS);
 
 static void lfq_node_rcu_cb(struct rcu_head *head)
 {

@@ -330,4 +330,5 @@ module_init(lfq_example_init);
 module_exit(lfq_example_exit);
 
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(LFQ_NS);
 MODULE_DESCRIPTION("Example client of lfq: items through an lfq_msq and an lfq_ring");

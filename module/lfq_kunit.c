@@ -1258,4 +1258,5 @@ kunit_test_suites(&lfq_kt_msq_suite, &lfq_kt_stack_suite, &lfq_kt_ring_suite,
 		  &lfq_kt_tlq_suite);
 
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(LFQ_NS);
 MODULE_DESCRIPTION("KUnit tests for the lfq lock-free containers");

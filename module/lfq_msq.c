@@ -43,7 +43,7 @@ int lfq_msq_init(struct lfq_msq *q, gfp_t gfp)
 	q->tail = dummy;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(lfq_msq_init);
+EXPORT_SYMBOL_NS_GPL(lfq_msq_init, LFQ_NS);
 
 /**
  * lfq_msq_destroy() - release the values still queued and free the nodes
@@ -62,7 +62,7 @@ void lfq_msq_destroy(struct lfq_msq *q, void (*release)(void *val))
 	q->head = NULL;
 	q->tail = NULL;
 }
-EXPORT_SYMBOL_GPL(lfq_msq_destroy);
+EXPORT_SYMBOL_NS_GPL(lfq_msq_destroy, LFQ_NS);
 
 static __always_inline int msq_push(struct lfq_msq *q, void *val, gfp_t gfp,
 				    unsigned int *retries)
@@ -198,7 +198,7 @@ int lfq_msq_push(struct lfq_msq *q, void *val, gfp_t gfp)
 
 	return msq_push(q, val, gfp, &retries);
 }
-EXPORT_SYMBOL_GPL(lfq_msq_push);
+EXPORT_SYMBOL_NS_GPL(lfq_msq_push, LFQ_NS);
 
 int __lfq_msq_push(struct lfq_msq *q, void *val, gfp_t gfp,
 		   unsigned int *retries)
@@ -222,7 +222,7 @@ void *lfq_msq_pop(struct lfq_msq *q)
 
 	return msq_pop(q, &retries);
 }
-EXPORT_SYMBOL_GPL(lfq_msq_pop);
+EXPORT_SYMBOL_NS_GPL(lfq_msq_pop, LFQ_NS);
 
 void *__lfq_msq_pop(struct lfq_msq *q, unsigned int *retries)
 {
@@ -252,7 +252,7 @@ bool lfq_msq_empty(struct lfq_msq *q)
 	rcu_read_unlock();
 	return empty;
 }
-EXPORT_SYMBOL_GPL(lfq_msq_empty);
+EXPORT_SYMBOL_NS_GPL(lfq_msq_empty, LFQ_NS);
 
 /**
  * lfq_msq_len() - approximate number of values in the queue
@@ -283,4 +283,4 @@ unsigned long lfq_msq_len(struct lfq_msq *q)
 	rcu_read_unlock();
 	return (long)len < 0 ? 0 : len;
 }
-EXPORT_SYMBOL_GPL(lfq_msq_len);
+EXPORT_SYMBOL_NS_GPL(lfq_msq_len, LFQ_NS);

@@ -78,7 +78,7 @@ int lfq_ring_init(struct lfq_ring *r, unsigned int capacity, gfp_t gfp)
 	r->slots = slots;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(lfq_ring_init);
+EXPORT_SYMBOL_NS_GPL(lfq_ring_init, LFQ_NS);
 
 /**
  * lfq_ring_destroy() - release the values still in the ring, free the slots
@@ -104,7 +104,7 @@ void lfq_ring_destroy(struct lfq_ring *r, void (*release)(void *val))
 	kvfree(r->slots);
 	r->slots = NULL;
 }
-EXPORT_SYMBOL_GPL(lfq_ring_destroy);
+EXPORT_SYMBOL_NS_GPL(lfq_ring_destroy, LFQ_NS);
 
 /*
  * Claim up to @n consecutive positions from *@ctr on, on the side whose
@@ -294,7 +294,7 @@ int lfq_ring_push(struct lfq_ring *r, void *val)
 
 	return ring_push(r, val, &retries);
 }
-EXPORT_SYMBOL_GPL(lfq_ring_push);
+EXPORT_SYMBOL_NS_GPL(lfq_ring_push, LFQ_NS);
 
 int __lfq_ring_push(struct lfq_ring *r, void *val, unsigned int *retries)
 {
@@ -322,7 +322,7 @@ void *lfq_ring_pop(struct lfq_ring *r)
 
 	return ring_pop(r, &retries);
 }
-EXPORT_SYMBOL_GPL(lfq_ring_pop);
+EXPORT_SYMBOL_NS_GPL(lfq_ring_pop, LFQ_NS);
 
 void *__lfq_ring_pop(struct lfq_ring *r, unsigned int *retries)
 {
@@ -353,7 +353,7 @@ unsigned int lfq_ring_push_bulk(struct lfq_ring *r, void * const *vals,
 
 	return ring_push_many(r, vals, n, true, true, &retries);
 }
-EXPORT_SYMBOL_GPL(lfq_ring_push_bulk);
+EXPORT_SYMBOL_NS_GPL(lfq_ring_push_bulk, LFQ_NS);
 
 /**
  * lfq_ring_push_burst() - append as many of @n values as fit
@@ -377,7 +377,7 @@ unsigned int lfq_ring_push_burst(struct lfq_ring *r, void * const *vals,
 
 	return ring_push_many(r, vals, n, false, true, &retries);
 }
-EXPORT_SYMBOL_GPL(lfq_ring_push_burst);
+EXPORT_SYMBOL_NS_GPL(lfq_ring_push_burst, LFQ_NS);
 
 /**
  * lfq_ring_pop_bulk() - remove the @n oldest values, or none
@@ -398,7 +398,7 @@ unsigned int lfq_ring_pop_bulk(struct lfq_ring *r, void **vals, unsigned int n)
 
 	return __lfq_ring_pop_many(r, vals, n, true, &retries);
 }
-EXPORT_SYMBOL_GPL(lfq_ring_pop_bulk);
+EXPORT_SYMBOL_NS_GPL(lfq_ring_pop_bulk, LFQ_NS);
 
 /**
  * lfq_ring_pop_burst() - remove up to @n of the oldest values
@@ -420,7 +420,7 @@ unsigned int lfq_ring_pop_burst(struct lfq_ring *r, void **vals,
 
 	return __lfq_ring_pop_many(r, vals, n, false, &retries);
 }
-EXPORT_SYMBOL_GPL(lfq_ring_pop_burst);
+EXPORT_SYMBOL_NS_GPL(lfq_ring_pop_burst, LFQ_NS);
 
 /**
  * lfq_ring_len() - approximate number of values in the ring
@@ -445,7 +445,7 @@ unsigned int lfq_ring_len(struct lfq_ring *r)
 		return 0;
 	return len > r->mask ? r->mask + 1 : len;
 }
-EXPORT_SYMBOL_GPL(lfq_ring_len);
+EXPORT_SYMBOL_NS_GPL(lfq_ring_len, LFQ_NS);
 
 /**
  * lfq_ring_empty() - whether the ring holds no value
@@ -460,7 +460,7 @@ bool lfq_ring_empty(struct lfq_ring *r)
 {
 	return lfq_ring_len(r) == 0;
 }
-EXPORT_SYMBOL_GPL(lfq_ring_empty);
+EXPORT_SYMBOL_NS_GPL(lfq_ring_empty, LFQ_NS);
 
 /**
  * lfq_ring_full() - whether every slot is in use
@@ -475,7 +475,7 @@ bool lfq_ring_full(struct lfq_ring *r)
 {
 	return lfq_ring_len(r) == r->mask + 1;
 }
-EXPORT_SYMBOL_GPL(lfq_ring_full);
+EXPORT_SYMBOL_NS_GPL(lfq_ring_full, LFQ_NS);
 
 /**
  * lfq_ring_capacity() - number of slots
@@ -488,4 +488,4 @@ unsigned int lfq_ring_capacity(const struct lfq_ring *r)
 {
 	return r->mask + 1;
 }
-EXPORT_SYMBOL_GPL(lfq_ring_capacity);
+EXPORT_SYMBOL_NS_GPL(lfq_ring_capacity, LFQ_NS);

@@ -33,7 +33,7 @@ void lfq_stack_init(struct lfq_stack *s)
 {
 	s->top = NULL;
 }
-EXPORT_SYMBOL_GPL(lfq_stack_init);
+EXPORT_SYMBOL_NS_GPL(lfq_stack_init, LFQ_NS);
 
 /**
  * lfq_stack_destroy() - release the values still stacked and free the nodes
@@ -55,7 +55,7 @@ void lfq_stack_destroy(struct lfq_stack *s, void (*release)(void *val))
 	}
 	s->top = NULL;
 }
-EXPORT_SYMBOL_GPL(lfq_stack_destroy);
+EXPORT_SYMBOL_NS_GPL(lfq_stack_destroy, LFQ_NS);
 
 static __always_inline int stack_push(struct lfq_stack *s, void *val,
 				      gfp_t gfp, unsigned int *retries)
@@ -143,7 +143,7 @@ int lfq_stack_push(struct lfq_stack *s, void *val, gfp_t gfp)
 
 	return stack_push(s, val, gfp, &retries);
 }
-EXPORT_SYMBOL_GPL(lfq_stack_push);
+EXPORT_SYMBOL_NS_GPL(lfq_stack_push, LFQ_NS);
 
 int __lfq_stack_push(struct lfq_stack *s, void *val, gfp_t gfp,
 		     unsigned int *retries)
@@ -167,7 +167,7 @@ void *lfq_stack_pop(struct lfq_stack *s)
 
 	return stack_pop(s, &retries);
 }
-EXPORT_SYMBOL_GPL(lfq_stack_pop);
+EXPORT_SYMBOL_NS_GPL(lfq_stack_pop, LFQ_NS);
 
 void *__lfq_stack_pop(struct lfq_stack *s, unsigned int *retries)
 {
@@ -187,7 +187,7 @@ bool lfq_stack_empty(struct lfq_stack *s)
 {
 	return !READ_ONCE(s->top);
 }
-EXPORT_SYMBOL_GPL(lfq_stack_empty);
+EXPORT_SYMBOL_NS_GPL(lfq_stack_empty, LFQ_NS);
 
 /**
  * lfq_stack_len() - number of values on the stack
@@ -220,4 +220,4 @@ unsigned long lfq_stack_len(struct lfq_stack *s)
 	rcu_read_unlock();
 	return len;
 }
-EXPORT_SYMBOL_GPL(lfq_stack_len);
+EXPORT_SYMBOL_NS_GPL(lfq_stack_len, LFQ_NS);

@@ -41,7 +41,7 @@ int lfq_tlq_init(struct lfq_tlq *q, gfp_t gfp)
 	q->tail = dummy;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(lfq_tlq_init);
+EXPORT_SYMBOL_NS_GPL(lfq_tlq_init, LFQ_NS);
 
 /**
  * lfq_tlq_destroy() - release the values still queued and free the nodes
@@ -57,7 +57,7 @@ void lfq_tlq_destroy(struct lfq_tlq *q, void (*release)(void *val))
 	q->head = NULL;
 	q->tail = NULL;
 }
-EXPORT_SYMBOL_GPL(lfq_tlq_destroy);
+EXPORT_SYMBOL_NS_GPL(lfq_tlq_destroy, LFQ_NS);
 
 /**
  * lfq_tlq_push() - append a value
@@ -93,7 +93,7 @@ int lfq_tlq_push(struct lfq_tlq *q, void *val, gfp_t gfp)
 	spin_unlock_irqrestore(&q->tail_lock, flags);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(lfq_tlq_push);
+EXPORT_SYMBOL_NS_GPL(lfq_tlq_push, LFQ_NS);
 
 /**
  * lfq_tlq_pop() - remove the oldest value
@@ -125,7 +125,7 @@ void *lfq_tlq_pop(struct lfq_tlq *q)
 	lfq_node_free(head);
 	return val;
 }
-EXPORT_SYMBOL_GPL(lfq_tlq_pop);
+EXPORT_SYMBOL_NS_GPL(lfq_tlq_pop, LFQ_NS);
 
 /**
  * lfq_tlq_empty() - whether the queue holds no value
@@ -151,7 +151,7 @@ bool lfq_tlq_empty(struct lfq_tlq *q)
 	spin_unlock_irqrestore(&q->head_lock, flags);
 	return empty;
 }
-EXPORT_SYMBOL_GPL(lfq_tlq_empty);
+EXPORT_SYMBOL_NS_GPL(lfq_tlq_empty, LFQ_NS);
 
 /**
  * lfq_tlq_len() - approximate number of values in the queue
@@ -176,4 +176,4 @@ unsigned long lfq_tlq_len(struct lfq_tlq *q)
 	spin_unlock_irqrestore(&q->tail_lock, flags);
 	return (long)(tail_seq - head_seq) < 0 ? 0 : tail_seq - head_seq;
 }
-EXPORT_SYMBOL_GPL(lfq_tlq_len);
+EXPORT_SYMBOL_NS_GPL(lfq_tlq_len, LFQ_NS);

@@ -4,8 +4,11 @@
 # build/check/, and end with one line "N passed, N failed".
 #
 # usage: scripts/check.sh [--quick]
-#   full:   userspace tests, the spin models, static checks, VMs on 6.1,
-#           6.12, debug (KASAN) and kcsan
+#   full:   userspace tests, the spin models, static checks, make install
+#           and a client module built against the installed files, dkms
+#           build for 6.1 and 6.12, lfq in a kernel tree (kunit.py config,
+#           kselftest build and run), an arm64 cross build (W=1), VMs on
+#           6.1, 6.12, debug (KASAN) and kcsan
 #   quick:  userspace tests, the quick spin models and the 6.12 VM
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,7 +17,8 @@ logs=$top/build/check
 rm -rf "$logs"
 mkdir -p "$logs"
 
-stages=(userspace models static vm-6.1 vm-6.12 vm-debug vm-kcsan)
+stages=(userspace models static install dkms tree arm64 vm-6.1 vm-6.12 vm-debug
+	vm-kcsan)
 quick=
 [ "${1:-}" = --quick ] && quick=--quick && stages=(userspace models vm-6.12)
 
@@ -22,10 +26,15 @@ run_stage() {
 	case $1 in
 	userspace)
 		make -s -C userspace/lib abi-check
+		make -s -C userspace/lfqctl check
 		make -s -C userspace/tests check
 		;;
 	models) scripts/models/run.sh $quick ;;
 	static) scripts/static-check.sh ;;
+	install) scripts/install-check.sh ;;
+	dkms) scripts/dkms-check.sh ;;
+	tree) scripts/tree-check.sh ;;
+	arm64) scripts/arm64-check.sh ;;
 	vm-*) scripts/vm-run.sh -q -k "${1#vm-}" ;;
 	esac
 }

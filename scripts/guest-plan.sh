@@ -53,6 +53,8 @@ fi
 
 t example-load insmod /lfq/lfq_example.ko
 t example-unload rmmod lfq_example
+t client-load insmod /lfq/lfq_client.ko
+t client-unload rmmod lfq_client
 
 t unload rmmod lfq
 tfail load-bad-max-msg insmod /lfq/lfq.ko max_msg_size=0

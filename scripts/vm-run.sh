@@ -55,9 +55,23 @@ out=$(realpath "$out")
 src=$out/src
 mkdir -p "$src"
 cp -r "$top/Kbuild" "$top/module" "$top/uapi" "$src/"
-if ! make -C "$KDIR" M="$src" W=1 modules >"$out/build.log" 2>&1; then
+if ! make -C "$KDIR" M="$src" W=1 LFQ_TEST_MODULES=1 modules >"$out/build.log" 2>&1; then
 	tail -30 "$out/build.log"
 	fail module-build
+fi
+# The out-of-tree example client (examples/client), built as against an
+# installed lfq: lfq.h, lfq.kbuild and this build's Module.symvers laid out
+# as "make install" lays them out.
+krel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$KDIR/include/generated/utsrelease.h")
+kapi=$out/kapi
+mkdir -p "$kapi/include" "$kapi/$krel"
+cp "$top/module/lfq.h" "$kapi/include/"
+cp "$top/module/lfq.kbuild" "$kapi/"
+cp "$src/Module.symvers" "$kapi/$krel/"
+cp -r "$top/examples/client" "$out/client"
+if ! make -C "$out/client" KDIR="$KDIR" LFQ_KAPI="$kapi" W=1 >>"$out/build.log" 2>&1; then
+	tail -30 "$out/build.log"
+	fail client-build
 fi
 if grep -E 'warning:|error:' "$out/build.log" >/dev/null; then
 	grep -E 'warning:|error:' "$out/build.log" | head -20
@@ -72,7 +86,7 @@ cp /bin/busybox "$root/bin/busybox"
 for app in $("$root/bin/busybox" --list); do
 	[ "$app" = busybox ] || ln -sf busybox "$root/bin/$app"
 done
-cp "$src"/module/*.ko "$root/lfq/"
+cp "$src"/module/*.ko "$out/client/lfq_client.ko" "$root/lfq/"
 [ -d "$guest_bin" ] && cp -r "$guest_bin"/. "$root/lfq/bin/"
 cp "$top/scripts/guest-lib.sh" "$root/lfq/guest-lib.sh"
 cp "$plan" "$root/lfq/plan.sh"

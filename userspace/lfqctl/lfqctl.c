@@ -8,20 +8,29 @@
  *                                        or module-wide figures
  *   lfqctl [--json] bench [options]      small throughput run
  *   lfqctl create [-k KIND] [-c CAP] [-m MAX_MSG] [-B MAX_BYTES] [--fd N]
- *                 -- CMD [ARGS]          run CMD with a new queue on fd N
+ *                 [--] CMD [ARGS]        run CMD with a new queue on fd N
  *                                        (default 3; $LFQ_FD tells CMD)
  *   lfqctl push [--fd N] MSG...          push each MSG
  *   lfqctl pop [--fd N] [-n COUNT] [--nonblock]
  *                                        pop and print COUNT messages
+ *
+ * Options are parsed with getopt_long(); every command takes --help.  Exit
+ * status: 0 success, 1 an operation failed (or a demo/bench check), 2 a
+ * usage error (unknown command or option, a malformed or out-of-range
+ * number); create exits with CMD's status, 126/127 if CMD cannot be run.
+ * lfqctl(1) has the details.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,14 +42,66 @@
 
 #include "liblfq.h"
 
+#ifndef LFQCTL_VERSION
+#define LFQCTL_VERSION "unknown"
+#endif
+
+/* Exit status: see lfqctl(1). */
+#define EXIT_FAIL	1
+#define EXIT_USAGE	2
+
 static bool json;
+static const char *cmd_name = "";
 
 static void die(const char *what)
 {
 	fprintf(stderr, "lfqctl: %s: %s\n", what, strerror(errno));
 	if (errno == ENOENT)
 		fprintf(stderr, "lfqctl: is the lfq module loaded?\n");
-	exit(1);
+	else if (errno == EACCES)
+		fprintf(stderr, "lfqctl: no access to /dev/lfq (a udev rule can grant it: lfqctl(1))\n");
+	exit(EXIT_FAIL);
+}
+
+static void __attribute__((format(printf, 1, 2))) usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "lfqctl%s%s: ", *cmd_name ? " " : "", cmd_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n(lfqctl %s%s--help for the usage)\n", cmd_name,
+		*cmd_name ? " " : "");
+	exit(EXIT_USAGE);
+}
+
+/*
+ * A whole decimal number from min to max: no sign, no leading blanks, no
+ * trailing characters, no overflow.  Anything else is a usage error.
+ */
+static unsigned long long parse_num(const char *what, const char *s,
+				    unsigned long long min,
+				    unsigned long long max)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!isdigit((unsigned char)s[0]))
+		usage_error("%s: '%s' is not a number", what, s);
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end)
+		usage_error("%s: '%s' is not a number", what, s);
+	if (errno == ERANGE || v < min || v > max)
+		usage_error("%s: %s is out of range (%llu to %llu)", what, s,
+			    min, max);
+	return v;
+}
+
+static int parse_fd(const char *what, const char *s)
+{
+	return (int)parse_num(what, s, 0, INT_MAX);
 }
 
 static double now_s(void)
@@ -55,11 +116,8 @@ static unsigned int kind_from_arg(const char *s)
 {
 	int k = lfq_kind_from_name(s);
 
-	if (k < 0) {
-		fprintf(stderr, "lfqctl: unknown kind '%s' (msq, stack, ring, tlq)\n",
-			s);
-		exit(2);
-	}
+	if (k < 0)
+		usage_error("unknown kind '%s' (msq, stack, ring, tlq)", s);
 	return (unsigned int)k;
 }
 
@@ -574,31 +632,150 @@ static int bench_kind(unsigned int kind, uint64_t n, unsigned int size,
 	return failed ? 1 : 0;
 }
 
-static int cmd_bench(int argc, char **argv)
+/* ---- command line ---- */
+
+struct command {
+	const char *name;
+	const char *synopsis;
+	const char *help;
+	int (*run)(int argc, char **argv);
+};
+
+static const struct command *cur;
+
+static void command_help(const struct command *c, FILE *fp)
 {
+	fprintf(fp, "usage: lfqctl %s %s\n%s", c->name, c->synopsis, c->help);
+}
+
+enum { OPT_FD = 0x100, OPT_NONBLOCK };
+
+/*
+ * Every command takes --help and --json, handled here.
+ * getopt_long() over a command's arguments (argv[0] is the command's
+ * name).  Returns the next option, or -1 at the end; --help exits 0,
+ * an unknown option or a missing argument exits 2.
+ */
+static int next_opt(int argc, char **argv, const char *optstring,
+		    const struct option *longopts)
+{
+	int c;
+
+	for (;;) {
+		c = getopt_long(argc, argv, optstring, longopts, NULL);
+		if (c == 'h') {
+			command_help(cur, stdout);
+			exit(0);
+		}
+		if (c == 'J') {
+			json = true;
+			continue;
+		}
+		if (c == '?' || c == ':') {
+			/* getopt_long() said what was wrong */
+			fprintf(stderr, "(lfqctl %s --help for the usage)\n",
+				cmd_name);
+			exit(EXIT_USAGE);
+		}
+		return c;
+	}
+}
+
+static void no_operands(int argc, char **argv)
+{
+	if (optind < argc)
+		usage_error("unexpected argument '%s'", argv[optind]);
+}
+
+static int run_info(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'J' },
+		{ 0 }
+	};
+
+	while (next_opt(argc, argv, "+h", lo) != -1)
+		;
+	no_operands(argc, argv);
+	return cmd_info();
+}
+
+static int run_demo(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "messages", required_argument, NULL, 'n' },
+		{ 0 }
+	};
+	unsigned int n = 2000;
+	int c;
+
+	while ((c = next_opt(argc, argv, "+hn:", lo)) != -1)
+		n = parse_num("-n", optarg, 1, 10000000);
+	no_operands(argc, argv);
+	return cmd_demo(n);
+}
+
+static int run_stats(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "fd", required_argument, NULL, OPT_FD },
+		{ 0 }
+	};
+	int fd = -1;
+
+	while (next_opt(argc, argv, "+h", lo) != -1)
+		fd = parse_fd("--fd", optarg);
+	no_operands(argc, argv);
+	return cmd_stats(fd);
+}
+
+static int run_bench(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "kind", required_argument, NULL, 'k' },
+		{ "messages", required_argument, NULL, 'n' },
+		{ "size", required_argument, NULL, 's' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ "producers", required_argument, NULL, 'p' },
+		{ "consumers", required_argument, NULL, 'c' },
+		{ 0 }
+	};
 	unsigned int size = 64, batch = 16, np = 2, nc = 2, kind = 0, k;
 	uint64_t n = 200000;
 	int c, fails = 0;
 
-	optind = 1;
-	while ((c = getopt(argc, argv, "k:n:s:b:p:c:")) != -1) {
+	while ((c = next_opt(argc, argv, "+hk:n:s:b:p:c:", lo)) != -1) {
 		switch (c) {
-		case 'k': kind = kind_from_arg(optarg); break;
-		case 'n': n = strtoull(optarg, NULL, 0); break;
-		case 's': size = strtoul(optarg, NULL, 0); break;
-		case 'b': batch = strtoul(optarg, NULL, 0); break;
-		case 'p': np = strtoul(optarg, NULL, 0); break;
-		case 'c': nc = strtoul(optarg, NULL, 0); break;
-		default:
-			fprintf(stderr, "usage: lfqctl bench [-k KIND] [-n MSGS] [-s SIZE] [-b BATCH] [-p PRODUCERS] [-c CONSUMERS]\n");
-			return 2;
+		case 'k':
+			kind = kind_from_arg(optarg);
+			break;
+		case 'n':
+			n = parse_num("-n", optarg, 1, UINT64_MAX / 2);
+			break;
+		case 's':
+			size = parse_num("-s", optarg, 1, UINT_MAX);
+			break;
+		case 'b':
+			batch = parse_num("-b", optarg, 1, 256);
+			break;
+		case 'p':
+			np = parse_num("-p", optarg, 1, 63);
+			break;
+		case 'c':
+			nc = parse_num("-c", optarg, 1, 63);
+			break;
 		}
 	}
-	if (!n || !size || !batch || batch > 256 || !np || !nc ||
-	    np + nc > 64) {
-		fprintf(stderr, "lfqctl bench: need n, size >= 1, batch 1..256, 1 <= producers + consumers <= 64\n");
-		return 2;
-	}
+	no_operands(argc, argv);
+	if (np + nc > 64)
+		usage_error("at most 64 producers and consumers together");
 	if (json)
 		printf("[");
 	for (k = 1; k <= LFQ_KIND_MAX; k++)
@@ -607,41 +784,53 @@ static int cmd_bench(int argc, char **argv)
 					    kind ? true : k == 1);
 	if (json)
 		printf("]\n");
-	return fails ? 1 : 0;
+	return fails ? EXIT_FAIL : 0;
 }
 
-/* ---- create / push / pop ---- */
-
-static int cmd_create(int argc, char **argv, int fd)
+static int run_create(int argc, char **argv)
 {
-	struct lfq_create c = { .size = sizeof(c), .kind = LFQ_KIND_MSQ };
+	static const struct option lo[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "kind", required_argument, NULL, 'k' },
+		{ "capacity", required_argument, NULL, 'c' },
+		{ "max-msg", required_argument, NULL, 'm' },
+		{ "max-bytes", required_argument, NULL, 'B' },
+		{ "fd", required_argument, NULL, OPT_FD },
+		{ 0 }
+	};
+	struct lfq_create attr = { .size = sizeof(attr), .kind = LFQ_KIND_MSQ };
+	int c, fd = 3, qfd;
 	char fdstr[16];
 	struct lfq *q;
-	int opt, qfd;
 
-	optind = 1;
-	while ((opt = getopt(argc, argv, "+k:c:m:B:")) != -1) {
-		switch (opt) {
-		case 'k': c.kind = kind_from_arg(optarg); break;
-		case 'c': c.capacity = strtoul(optarg, NULL, 0); break;
-		case 'm': c.max_msg = strtoul(optarg, NULL, 0); break;
-		case 'B': c.max_bytes = strtoull(optarg, NULL, 0); break;
-		default:
-			return 2;
+	while ((c = next_opt(argc, argv, "+hk:c:m:B:", lo)) != -1) {
+		switch (c) {
+		case 'k':
+			attr.kind = kind_from_arg(optarg);
+			break;
+		case 'c':
+			attr.capacity = parse_num("-c", optarg, 0, UINT_MAX);
+			break;
+		case 'm':
+			attr.max_msg = parse_num("-m", optarg, 0, UINT_MAX);
+			break;
+		case 'B':
+			attr.max_bytes = parse_num("-B", optarg, 0, UINT64_MAX);
+			break;
+		case OPT_FD:
+			fd = parse_fd("--fd", optarg);
+			break;
 		}
 	}
-	if (optind >= argc) {
-		fprintf(stderr, "usage: lfqctl create [-k KIND] [-c CAP] [-m MAX_MSG] [-B MAX_BYTES] [--fd N] -- CMD [ARGS]\n");
-		return 2;
-	}
-	if (c.kind == LFQ_KIND_RING && !c.capacity)
-		c.capacity = 64;
-	q = lfq_create_attr(&c);
+	if (optind >= argc)
+		usage_error("no command to run");
+	if (attr.kind == LFQ_KIND_RING && !attr.capacity)
+		attr.capacity = 64;
+	q = lfq_create_attr(&attr);
 	if (!q)
 		die("create");
 	qfd = lfq_fd(q);
-	if (fd < 0)
-		fd = 3;
 	if (qfd != fd) {
 		if (dup2(qfd, fd) < 0)
 			die("dup2");
@@ -650,49 +839,79 @@ static int cmd_create(int argc, char **argv, int fd)
 	snprintf(fdstr, sizeof(fdstr), "%d", fd);
 	setenv("LFQ_FD", fdstr, 1);
 	execvp(argv[optind], argv + optind);
-	die(argv[optind]);
-	return 1;
+	fprintf(stderr, "lfqctl: %s: %s\n", argv[optind], strerror(errno));
+	return errno == ENOENT ? 127 : 126;
 }
 
-static int env_fd(int fd)
+/* --fd N, else $LFQ_FD (set by lfqctl create), else 3. */
+static struct lfq *queue_from(int fd)
 {
 	const char *s = getenv("LFQ_FD");
+	struct lfq *q;
 
-	if (fd >= 0)
-		return fd;
-	return s ? atoi(s) : 3;
-}
-
-static int cmd_push(int argc, char **argv, int fd)
-{
-	struct lfq *q = lfq_from_fd(env_fd(fd));
-	int i;
-
+	if (fd < 0)
+		fd = s ? parse_fd("$LFQ_FD", s) : 3;
+	q = lfq_from_fd(fd);
 	if (!q)
 		die("not an lfq queue fd (--fd N or $LFQ_FD)");
-	for (i = 1; i < argc; i++)
+	return q;
+}
+
+static int run_push(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "fd", required_argument, NULL, OPT_FD },
+		{ 0 }
+	};
+	struct lfq *q;
+	int i, fd = -1;
+
+	while (next_opt(argc, argv, "+h", lo) != -1)
+		fd = parse_fd("--fd", optarg);
+	if (optind >= argc)
+		usage_error("no message to push");
+	q = queue_from(fd);
+	for (i = optind; i < argc; i++)
 		if (lfq_push(q, argv[i], strlen(argv[i])) < 0)
 			die("push");
 	free(q);	/* the fd stays open: it is the caller's */
 	return 0;
 }
 
-static int cmd_pop(int argc, char **argv, int fd, bool nonblock)
+static int run_pop(int argc, char **argv)
 {
-	struct lfq *q = lfq_from_fd(env_fd(fd));
+	static const struct option lo[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "fd", required_argument, NULL, OPT_FD },
+		{ "count", required_argument, NULL, 'n' },
+		{ "nonblock", no_argument, NULL, OPT_NONBLOCK },
+		{ 0 }
+	};
 	unsigned long count = 1, i;
+	bool nonblock = false;
+	int c, ret, fd = -1;
 	struct iovec iov;
+	struct lfq *q;
 	char *buf;
-	int opt, ret;
 
-	optind = 1;
-	while ((opt = getopt(argc, argv, "n:")) != -1) {
-		if (opt != 'n')
-			return 2;
-		count = strtoul(optarg, NULL, 0);
+	while ((c = next_opt(argc, argv, "+hn:", lo)) != -1) {
+		switch (c) {
+		case 'n':
+			count = parse_num("-n", optarg, 1, ULONG_MAX);
+			break;
+		case OPT_FD:
+			fd = parse_fd("--fd", optarg);
+			break;
+		case OPT_NONBLOCK:
+			nonblock = true;
+			break;
+		}
 	}
-	if (!q)
-		die("not an lfq queue fd (--fd N or $LFQ_FD)");
+	no_operands(argc, argv);
+	q = queue_from(fd);
 	buf = malloc(lfq_max_msg(q));
 	if (!buf)
 		die("malloc");
@@ -704,7 +923,7 @@ static int cmd_pop(int argc, char **argv, int fd, bool nonblock)
 		if (ret < 0) {
 			if (errno == EAGAIN) {
 				fprintf(stderr, "lfqctl: queue empty\n");
-				return 1;
+				return EXIT_FAIL;
 			}
 			die("pop");
 		}
@@ -716,80 +935,103 @@ static int cmd_pop(int argc, char **argv, int fd, bool nonblock)
 	return 0;
 }
 
+static const struct command commands[] = {
+	{ "info", "[--json]",
+	  "The module's features, limits and parameters.\n", run_info },
+	{ "demo", "[--json] [-n N]",
+	  "Every kind through 2 producer and 2 consumer processes, checked.\n"
+	  "  -n, --messages N   messages per producer (1 to 10000000, default 2000)\n",
+	  run_demo },
+	{ "stats", "[--json] [--fd N]",
+	  "Counters of the queue on fd N, or module-wide figures without --fd.\n",
+	  run_stats },
+	{ "bench", "[--json] [-k KIND] [-n MSGS] [-s SIZE] [-b BATCH] [-p P] [-c C]",
+	  "Throughput through /dev/lfq, with a progress line on stderr.\n"
+	  "  -k, --kind KIND       one kind only (default: all)\n"
+	  "  -n, --messages MSGS   messages in all (default 200000)\n"
+	  "  -s, --size SIZE       message size in bytes (default 64)\n"
+	  "  -b, --batch BATCH     messages per call, 1 to 256 (default 16)\n"
+	  "  -p, --producers P     producer processes (default 2)\n"
+	  "  -c, --consumers C     consumer processes (default 2; P + C <= 64)\n",
+	  run_bench },
+	{ "create", "[-k KIND] [-c CAP] [-m MAX_MSG] [-B MAX_BYTES] [--fd N] [--] CMD [ARGS]",
+	  "Create a queue and run CMD with it on fd N ($LFQ_FD tells CMD which).\n"
+	  "  -k, --kind KIND         msq (default), stack, ring or tlq\n"
+	  "  -c, --capacity CAP      ring slots (default 64 for a ring)\n"
+	  "  -m, --max-msg MAX_MSG   largest message in bytes (0: the module's)\n"
+	  "  -B, --max-bytes BYTES   bytes queued at most (0: the module's)\n"
+	  "      --fd N              the fd CMD gets (default 3)\n"
+	  "Exits with CMD's status; 127 if CMD is not found, 126 if it cannot run.\n",
+	  run_create },
+	{ "push", "[--fd N] MSG...",
+	  "Push each MSG to the queue on fd N ($LFQ_FD, else 3).\n", run_push },
+	{ "pop", "[--fd N] [-n COUNT] [--nonblock]",
+	  "Pop COUNT messages (default 1) from the queue on fd N ($LFQ_FD, else 3)\n"
+	  "and print each on a line.  --nonblock: exit 1 if the queue is empty.\n",
+	  run_pop },
+};
+
+#define NR_COMMANDS	(sizeof(commands) / sizeof(commands[0]))
+
 static void usage(FILE *fp)
 {
-	fprintf(fp,
-		"usage: lfqctl [--json] COMMAND [ARGS]\n"
-		"  info                       features and module parameters\n"
-		"  demo [-n N]                every kind through 2 producer and 2 consumer processes\n"
-		"  stats [--fd N]             counters of a queue fd, or module-wide figures\n"
-		"  bench [-k KIND] [-n MSGS] [-s SIZE] [-b BATCH] [-p P] [-c C]\n"
-		"  create [-k KIND] [-c CAP] [-m MAX_MSG] [-B MAX_BYTES] [--fd N] -- CMD [ARGS]\n"
-		"                             run CMD with a new queue on fd N (default 3, $LFQ_FD)\n"
-		"  push [--fd N] MSG...       push messages to the queue on fd N\n"
-		"  pop [--fd N] [--nonblock] [-n COUNT]\n"
-		"                             pop and print messages\n"
-		"kinds: msq, stack, ring, tlq\n");
+	unsigned int i;
+
+	fprintf(fp, "usage: lfqctl [--json] COMMAND [OPTIONS] [ARGS]\n"
+		"       lfqctl --help | --version | COMMAND --help\n");
+	for (i = 0; i < NR_COMMANDS; i++)
+		fprintf(fp, "  %s %s\n", commands[i].name, commands[i].synopsis);
+	fprintf(fp, "kinds: msq, stack, ring, tlq.  Numbers are decimal.\n"
+		"Exit status: 0 done, 1 an operation failed, 2 usage error.\n");
 }
 
 int main(int argc, char **argv)
 {
-	bool nonblock = false;
-	int fd = -1, i, j;
-	const char *cmd;
+	static const struct option lo[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 }
+	};
+	static char prog[32];
+	unsigned int i;
+	int c;
 
-	/* Global options, wherever they are before a "--". */
-	for (i = 1, j = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--")) {
-			while (i < argc)
-				argv[j++] = argv[i++];
-			break;
-		}
-		if (!strcmp(argv[i], "--json")) {
-			json = true;
-		} else if (!strcmp(argv[i], "--nonblock")) {
-			nonblock = true;
-		} else if (!strcmp(argv[i], "--fd") && i + 1 < argc) {
-			fd = atoi(argv[++i]);
-		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+	/* Options before the command; "+": stop at the command. */
+	while ((c = getopt_long(argc, argv, "+hV", lo, NULL)) != -1) {
+		switch (c) {
+		case 'h':
 			usage(stdout);
 			return 0;
-		} else {
-			argv[j++] = argv[i];
+		case 'J':
+			json = true;
+			break;
+		case 'V':
+			printf("lfqctl %s\n", LFQCTL_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
 		}
 	}
-	argc = j;
-	argv[argc] = NULL;
-	if (argc < 2) {
+	if (optind >= argc) {
 		usage(stderr);
-		return 2;
+		return EXIT_USAGE;
 	}
-	cmd = argv[1];
-	argc--;
-	argv++;
-
-	if (!strcmp(cmd, "info"))
-		return cmd_info();
-	if (!strcmp(cmd, "stats"))
-		return cmd_stats(fd);
-	if (!strcmp(cmd, "demo")) {
-		unsigned int n = 2000;
-
-		if (argc >= 3 && !strcmp(argv[1], "-n"))
-			n = strtoul(argv[2], NULL, 0);
-		if (!n)
-			n = 1;
-		return cmd_demo(n);
+	for (i = 0; i < NR_COMMANDS; i++) {
+		if (strcmp(argv[optind], commands[i].name))
+			continue;
+		cur = &commands[i];
+		cmd_name = cur->name;
+		argc -= optind;
+		argv += optind;
+		optind = 1;
+		/* getopt_long()'s messages start with argv[0] */
+		snprintf(prog, sizeof(prog), "lfqctl %s", cmd_name);
+		argv[0] = prog;
+		return cur->run(argc, argv);
 	}
-	if (!strcmp(cmd, "bench"))
-		return cmd_bench(argc, argv);
-	if (!strcmp(cmd, "create"))
-		return cmd_create(argc, argv, fd);
-	if (!strcmp(cmd, "push"))
-		return cmd_push(argc, argv, fd);
-	if (!strcmp(cmd, "pop"))
-		return cmd_pop(argc, argv, fd, nonblock);
-	fprintf(stderr, "lfqctl: unknown command '%s'\n", cmd);
+	fprintf(stderr, "lfqctl: unknown command '%s'\n", argv[optind]);
 	usage(stderr);
-	return 2;
+	return EXIT_USAGE;
 }

@@ -83,8 +83,12 @@
  *	EFAULT     a buffer is not accessible; nothing is lost (see
  *	           <linux/lfq.h>)
  *	ENOENT     /dev/lfq does not exist (module not loaded)
+ *	EACCES     no permission to open /dev/lfq (mode 0600 unless a udev
+ *	           rule grants a group access: README, lfqctl(1))
  *	EMFILE     too many queues or file descriptors
  *	ENOMEM     out of memory
+ *
+ * The man page liblfq(3) says the same (man/liblfq.3).
  *
  * THREAD SAFETY
  *	All calls on one handle may be made from many threads at once,

@@ -5,5 +5,6 @@
 
 #define EXPORT_SYMBOL(sym)	extern __typeof__(sym) sym
 #define EXPORT_SYMBOL_GPL(sym)	extern __typeof__(sym) sym
+#define EXPORT_SYMBOL_NS_GPL(sym, ns)	extern __typeof__(sym) sym
 
 #endif /* _KSHIM_LINUX_EXPORT_H */

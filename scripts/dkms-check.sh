@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The dkms stage of make check: "make dkms-source" into a staging
+# directory, then "dkms add" and "dkms build" for Debian's 6.1 and 6.12
+# kernels, with DKMS's trees redirected under build/dkms so the host's
+# /var/lib/dkms and /lib/modules are not touched (DKMS may still create
+# its module signing key in /var/lib/dkms, as on any first use).
+# Prints PASS:/FAIL: lines; exits non-zero on any failure.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/kernels.sh"
+work=$top/build/dkms
+rm -rf "$work"
+mkdir -p "$work/tree" "$work/installed"
+bad=0
+
+command -v dkms >/dev/null || { echo "FAIL: dkms/installed (no dkms; make deps-check)"; exit 1; }
+ver=$(sed -n 's/^VERSION := //p' "$top/Makefile")
+libver=$(sed -n 's/^VERSION *:= *//p' "$top/userspace/lib/Makefile")
+if grep -qx "PACKAGE_VERSION=\"$ver\"" "$top/dkms.conf" && [ "$libver" = "$ver" ]; then
+	echo "PASS: dkms/version"
+else
+	echo "FAIL: dkms/version (dkms.conf's PACKAGE_VERSION and liblfq's VERSION must be the Makefile's $ver)"
+	bad=1
+fi
+
+make -s -C "$top" dkms-source DESTDIR="$work/root" || { echo "FAIL: dkms/source"; exit 1; }
+trees=(--dkmstree "$work/tree" --sourcetree "$work/root/usr/src"
+       --installtree "$work/installed")
+if dkms add -m lfq -v "$ver" "${trees[@]}" >"$work/add.log" 2>&1; then
+	echo "PASS: dkms/add"
+else
+	cat "$work/add.log"
+	echo "FAIL: dkms/add"
+	exit 1
+fi
+for k in 6.1 6.12; do
+	resolve_kernel "$k" || { echo "FAIL: dkms/build-$k"; bad=1; continue; }
+	krel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$KDIR/include/generated/utsrelease.h")
+
+	if dkms build -m lfq -v "$ver" -k "$krel" "${trees[@]}" >"$work/build-$k.log" 2>&1 &&
+	   ko=$(find "$work/tree/lfq/$ver/$krel" -name 'lfq.ko*') && [ -n "$ko" ] &&
+	   [ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$krel" ]; then
+		echo "PASS: dkms/build-$k"
+	else
+		tail -20 "$work/build-$k.log"
+		cat "$work/tree/lfq/$ver/build/make.log" 2>/dev/null | tail -20
+		echo "FAIL: dkms/build-$k"
+		bad=1
+	fi
+done
+exit $bad
