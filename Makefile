@@ -113,15 +113,15 @@ endif
 	$(MAKE) -C userspace/lib install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 	$(MAKE) -C userspace/lfqctl install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
-	install -m 644 man/lfqctl.1 $(DESTDIR)$(MANDIR)/man1/
-	install -m 644 man/liblfq.3 $(DESTDIR)$(MANDIR)/man3/
+	install -m 644 userspace/man/lfqctl.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 userspace/man/liblfq.3 $(DESTDIR)$(MANDIR)/man3/
 	install -d $(DESTDIR)$(KAPIDIR)/include $(DESTDIR)$(KAPIDIR)/example \
 		$(DESTDIR)$(KAPIDIR)/$(KRELEASE)
 	install -m 644 module/lfq.h $(DESTDIR)$(KAPIDIR)/include/
 	install -m 644 module/lfq.kbuild $(DESTDIR)$(KAPIDIR)/
 	install -m 644 Module.symvers $(DESTDIR)$(KAPIDIR)/$(KRELEASE)/
-	install -m 644 examples/client/Kbuild examples/client/Makefile \
-		examples/client/lfq_client.c $(DESTDIR)$(KAPIDIR)/example/
+	install -m 644 module/samples/client/Kbuild module/samples/client/Makefile \
+		module/samples/client/lfq_client.c $(DESTDIR)$(KAPIDIR)/example/
 
 # The module's sources where DKMS looks for them: then
 #   dkms add lfq/$(VERSION) && dkms build lfq/$(VERSION) && dkms install lfq/$(VERSION)

@@ -59,7 +59,7 @@ if ! make -C "$KDIR" M="$src" W=1 LFQ_TEST_MODULES=1 modules >"$out/build.log" 2
 	tail -30 "$out/build.log"
 	fail module-build
 fi
-# The out-of-tree example client (examples/client), built as against an
+# The out-of-tree example client (module/samples/client), built as against an
 # installed lfq: lfq.h, lfq.kbuild and this build's Module.symvers laid out
 # as "make install" lays them out.
 krel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$KDIR/include/generated/utsrelease.h")
@@ -68,7 +68,7 @@ mkdir -p "$kapi/include" "$kapi/$krel"
 cp "$top/module/lfq.h" "$kapi/include/"
 cp "$top/module/lfq.kbuild" "$kapi/"
 cp "$src/Module.symvers" "$kapi/$krel/"
-cp -r "$top/examples/client" "$out/client"
+cp -r "$top/module/samples/client" "$out/client"
 if ! make -C "$out/client" KDIR="$KDIR" LFQ_KAPI="$kapi" W=1 >>"$out/build.log" 2>&1; then
 	tail -30 "$out/build.log"
 	fail client-build

@@ -88,7 +88,7 @@
  *	EMFILE     too many queues or file descriptors
  *	ENOMEM     out of memory
  *
- * The man page liblfq(3) says the same (man/liblfq.3).
+ * The man page liblfq(3) says the same (userspace/man/liblfq.3).
  *
  * THREAD SAFETY
  *	All calls on one handle may be made from many threads at once,
