@@ -17,7 +17,7 @@ build() { # label KDIR extra-make-args...
 	shift 2
 	mkdir -p "$src"
 	cp -r "$top/Kbuild" "$top/module" "$top/uapi" "$src/"
-	if make -C "$kdir" M="$src" W=1 "$@" modules >"$work/$label.log" 2>&1 &&
+	if make -C "$kdir" M="$src" W=1 LFQ_SOAK=1 "$@" modules >"$work/$label.log" 2>&1 &&
 	   ! grep -E 'warning:|error:' "$work/$label.log" >/dev/null; then
 		echo "PASS: static/$label"
 	else

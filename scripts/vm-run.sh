@@ -55,7 +55,7 @@ out=$(realpath "$out")
 src=$out/src
 mkdir -p "$src"
 cp -r "$top/Kbuild" "$top/module" "$top/uapi" "$src/"
-if ! make -C "$KDIR" M="$src" W=1 modules >"$out/build.log" 2>&1; then
+if ! make -C "$KDIR" M="$src" W=1 LFQ_SOAK=1 modules >"$out/build.log" 2>&1; then
 	tail -30 "$out/build.log"
 	fail module-build
 fi
