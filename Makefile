@@ -7,6 +7,8 @@
 #   make check-quick   userspace tests and one kernel (6.12)
 #   make demo          boot a VM, load the module, drive /dev/lfq
 #   make bench         native benchmarks (+ guest part), table and plot
+#   make soak          the long soak (native, in the kernel, /dev/lfq); not
+#                      part of make check (README: how long, SOAK_* sizes)
 #   make install       install lfq.ko (modules_install) and liblfq
 #
 # NO_DEPS=1 skips the automatic "make deps" (non-Debian hosts).
@@ -18,7 +20,7 @@ PREFIX ?= /usr/local
 DEPS := $(if $(NO_DEPS),,deps)
 
 .PHONY: all deps module userspace guest-bin check check-quick static demo \
-	bench install clean
+	bench soak install clean
 
 all: module userspace
 
@@ -42,6 +44,7 @@ guest-bin: $(DEPS)
 	rm -f userspace/lfqctl/lfqctl
 	$(MAKE) -C userspace/lfqctl STATIC=1
 	mv userspace/lfqctl/lfqctl build/guest/lfqctl
+	$(MAKE) -C userspace/devsoak OUT=$(CURDIR)/build/guest
 
 check: $(DEPS) guest-bin
 	@scripts/check.sh
@@ -59,6 +62,9 @@ bench: $(DEPS)
 	$(MAKE) -C userspace/bench bench
 	scripts/bench-guest.sh build/bench
 
+soak: $(DEPS) guest-bin
+	@scripts/soak.sh
+
 install: module userspace
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	$(MAKE) -C userspace/lib install PREFIX=$(PREFIX)
@@ -73,4 +79,5 @@ clean:
 	-$(MAKE) -C userspace/tests clean
 	-$(MAKE) -C userspace/bench clean
 	-$(MAKE) -C userspace/devbench clean
+	-$(MAKE) -C userspace/devsoak clean
 	-$(MAKE) -C selftests clean
