@@ -54,6 +54,15 @@ fi
 t example-load insmod /lfq/lfq_example.ko
 t example-unload rmmod lfq_example
 
+# The short version of make soak (scripts/soak.sh): every structure in the
+# kernel with kthreads, hard-IRQ hrtimers and (ring) NMIs, and every kind
+# through /dev/lfq across processes with signals and a killed consumer.
+# Smaller on the debug kernels (KASAN/KCSAN make everything ~10x slower).
+soak_ops=200000 soak_msgs=20000
+[ -e $kml ] && soak_ops=40000 soak_msgs=4000
+ksoak check ops=$soak_ops secs=60
+ktap devsoak devsoak -n $soak_msgs -t 60
+
 t unload rmmod lfq
 tfail load-bad-max-msg insmod /lfq/lfq.ko max_msg_size=0
 tfail load-bad-max-queues insmod /lfq/lfq.ko max_queues=0

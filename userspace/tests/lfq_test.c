@@ -544,7 +544,7 @@ static void test_rcu_storm(void)
 
 /*
  * soak_<kind>: 2 producer and 2 consumer threads (LFQ_SOAK_THREADS=N for N
- * of each) move LFQ_SOAK_OPS operations (pushes + pops; default 2 * 10^6
+ * of each) move LFQ_SOAK_OPS operations (pushes + pops; default 10^6
  * times the scale) through one structure; the ring mixes single, bulk and
  * burst calls.  A hit array of 10^9 bytes per run is not an option, so, as
  * module/lfq_soak.c does, every consumer keeps per producer the count, the
@@ -717,7 +717,7 @@ static void run_soak(enum kind kind, const char *name)
 {
 	static struct soak s;
 	struct soak_worker w[2 * MAX_THREADS];
-	unsigned long ops = scaled(2000000), pops = 0, pushes = 0, peak = 0;
+	unsigned long ops = scaled(1000000), pops = 0, pushes = 0, peak = 0;
 	unsigned long drained = 0, want_seq, bad = 0, order = 0;
 	unsigned int t, p, c, r = 0;
 	const char *env;
