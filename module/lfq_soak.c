@@ -3,8 +3,9 @@
  * lfq_soak.c - long in-kernel soak of the four lfq structures
  *
  * Built only by the test targets (make check, make soak), never installed.
- * Everything runs at module load; init returns 0 if every checked property
- * held and -EIO otherwise, after printing one line per structure.
+ * Everything runs at module load, which prints one line per structure and
+ * a final "done result=PASS|FAIL" line, and then succeeds (only bad
+ * parameters make it fail); remove the module afterwards.
  *
  * For each selected structure, in turn:
  *
@@ -869,7 +870,12 @@ static int __init lfq_soak_init(void)
 	rcu_barrier();
 	pr_info("done result=%s kinds=%u backlog_after_barrier=%lu\n",
 		all_pass && ran ? "PASS" : "FAIL", ran, lfq_rcu_backlog());
-	return all_pass && ran ? 0 : -EIO;
+	/*
+	 * The verdict is in the report.  Loading succeeds either way:
+	 * busybox insmod retries a failed finit_module() with init_module(),
+	 * which would run the whole soak a second time.
+	 */
+	return 0;
 }
 
 static void __exit lfq_soak_exit(void)

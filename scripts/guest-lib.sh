@@ -89,7 +89,9 @@ ksoak() {
 	dmesg | grep 'lfq_soak: ' | tail -n +$((before + 1)) >/tmp/soak.out
 	cat /tmp/soak.out
 	[ $rc -eq 0 ] && rmmod lfq_soak
-	if grep -q 'lfq_soak: done result=PASS' /tmp/soak.out && [ $rc -eq 0 ]; then
+	# exactly one run (a retried load would run the soak twice)
+	if grep -q 'lfq_soak: done result=PASS' /tmp/soak.out && [ $rc -eq 0 ] &&
+	   [ "$(grep -c 'lfq_soak: done ' /tmp/soak.out)" = 1 ]; then
 		echo "LFQ-TEST: PASS soak/$label/load"
 	else
 		echo "LFQ-TEST: FAIL soak/$label/load (insmod exit $rc)"
