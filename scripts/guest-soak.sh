@@ -5,6 +5,7 @@
 #   SOAK_OPS      in-kernel operations per structure (lfq_soak.ko ops=)
 #   SOAK_SECS     cap per structure in seconds (0: none)
 #   SOAK_MSGS     /dev/lfq messages per kind (0: skip devsoak)
+#   SOAK_DEV_ARGS more devsoak options (batch and queue sizes)
 
 t load insmod /lfq/lfq.ko
 for k in $SOAK_KINDS; do
@@ -12,7 +13,7 @@ for k in $SOAK_KINDS; do
 done
 if [ "$SOAK_MSGS" -gt 0 ]; then
 	for k in $SOAK_KINDS; do
-		ktap devsoak devsoak -n "$SOAK_MSGS" -k "$k"
+		ktap devsoak devsoak -n "$SOAK_MSGS" -k "$k" $SOAK_DEV_ARGS
 	done
 fi
 t unload rmmod lfq

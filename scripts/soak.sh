@@ -22,6 +22,9 @@
 #   SOAK_KINDS       "msq stack ring tlq"
 #   SOAK_PARTS       "native tsan kernel" (any subset)
 #   SOAK_VM_TIMEOUT  guest timeout in seconds (default 86400)
+#   SOAK_DEV_ARGS    devsoak options (default "-b 256 -B 1048576 -C 1024":
+#                    batches of 256, a 1 MiB budget, a ring of 1024; small
+#                    enough that calls still sleep on full and empty)
 #
 # Output: build/soak/ (one log per part, vm/<kernel>/ per guest); PASS:/
 # FAIL:/SKIP: lines, the figures, and "N passed, N failed" at the end.
@@ -37,7 +40,7 @@ mkdir -p "$out"
 : "${SOAK_DEV_MSGS:=100000000}" "${SOAK_SECS:=0}"
 : "${SOAK_KERNELS:=6.12 debug}" "${SOAK_DEV_KERNELS:=6.12}"
 : "${SOAK_KINDS:=msq stack ring tlq}" "${SOAK_PARTS:=native tsan kernel}"
-: "${SOAK_VM_TIMEOUT:=86400}"
+: "${SOAK_VM_TIMEOUT:=86400}" "${SOAK_DEV_ARGS:=-b 256 -B 1048576 -C 1024}"
 
 has() { case " $1 " in *" $2 "*) return 0 ;; esac; return 1; }
 
@@ -75,7 +78,7 @@ if has "$SOAK_PARTS" kernel; then
 		echo "=== kernel $k: $ops operations per structure, $msgs /dev/lfq messages per kind"
 		plan=$out/plan-$k.sh
 		{
-			echo "SOAK_KINDS='$SOAK_KINDS' SOAK_OPS=$ops SOAK_SECS=$SOAK_SECS SOAK_MSGS=$msgs"
+			echo "SOAK_KINDS='$SOAK_KINDS' SOAK_OPS=$ops SOAK_SECS=$SOAK_SECS SOAK_MSGS=$msgs SOAK_DEV_ARGS='$SOAK_DEV_ARGS'"
 			cat scripts/guest-soak.sh
 		} >"$plan"
 		scripts/vm-run.sh -k "$k" -p "$plan" -o "$out/vm/$k" \

@@ -5,14 +5,14 @@
  * it in build/guest/devsoak).
  *
  * usage: devsoak [-n MSGS] [-k KIND[,KIND...]] [-p PRODUCERS] [-c CONSUMERS]
- *                [-b BATCH] [-t SECONDS]
+ *                [-b BATCH] [-t SECONDS] [-C RING_CAPACITY] [-B MAX_BYTES]
  *
  * For each kind: one queue, P producer and C consumer processes (fork()) on
  * its fd.  Producers push MSGS messages in all, with LFQ_IOC_PUSH_BATCH (as
  * many as possible) and every 8th call with write(); consumers pop with
  * LFQ_IOC_POP_BATCH (with a deadline) and every 8th call with read().  The
- * queues are small (a ring of 256, or a byte budget of 64 KiB), so calls
- * sleep on full and empty, and the parent sends random SIGUSR1 (handler
+ * queues are small (by default a ring of 256, or a byte budget of 64 KiB
+ * for the other kinds), so calls sleep on full and empty, and the parent sends random SIGUSR1 (handler
  * with SA_RESTART) and SIGUSR2 (handler without it) to the children, so
  * sleeping calls are interrupted and restarted or fail with EINTR.  When
  * half the messages have been pushed, the parent SIGKILLs consumer 0.
@@ -121,6 +121,7 @@ static const struct {
 
 static uint64_t total_msgs = 100000;
 static unsigned int nprod = 2, ncons = 3, batch = 64, max_secs;
+static unsigned int ring_cap = 256, max_bytes = 65536;
 static struct shared *sh;
 
 /* splitmix64's finaliser: see module/lfq_soak.c for why a non-linear mix */
@@ -322,9 +323,9 @@ static int soak_kind(int dev, unsigned int ki, unsigned int test_no)
 	struct cons_rec *drain;
 
 	if (kinds[ki].kind == LFQ_KIND_RING)
-		cr.capacity = 256;
+		cr.capacity = ring_cap;
 	else
-		cr.max_bytes = 65536;
+		cr.max_bytes = max_bytes;
 	fd = ioctl(dev, LFQ_IOC_CREATE, &cr);
 	if (fd < 0) {
 		printf("# %s: create: %s\n", kinds[ki].name, strerror(errno));
@@ -528,7 +529,7 @@ int main(int argc, char **argv)
 	unsigned int i, n = 0, test_no = 0;
 	int opt, dev, rc = 0;
 
-	while ((opt = getopt(argc, argv, "n:k:p:c:b:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:k:p:c:b:t:C:B:")) != -1) {
 		switch (opt) {
 		case 'n':
 			total_msgs = strtoull(optarg, NULL, 0);
@@ -548,8 +549,14 @@ int main(int argc, char **argv)
 		case 't':
 			max_secs = atoi(optarg);
 			break;
+		case 'C':
+			ring_cap = atoi(optarg);
+			break;
+		case 'B':
+			max_bytes = atoi(optarg);
+			break;
 		default:
-			fprintf(stderr, "usage: %s [-n MSGS] [-k KINDS] [-p P] [-c C] [-b BATCH] [-t SECONDS]\n",
+			fprintf(stderr, "usage: %s [-n MSGS] [-k KINDS] [-p P] [-c C] [-b BATCH] [-t SECONDS] [-C CAP] [-B BYTES]\n",
 				argv[0]);
 			return 2;
 		}
