@@ -14,7 +14,8 @@
  *   - one hrtimer per CPU in HRTIMER_MODE_REL_PINNED_HARD (its callback
  *     runs in hard interrupt context, also on PREEMPT_RT) that pushes and
  *     pops a few values each time it fires, as its own producer and its
- *     own consumer;
+ *     own consumer; it fires every irq_us while the producer kthread of
+ *     its CPU makes progress (see soak_timer_fn());
  *   - for the structures whose kernel-doc says push and pop may run in NMI
  *     context (the ring, where cmpxchg is NMI-safe), an NMI_LOCAL handler
  *     that does the same from NMI context.  The NMIs are self-IPIs sent
@@ -96,7 +97,7 @@ MODULE_PARM_DESC(secs, "stop each structure's producers after this many seconds 
 
 static unsigned int irq_us = 200;
 module_param(irq_us, uint, 0444);
-MODULE_PARM_DESC(irq_us, "period of the per-CPU hard-IRQ hrtimer in microseconds (0: none; default 200)");
+MODULE_PARM_DESC(irq_us, "period of the per-CPU hard-IRQ hrtimer in microseconds, at least (0: none; default 200)");
 
 static unsigned int nmi_every = 512;
 module_param(nmi_every, uint, 0444);
@@ -119,6 +120,8 @@ MODULE_PARM_DESC(max_queued, "producers pause while about this many values are q
 #define SOAK_SEQ_MASK		((1UL << SOAK_SEQ_BITS) - 1)
 /* kthread operations between looks at the clock, cond_resched() etc. */
 #define SOAK_POLL		1024
+/* hrtimer expiries per SOAK_POLL producer operations, at most */
+#define SOAK_IRQ_CREDIT		8
 
 enum soak_kind { SOAK_MSQ, SOAK_STACK, SOAK_RING, SOAK_TLQ, SOAK_NR_KINDS };
 
@@ -187,6 +190,7 @@ struct soak_run;
  * @prod_done: completed by the producer kthread as it exits
  * @cons_done: completed by the consumer kthread as it exits
  * @timer: the hard-IRQ hrtimer, started by @prod on @cpu
+ * @irq_credit: expiries left before @prod must re-arm @timer
  * @timer_started: @timer was started (and must be cancelled)
  */
 struct soak_cpu {
@@ -197,6 +201,7 @@ struct soak_cpu {
 	struct completion prod_done;
 	struct completion cons_done;
 	struct hrtimer timer;
+	int irq_credit;
 	bool timer_started;
 };
 
@@ -360,17 +365,39 @@ static void soak_irq_work(struct soak_run *run, unsigned int pid,
 	atomic_long_add((long)n - (long)i, &run->queued);
 }
 
+/*
+ * The hard-IRQ producer and consumer: every irq_us, for at most
+ * SOAK_IRQ_CREDIT expiries after the producer kthread of this CPU last
+ * re-armed it (every SOAK_POLL operations).  Tying the interrupts to the
+ * kthread's progress keeps a slow kernel (a debug kernel under emulation,
+ * where interrupt entry and exit alone can take longer than irq_us) from
+ * doing nothing but take this interrupt.
+ */
 static enum hrtimer_restart soak_timer_fn(struct hrtimer *timer)
 {
 	struct soak_cpu *sc = container_of(timer, struct soak_cpu, timer);
 	struct soak_run *run = sc->run;
 	unsigned int id = SOAK_HARDIRQ * nr_cpu_ids + sc->cpu;
+	int credit = READ_ONCE(sc->irq_credit) - 1;
 
 	soak_irq_work(run, id, id);
-	if (!READ_ONCE(run->extra_on))
+	WRITE_ONCE(sc->irq_credit, credit);
+	if (!READ_ONCE(run->extra_on) || credit <= 0)
 		return HRTIMER_NORESTART;
 	hrtimer_forward_now(timer, ns_to_ktime((u64)irq_us * NSEC_PER_USEC));
 	return HRTIMER_RESTART;
+}
+
+/* Called by the producer kthread on its own CPU, so not concurrently. */
+static void soak_timer_arm(struct soak_cpu *sc)
+{
+	if (!irq_us)
+		return;
+	WRITE_ONCE(sc->irq_credit, SOAK_IRQ_CREDIT);
+	if (!hrtimer_active(&sc->timer))
+		hrtimer_start(&sc->timer, ns_to_ktime((u64)irq_us * NSEC_PER_USEC),
+			      HRTIMER_MODE_REL_PINNED_HARD);
+	sc->timer_started = true;
 }
 
 #if LFQ_SOAK_NMI
@@ -449,21 +476,29 @@ static bool soak_past_deadline(struct soak_run *run)
 	return true;
 }
 
+/*
+ * Sleep while there is nothing to do, 10 us the first time and twice as
+ * long each time after, up to 1 ms; the caller resets *@us on progress.
+ * Without the growth, a consumer on a one-CPU kernel would wake up, take
+ * one value and sleep again, once per value.
+ */
+static void soak_backoff(unsigned int *us)
+{
+	*us = clamp(*us * 2, 10U, 1000U);
+	usleep_range(*us, *us * 2);
+}
+
 static int soak_producer(void *arg)
 {
 	struct soak_cpu *sc = arg;
 	struct soak_run *run = sc->run;
 	unsigned int pid = SOAK_KTHREAD * nr_cpu_ids + sc->cpu;
 	struct soak_prod *p = &run->prod[pid];
-	unsigned int since_poll = 0, since_nmi = 0, unflushed = 0;
+	unsigned int since_poll = 0, since_nmi = 0, unflushed = 0, idle_us = 0;
 	s64 left, n;
 	void *v;
 
-	if (irq_us) {
-		hrtimer_start(&sc->timer, ns_to_ktime((u64)irq_us * NSEC_PER_USEC),
-			      HRTIMER_MODE_REL_PINNED_HARD);
-		sc->timer_started = true;
-	}
+	soak_timer_arm(sc);
 	for (;;) {
 		left = atomic64_sub_return(SOAK_CHUNK, &run->budget);
 		n = min_t(s64, SOAK_CHUNK, left + SOAK_CHUNK);
@@ -476,6 +511,7 @@ static int soak_producer(void *arg)
 				unflushed = 0;
 				if (soak_past_deadline(run))
 					goto out;
+				soak_timer_arm(sc);
 				cond_resched();
 			}
 			if (run->nmi && ++since_nmi >= nmi_every) {
@@ -483,7 +519,7 @@ static int soak_producer(void *arg)
 				soak_nmi_send(run);
 			}
 			if (atomic_long_read(&run->queued) > (long)max_queued) {
-				usleep_range(20, 50);
+				soak_backoff(&idle_us);
 				continue;
 			}
 			v = soak_encode(pid, p->pushed);
@@ -491,9 +527,10 @@ static int soak_producer(void *arg)
 				/* ring full or no memory: let consumers run */
 				atomic_long_add(unflushed, &run->queued);
 				unflushed = 0;
-				usleep_range(10, 20);
+				soak_backoff(&idle_us);
 				continue;
 			}
+			idle_us = 0;
 			p->pushed++;
 			p->mix += soak_mix((unsigned long)v);
 			unflushed++;
@@ -510,7 +547,7 @@ static int soak_consumer(void *arg)
 	struct soak_cpu *sc = arg;
 	struct soak_run *run = sc->run;
 	struct soak_cons *c = &run->cons[SOAK_KTHREAD * nr_cpu_ids + sc->cpu];
-	unsigned int since_poll = 0, since_nmi = 0, unflushed = 0;
+	unsigned int since_poll = 0, since_nmi = 0, unflushed = 0, idle_us = 0;
 	bool done;
 	void *v;
 
@@ -536,13 +573,14 @@ static int soak_consumer(void *arg)
 		if (v) {
 			soak_record(run, c, v);
 			unflushed++;
+			idle_us = 0;
 			continue;
 		}
 		if (done)
 			break;
 		atomic_long_sub(unflushed, &run->queued);
 		unflushed = 0;
-		usleep_range(10, 20);
+		soak_backoff(&idle_us);
 	}
 	atomic_long_sub(unflushed, &run->queued);
 	soak_backlog_sample(c);
