@@ -22,16 +22,17 @@
 #   SOAK_KINDS       "msq stack ring tlq"
 #   SOAK_PARTS       "native tsan kernel" (any subset)
 #   SOAK_VM_TIMEOUT  guest timeout in seconds (default 86400)
+#   SOAK_OUT         output directory (default build/soak)
 #   SOAK_DEV_ARGS    devsoak options (default "-b 256 -B 1048576 -C 1024":
 #                    batches of 256, a 1 MiB budget, a ring of 1024; small
 #                    enough that calls still sleep on full and empty)
 #
-# Output: build/soak/ (one log per part, vm/<kernel>/ per guest); PASS:/
+# Output: $SOAK_OUT (one log per part, vm/<kernel>/ per guest); PASS:/
 # FAIL:/SKIP: lines, the figures, and "N passed, N failed" at the end.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-out=$top/build/soak
+out=${SOAK_OUT:-$top/build/soak}
 rm -rf "$out"
 mkdir -p "$out"
 
