@@ -62,7 +62,7 @@ t example-unload rmmod lfq_example
 # there, so devsoak gets a bigger byte budget to fit more than a few
 # dozen messages.
 soak_ops=200000 soak_msgs=20000 soak_dev=
-[ -e $kml ] && soak_ops=20000 soak_msgs=1000 soak_dev="-B 1048576"
+[ -e $kml ] && soak_ops=6000 soak_msgs=300 soak_dev="-B 1048576"
 ksoak check ops=$soak_ops secs=60
 ktap devsoak devsoak -n $soak_msgs -t 60 $soak_dev
 
