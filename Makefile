@@ -8,6 +8,8 @@
 #   make check-quick   userspace tests, the quick models and one kernel (6.12)
 #   make demo          boot a VM, load the module, drive /dev/lfq
 #   make bench         native benchmarks (+ guest part), table and plot
+#   make soak          the long soak (native, in the kernel, /dev/lfq); not
+#                      part of make check (README: how long, SOAK_* sizes)
 #   make deps          install every package any target needs
 #   make deps-build | deps-check | deps-bench   one group (scripts/deps.sh)
 #
@@ -46,8 +48,8 @@ DEPS_CHECK := $(if $(NO_DEPS),,deps-check)
 DEPS_BENCH := $(if $(NO_DEPS),,deps-bench)
 
 .PHONY: all deps deps-build deps-check deps-bench kdir module userspace \
-	guest-bin check check-quick static demo bench install dkms-source \
-	clean
+	guest-bin check check-quick static demo bench soak install \
+	dkms-source clean
 
 all: module userspace
 
@@ -87,6 +89,7 @@ guest-bin: $(DEPS_CHECK)
 	rm -f userspace/lfqctl/lfqctl
 	$(MAKE) -C userspace/lfqctl STATIC=1
 	mv userspace/lfqctl/lfqctl build/guest/lfqctl
+	$(MAKE) -C userspace/devsoak OUT=$(CURDIR)/build/guest
 
 check: $(DEPS_CHECK) guest-bin
 	@scripts/check.sh
@@ -103,6 +106,9 @@ demo: $(DEPS_CHECK) guest-bin
 bench: $(DEPS_BENCH)
 	$(MAKE) -C userspace/bench bench
 	scripts/bench-guest.sh build/bench
+
+soak: $(DEPS_CHECK) guest-bin
+	@scripts/soak.sh
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) KERNELRELEASE=$(KRELEASE) \
@@ -141,4 +147,5 @@ clean:
 	-$(MAKE) -C userspace/tests clean
 	-$(MAKE) -C userspace/bench clean
 	-$(MAKE) -C userspace/devbench clean
+	-$(MAKE) -C userspace/devsoak clean
 	-$(MAKE) -C selftests clean

@@ -68,3 +68,52 @@ kunit_suite() {
 		      else if (n != planned) print "LFQ-TEST: FAIL " pre " (" n " of " planned " cases reported)";
 		      else if (top ~ /^not ok/) print "LFQ-TEST: FAIL " pre }' "$f"
 }
+
+# ksoak LABEL PARAMS...: load lfq_soak.ko (lfq.ko must be loaded) with
+# PARAMS and turn its report into results, per structure it ran:
+#   soak/LABEL/KIND           the checks held (conservation, exactly-once,
+#                             per-producer order for FIFO kinds)
+#   soak/LABEL/KIND-ops       the target number of operations was reached
+#                             (not stopped by the seconds cap)
+#   soak/LABEL/KIND-hardirq   the hrtimer pushed and popped
+#   soak/LABEL/ring-nmi       NMI handlers pushed and popped (SKIP where
+#                             the kernel offers the module no NMI source)
+# and soak/LABEL/load for the module's own verdict.
+ksoak() {
+	label=$1
+	shift
+	before=$(dmesg | grep -c 'lfq_soak: ')
+	echo "== soak/$label: insmod lfq_soak.ko $*"
+	insmod /lfq/lfq_soak.ko "$@"
+	rc=$?
+	dmesg | grep 'lfq_soak: ' | tail -n +$((before + 1)) >/tmp/soak.out
+	cat /tmp/soak.out
+	[ $rc -eq 0 ] && rmmod lfq_soak
+	# exactly one run (a retried load would run the soak twice)
+	if grep -q 'lfq_soak: done result=PASS' /tmp/soak.out && [ $rc -eq 0 ] &&
+	   [ "$(grep -c 'lfq_soak: done ' /tmp/soak.out)" = 1 ]; then
+		echo "LFQ-TEST: PASS soak/$label/load"
+	else
+		echo "LFQ-TEST: FAIL soak/$label/load (insmod exit $rc)"
+	fi
+	awk -v pre="soak/$label" '
+		function kv(k,   i, a) {
+			for (i = 1; i <= NF; i++)
+				if (split($i, a, "=") == 2 && a[1] == k)
+					return a[2]
+			return ""
+		}
+		/lfq_soak: result / {
+			k = kv("kind"); seen[k] = 1
+			print "LFQ-TEST: " (kv("verdict") == "PASS" ? "PASS" : "FAIL") " " pre "/" k
+			print "LFQ-TEST: " ((kv("ops") + 0 >= kv("target") + 0 && kv("capped") == "0") ? "PASS" : "FAIL") " " pre "/" k "-ops"
+			print "LFQ-TEST: " ((kv("irq_pushes") + 0 > 0 && kv("irq_pops") + 0 > 0) ? "PASS" : "FAIL") " " pre "/" k "-hardirq"
+			if (k == "ring") {
+				n = kv("nmi")
+				if (n == "yes")
+					print "LFQ-TEST: " ((kv("nmi_pushes") + 0 > 0 && kv("nmi_pops") + 0 > 0) ? "PASS" : "FAIL") " " pre "/ring-nmi"
+				else
+					print "LFQ-TEST: SKIP " pre "/ring-nmi (nmi=" n ")"
+			}
+		}' /tmp/soak.out
+}

@@ -56,6 +56,18 @@ t example-unload rmmod lfq_example
 t client-load insmod /lfq/lfq_client.ko
 t client-unload rmmod lfq_client
 
+# The short version of make soak (scripts/soak.sh): every structure in the
+# kernel with kthreads, hard-IRQ hrtimers and (ring) NMIs, and every kind
+# through /dev/lfq across processes with signals and a killed consumer.
+# Much smaller on the debug kernels: they boot one CPU here, KASAN and
+# lockdep make every allocation slow, and a message's charge is larger
+# there, so devsoak gets a bigger byte budget to fit more than a few
+# dozen messages.
+soak_ops=200000 soak_msgs=20000 soak_dev=
+[ -e $kml ] && soak_ops=6000 soak_msgs=300 soak_dev="-B 1048576"
+ksoak check ops=$soak_ops secs=60
+ktap devsoak devsoak -n $soak_msgs -t 60 $soak_dev
+
 t unload rmmod lfq
 tfail load-bad-max-msg insmod /lfq/lfq.ko max_msg_size=0
 tfail load-bad-max-queues insmod /lfq/lfq.ko max_queues=0

@@ -540,6 +540,261 @@ static void test_rcu_storm(void)
 }
 
 /* ------------------------------------------------------------------ */
+/* Soak: many operations, checked without a hit per value             */
+
+/*
+ * soak_<kind>: 2 producer and 2 consumer threads (LFQ_SOAK_THREADS=N for N
+ * of each) move LFQ_SOAK_OPS operations (pushes + pops; default 10^6
+ * times the scale) through one structure; the ring mixes single, bulk and
+ * burst calls.  A hit array of 10^9 bytes per run is not an option, so, as
+ * module/lfq_soak.c does, every consumer keeps per producer the count, the
+ * sum of the sequence numbers and the sum of a non-linear mix of the
+ * values it popped, and FIFO kinds check each producer's order per
+ * consumer.  Producer p pushes sequences 0 .. n_p - 1, so after the drain
+ * the totals must be n_p, n_p (n_p - 1) / 2 and the producer's own mix sum:
+ * a loss or a duplicate changes the count, a loss paired with a duplicate
+ * changes the sequence sum, and balancing both by accident would also have
+ * to balance 64 bits of mix sums.  Unbounded kinds keep at most about
+ * 65536 values queued.  Prints ops, seconds, ops/s and the peak RCU backlog.
+ */
+#define SOAK_MAX_QUEUED	65536
+
+struct soak_tally {
+	unsigned long count, seq_sum, mix;
+};
+
+struct soak {
+	struct box box;
+	unsigned int nprod, ncons;
+	unsigned long per_prod;
+	unsigned long mix[MAX_THREADS];		/* per producer */
+	unsigned long pushed[MAX_THREADS];	/* per producer */
+	struct soak_tally tally[MAX_THREADS + 1][MAX_THREADS];	/* [cons][prod] */
+	unsigned long order[MAX_THREADS + 1], bad[MAX_THREADS + 1];
+	unsigned long backlog_peak[MAX_THREADS + 1];
+	long queued;
+	int producers_done;
+	bool fifo;
+};
+
+struct soak_worker {
+	struct soak *s;
+	unsigned int id;
+	unsigned int seed;
+	pthread_t thread;
+};
+
+static unsigned long soak_mix(unsigned long x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9UL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebUL;
+	x ^= x >> 31;
+	return x;
+}
+
+static void soak_record(struct soak *s, unsigned int cid, void *v,
+			unsigned long *next)
+{
+	uintptr_t x = (uintptr_t)v;
+	/* encode() stores seq + 1, so that no value is NULL */
+	unsigned long pid = (x >> 40) - 1, seq = (x & ((1UL << 40) - 1)) - 1;
+	struct soak_tally *t;
+
+	if (!x || pid >= s->nprod || seq >= s->per_prod) {
+		if (!s->bad[cid]++)
+			CHECK(0, "popped a value nobody pushed: %p", v);
+		return;
+	}
+	t = &s->tally[cid][pid];
+	t->count++;
+	t->seq_sum += seq;
+	t->mix += soak_mix(x);
+	if (s->fifo && next) {
+		if (seq < next[pid] && !s->order[cid]++)
+			CHECK(0, "FIFO: p%lu/%lu popped after p%lu/%lu", pid, seq,
+			      pid, next[pid] - 1);
+		next[pid] = seq + 1;
+	}
+}
+
+static void *soak_producer(void *arg)
+{
+	struct soak_worker *w = arg;
+	struct soak *s = w->s;
+	unsigned long seq = 0, mix = 0, unflushed = 0;
+	unsigned int retries = 0, n, k, i;
+	void *vals[MAX_BATCH];
+
+	rcu_register_thread();
+	while (seq < s->per_prod) {
+		if (s->box.kind != K_RING &&
+		    __atomic_load_n(&s->queued, __ATOMIC_RELAXED) > SOAK_MAX_QUEUED) {
+			__atomic_add_fetch(&s->queued, unflushed, __ATOMIC_RELAXED);
+			unflushed = 0;
+			sched_yield();
+			continue;
+		}
+		n = 1;
+		if (s->box.kind == K_RING && next_rand(&w->seed) % 2)
+			n = 1 + next_rand(&w->seed) % MAX_BATCH;
+		if (n > s->per_prod - seq)
+			n = s->per_prod - seq;
+		for (i = 0; i < n; i++)
+			vals[i] = encode(w->id, seq + i);
+		if (n == 1)
+			k = box_push(&s->box, vals[0], &retries) ? 0 : 1;
+		else
+			k = __lfq_ring_push_many(&s->box.ring, vals, n,
+						 next_rand(&w->seed) % 2, &retries);
+		for (i = 0; i < k; i++)
+			mix += soak_mix((uintptr_t)vals[i]);
+		seq += k;
+		unflushed += k;
+		if (unflushed >= 64) {
+			__atomic_add_fetch(&s->queued, unflushed, __ATOMIC_RELAXED);
+			unflushed = 0;
+		}
+		if (!k)
+			sched_yield();
+	}
+	__atomic_add_fetch(&s->queued, unflushed, __ATOMIC_RELAXED);
+	s->pushed[w->id] = seq;
+	s->mix[w->id] = mix;
+	rcu_unregister_thread();
+	return NULL;
+}
+
+static void *soak_consumer(void *arg)
+{
+	struct soak_worker *w = arg;
+	struct soak *s = w->s;
+	unsigned long next[MAX_THREADS] = { 0 }, popped = 0, unflushed = 0, b;
+	unsigned int retries = 0, n, k, i;
+	void *vals[MAX_BATCH];
+	bool done;
+
+	rcu_register_thread();
+	for (;;) {
+		/* producers joined before the flag: empty then means empty */
+		done = __atomic_load_n(&s->producers_done, __ATOMIC_ACQUIRE);
+		n = 1;
+		if (s->box.kind == K_RING && next_rand(&w->seed) % 2)
+			n = 1 + next_rand(&w->seed) % MAX_BATCH;
+		if (n == 1) {
+			vals[0] = box_pop(&s->box, &retries);
+			k = !!vals[0];
+		} else {
+			k = __lfq_ring_pop_many(&s->box.ring, vals, n,
+						next_rand(&w->seed) % 2, &retries);
+		}
+		for (i = 0; i < k; i++)
+			soak_record(s, w->id, vals[i], next);
+		popped += k;
+		unflushed += k;
+		if (unflushed >= 64) {
+			__atomic_sub_fetch(&s->queued, unflushed, __ATOMIC_RELAXED);
+			unflushed = 0;
+		}
+		if ((popped & 4095) < k || !k) {
+			b = lfq_rcu_backlog();
+			if (b > s->backlog_peak[w->id])
+				s->backlog_peak[w->id] = b;
+		}
+		if (!k) {
+			if (done)
+				break;
+			sched_yield();
+		}
+	}
+	__atomic_sub_fetch(&s->queued, unflushed, __ATOMIC_RELAXED);
+	rcu_unregister_thread();
+	return NULL;
+}
+
+static void run_soak(enum kind kind, const char *name)
+{
+	static struct soak s;
+	struct soak_worker w[2 * MAX_THREADS];
+	unsigned long ops = scaled(1000000), pops = 0, pushes = 0, peak = 0;
+	unsigned long drained = 0, want_seq, bad = 0, order = 0;
+	unsigned int t, p, c, r = 0;
+	const char *env;
+	double t0, secs;
+	void *v;
+
+	memset(&s, 0, sizeof(s));
+	env = getenv("LFQ_SOAK_OPS");
+	if (env)
+		ops = strtoul(env, NULL, 0);
+	s.nprod = s.ncons = 2;
+	env = getenv("LFQ_SOAK_THREADS");
+	if (env && atoi(env) > 0 && atoi(env) <= MAX_THREADS)
+		s.nprod = s.ncons = atoi(env);
+	s.per_prod = (ops / 2 + s.nprod - 1) / s.nprod;
+	s.fifo = kind != K_STACK;
+	CHECK(box_init(&s.box, kind, 1024) == 0, "init");
+
+	t0 = now();
+	for (t = 0; t < s.nprod + s.ncons; t++) {
+		w[t].s = &s;
+		w[t].id = t < s.nprod ? t : t - s.nprod;
+		w[t].seed = 777 + 31 * t;
+		pthread_create(&w[t].thread, NULL,
+			       t < s.nprod ? soak_producer : soak_consumer, &w[t]);
+	}
+	for (t = 0; t < s.nprod; t++)
+		pthread_join(w[t].thread, NULL);
+	__atomic_store_n(&s.producers_done, 1, __ATOMIC_RELEASE);
+	for (t = s.nprod; t < s.nprod + s.ncons; t++)
+		pthread_join(w[t].thread, NULL);
+	secs = now() - t0;
+	while ((v = box_pop(&s.box, &r))) {
+		soak_record(&s, s.ncons, v, NULL);
+		drained++;
+	}
+	for (p = 0; p < s.nprod; p++) {
+		struct soak_tally sum = { 0, 0, 0 };
+		unsigned long n = s.pushed[p];
+
+		for (c = 0; c <= s.ncons; c++) {
+			sum.count += s.tally[c][p].count;
+			sum.seq_sum += s.tally[c][p].seq_sum;
+			sum.mix += s.tally[c][p].mix;
+		}
+		want_seq = n & 1 ? n * ((n - 1) / 2) : (n / 2) * (n - 1);
+		CHECK(n == s.per_prod, "producer %u pushed %lu of %lu", p, n,
+		      s.per_prod);
+		CHECK(sum.count == n && sum.seq_sum == want_seq &&
+		      sum.mix == s.mix[p],
+		      "producer %u: pushed %lu, popped %lu (seq sum %lu, want %lu; mix %#lx, want %#lx)",
+		      p, n, sum.count, sum.seq_sum, want_seq, sum.mix, s.mix[p]);
+		pushes += n;
+		pops += sum.count;
+	}
+	for (c = 0; c <= s.ncons; c++) {
+		bad += s.bad[c];
+		order += s.order[c];
+		if (s.backlog_peak[c] > peak)
+			peak = s.backlog_peak[c];
+	}
+	CHECK(bad == 0 && order == 0, "%lu bad values, %lu out of order", bad,
+	      order);
+	released = 0;
+	box_destroy(&s.box);
+	CHECK(released == 0, "destroy released %lu values", released);
+	printf("info: %s: ops=%lu secs=%.2f ops_per_s=%.0f pushes=%lu pops=%lu drained=%lu threads=%uP/%uC backlog_peak=%lu\n",
+	       name, pushes + pops, secs, (pushes + pops) / secs, pushes, pops,
+	       drained, s.nprod, s.ncons, peak);
+}
+
+static void test_soak_msq(void) { run_soak(K_MSQ, "soak_msq"); }
+static void test_soak_stack(void) { run_soak(K_STACK, "soak_stack"); }
+static void test_soak_ring(void) { run_soak(K_RING, "soak_ring"); }
+static void test_soak_tlq(void) { run_soak(K_TLQ, "soak_tlq"); }
+
+/* ------------------------------------------------------------------ */
 /* Single-threaded API tests                                           */
 
 static void test_api_msq(void)
@@ -769,6 +1024,10 @@ static const struct simple simples[] = {
 	{ "enomem", test_enomem },
 	{ "poison", test_poison },
 	{ "rcu_storm", test_rcu_storm },
+	{ "soak_msq", test_soak_msq },
+	{ "soak_stack", test_soak_stack },
+	{ "soak_ring", test_soak_ring },
+	{ "soak_tlq", test_soak_tlq },
 };
 
 int main(int argc, char **argv)
