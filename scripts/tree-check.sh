@@ -60,7 +60,7 @@ mkdir -p "$tree/drivers/misc/lfq" "$tree/tools/testing/selftests/lfq"
 cp "$top"/module/{Kconfig,Kbuild,.kunitconfig,*.[ch]} "$tree/drivers/misc/lfq/"
 rm -f "$tree"/drivers/misc/lfq/*.mod.c
 cp "$top/uapi/linux/lfq.h" "$tree/include/uapi/linux/"
-cp "$top"/selftests/{Makefile,config,settings,*.c} "$tree/tools/testing/selftests/lfq/"
+cp "$top"/selftests/{Makefile,config,settings,*.c,*.h} "$tree/tools/testing/selftests/lfq/"
 out=$work/out
 kst=$out/kselftest
 
