@@ -64,7 +64,8 @@ t client-unload rmmod lfq_client
 # there, so devsoak gets a bigger byte budget to fit more than a few
 # dozen messages.
 soak_ops=200000 soak_msgs=20000 soak_dev=
-[ -e $kml ] && soak_ops=6000 soak_msgs=300 soak_dev="-B 1048576"
+{ [ -e $kml ] || [ -d /sys/kernel/debug/kunit ]; } &&
+	soak_ops=6000 soak_msgs=300 soak_dev="-B 1048576"
 ksoak check ops=$soak_ops secs=60
 ktap devsoak devsoak -n $soak_msgs -t 60 $soak_dev
 

@@ -1084,10 +1084,17 @@ TEST_F_TIMEOUT(memcg, push_until_enomem, 120)
 	EXPECT_EQ(-ENOMEM, r->err)
 		TH_LOG("pushing past memory.max must end with ENOMEM, got %s",
 		       r->err ? strerror(-r->err) : "no error at all");
+	/*
+	 * Retried at the limit, each way either fails with ENOMEM or, if the
+	 * kernel got memory back meanwhile (reclaim, freed slabs), pushes all
+	 * of it: never another error, never part of an all-or-nothing batch.
+	 * What went in is counted in r->total and read back below.
+	 */
 	if (r->err == -ENOMEM) {
-		EXPECT_EQ(-ENOMEM, r->again_write)
+		EXPECT_TRUE(r->again_write == -ENOMEM ||
+			    r->again_write == (int)self->f.max_msg)
 			TH_LOG("write() at the limit: %d", r->again_write);
-		EXPECT_EQ(-ENOMEM, r->again_all)
+		EXPECT_TRUE(r->again_all == -ENOMEM || r->again_all == CG_BATCH)
 			TH_LOG("PUSH_BATCH(LFQ_IO_ALL) at the limit: %d",
 			       r->again_all);
 	}
