@@ -71,13 +71,13 @@
  *
  * Memory: a queue's byte budget, max_bytes, bounds the kernel memory its
  * messages hold, not only their payload.  Each message is charged the
- * memory it occupies: its payload and a header of about 32 bytes, rounded
+ * memory it occupies: its payload and a 24-byte header (on 64-bit), rounded
  * up to the kernel allocator's size class, plus, for MSQ, STACK and TLQ,
  * one node (40 bytes on 64-bit).  A RING whose capacity of max_msg-byte
  * messages fits the budget preallocates one max_msg buffer per slot at
  * creation and charges every message the cost of such a buffer.
  * lfq_info.max_msg_charge is the charge of a max_msg-byte message (on
- * 64-bit: 1 byte costs 72, a 4096-byte message about 4.2 KiB), and
+ * 64-bit: 1 byte costs 72, a 4096-byte message 4168), and
  * lfq_stats.mem_bytes what is charged now.  A push claims room before it
  * allocates anything, so a writer waiting for room holds no message
  * memory.  The kernel memory a queue holds is at most
