@@ -492,15 +492,25 @@ static void mem_close_all(struct mem_ctx *m)
 }
 
 /*
+ * /proc/meminfo is system-wide: a kworker, an RCU callback batch or a slab
+ * page refill elsewhere in the guest can move it during one fill.  A fill
+ * whose figures exceed the bound is measured again, up to MEM_TRIES times
+ * in all, every attempt logged; the test fails only if every attempt
+ * exceeds it.  A queue that really holds more than its bound exceeds it
+ * every time.
+ */
+#define MEM_TRIES	3
+
+/*
  * Filling N queues of max_bytes each makes the kernel hold at most
  * N * max_bytes + MEM_SLACK more (1-byte and max_msg-byte messages).
  * Needs no new field: what a queue holds empty is measured, not reported.
  */
-TEST_F_TIMEOUT(mem, meminfo_fill, 120)
+TEST_F_TIMEOUT(mem, meminfo_fill, 300)
 {
 	const char *kind = lfq_kind_name[variant->kind];
 	long long fixed, bound, dfree, dslab;
-	unsigned int i, ncfg = 2;
+	unsigned int i, try, ncfg = 2;
 	long long obj, slab;
 	struct memsnap s[3];
 	long msgs;
@@ -513,24 +523,31 @@ TEST_F_TIMEOUT(mem, meminfo_fill, 120)
 	for (i = 0; i < ncfg; i++) {
 		const struct mem_cfg *cfg = &mem_cfgs[i];
 
-		mem_run(_metadata, &self->c, variant->kind, cfg, s, &fixed,
-			&msgs);
-		bound = cfg->nq * cfg->budget + MEM_SLACK;
-		dfree = s[1].free - s[2].free;
-		dslab = s[2].slab - s[1].slab;
-		TH_LOG("%s %s: %u x %llu-byte queues, %ld messages:",
-		       kind, cfg->name, cfg->nq, cfg->budget, msgs);
-		TH_LOG("  MemFree+pcp %+lld KiB (MemFree %+lld), Slab+Vmalloc %+lld KiB",
-		       -dfree / 1024, (s[2].memfree - s[1].memfree) / 1024,
-		       dslab / 1024);
-		TH_LOG("  bound %lld KiB", bound / 1024);
+		for (try = 1; try <= MEM_TRIES; try++) {
+			mem_run(_metadata, &self->c, variant->kind, cfg, s,
+				&fixed, &msgs);
+			mem_close_all(&self->c);
+			bound = cfg->nq * cfg->budget + MEM_SLACK;
+			dfree = s[1].free - s[2].free;
+			dslab = s[2].slab - s[1].slab;
+			TH_LOG("%s %s (try %u): %u x %llu-byte queues, %ld messages:",
+			       kind, cfg->name, try, cfg->nq, cfg->budget, msgs);
+			TH_LOG("  MemFree+pcp %+lld KiB (MemFree %+lld), Slab+Vmalloc %+lld KiB",
+			       -dfree / 1024,
+			       (s[2].memfree - s[1].memfree) / 1024,
+			       dslab / 1024);
+			TH_LOG("  bound %lld KiB", bound / 1024);
+			if (dfree <= bound && dslab <= bound)
+				break;
+		}
 		EXPECT_GE(bound, dfree)
-			TH_LOG("%s: filling took %lld KiB > N x max_bytes + slack = %lld KiB",
-			       cfg->name, dfree / 1024, bound / 1024);
+			TH_LOG("%s: filling took %lld KiB > N x max_bytes + slack = %lld KiB, %u times",
+			       cfg->name, dfree / 1024, bound / 1024,
+			       MEM_TRIES);
 		EXPECT_GE(bound, dslab)
-			TH_LOG("%s: Slab+VmallocUsed grew %lld KiB > %lld KiB",
-			       cfg->name, dslab / 1024, bound / 1024);
-		mem_close_all(&self->c);
+			TH_LOG("%s: Slab+VmallocUsed grew %lld KiB > %lld KiB, %u times",
+			       cfg->name, dslab / 1024, bound / 1024,
+			       MEM_TRIES);
 	}
 }
 
@@ -539,11 +556,11 @@ TEST_F_TIMEOUT(mem, meminfo_fill, 120)
  * max_bytes.  Creating and filling N queues takes at most
  * sum(fixed_bytes) + N * max_bytes + MEM_SLACK.
  */
-TEST_F_TIMEOUT(mem, meminfo_total, 120)
+TEST_F_TIMEOUT(mem, meminfo_total, 300)
 {
 	const char *kind = lfq_kind_name[variant->kind];
 	long long fixed, bound, dfree, dslab, dempty;
-	unsigned int i, ncfg = 2;
+	unsigned int i, try, ncfg = 2;
 	struct lfq_info info;
 	long long obj, slab;
 	struct memsnap s[3];
@@ -566,27 +583,34 @@ TEST_F_TIMEOUT(mem, meminfo_total, 120)
 	for (i = 0; i < ncfg; i++) {
 		const struct mem_cfg *cfg = &mem_cfgs[i];
 
-		mem_run(_metadata, &self->c, variant->kind, cfg, s, &fixed,
-			&msgs);
-		ASSERT_LE(0, fixed);
-		bound = fixed + cfg->nq * cfg->budget + MEM_SLACK;
-		dfree = s[0].free - s[2].free;
-		dslab = s[2].slab - s[0].slab;
-		dempty = s[0].free - s[1].free;
-		TH_LOG("%s %s: %u queues, fixed_bytes %lld KiB in all, %ld messages:",
-		       kind, cfg->name, cfg->nq, fixed / 1024, msgs);
-		TH_LOG("  MemFree+pcp %+lld KiB (empty %+lld), Slab+Vmalloc %+lld KiB",
-		       -dfree / 1024, -dempty / 1024, dslab / 1024);
-		TH_LOG("  bound %lld KiB", bound / 1024);
+		for (try = 1; try <= MEM_TRIES; try++) {
+			mem_run(_metadata, &self->c, variant->kind, cfg, s,
+				&fixed, &msgs);
+			mem_close_all(&self->c);
+			ASSERT_LE(0, fixed);
+			bound = fixed + cfg->nq * cfg->budget + MEM_SLACK;
+			dfree = s[0].free - s[2].free;
+			dslab = s[2].slab - s[0].slab;
+			dempty = s[0].free - s[1].free;
+			TH_LOG("%s %s (try %u): %u queues, fixed_bytes %lld KiB in all, %ld messages:",
+			       kind, cfg->name, try, cfg->nq, fixed / 1024,
+			       msgs);
+			TH_LOG("  MemFree+pcp %+lld KiB (empty %+lld), Slab+Vmalloc %+lld KiB",
+			       -dfree / 1024, -dempty / 1024, dslab / 1024);
+			TH_LOG("  bound %lld KiB", bound / 1024);
+			if (dfree <= bound && dslab <= bound &&
+			    dempty <= fixed + MEM_SLACK)
+				break;
+		}
 		EXPECT_GE(bound, dfree)
-			TH_LOG("%s: %lld KiB > fixed_bytes + max_bytes + slack = %lld KiB",
-			       cfg->name, dfree / 1024, bound / 1024);
+			TH_LOG("%s: %lld KiB > fixed_bytes + max_bytes + slack = %lld KiB, %u times",
+			       cfg->name, dfree / 1024, bound / 1024,
+			       MEM_TRIES);
 		EXPECT_GE(bound, dslab);
 		/* and what the empty queues took is what they report */
 		EXPECT_GE(fixed + MEM_SLACK, dempty)
 			TH_LOG("%s: empty queues took %lld KiB, fixed_bytes says %lld KiB",
 			       cfg->name, dempty / 1024, fixed / 1024);
-		mem_close_all(&self->c);
 	}
 }
 
