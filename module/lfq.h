@@ -173,4 +173,89 @@ unsigned long lfq_tlq_len(struct lfq_tlq *q);
 
 unsigned long lfq_rcu_backlog(void);
 
+/*
+ * The kind registry: every container above, described by one entry of
+ * lfq_kinds[], so that code which must handle all of them (the device,
+ * tests, benchmarks) iterates one table instead of switching on a kind.
+ * The operations take the container as "void *" (the struct named by the
+ * kind, of @size bytes, allocated by the caller); those a kind lacks are
+ * NULL.  Each operation has the context and progress guarantee of the
+ * function of that kind it stands for (see the lfq_<kind>_*() kernel-doc).
+ */
+
+/* enum lfq_kind_flags - properties of a kind (struct lfq_kind.flags) */
+enum lfq_kind_flags {
+	LFQ_KIND_FIFO		= BIT(0),	/* pops in push order */
+	LFQ_KIND_LIFO		= BIT(1),	/* pops the newest first */
+	LFQ_KIND_BOUNDED	= BIT(2),	/* fixed capacity, set at init */
+	LFQ_KIND_NODES		= BIT(3),	/* one node allocated per push */
+	LFQ_KIND_LOCKFREE	= BIT(4),	/* no operation takes a lock */
+	LFQ_KIND_RCU_NODES	= BIT(5),	/* popped nodes freed after a GP */
+};
+
+/* enum lfq_ctx - contexts an operation may be called from (bit mask) */
+enum lfq_ctx {
+	LFQ_CTX_TASK		= BIT(0),
+	LFQ_CTX_SOFTIRQ		= BIT(1),
+	LFQ_CTX_HARDIRQ		= BIT(2),	/* with a non-sleeping gfp */
+	LFQ_CTX_NMI		= BIT(3),	/* where cmpxchg is NMI-safe */
+};
+
+/**
+ * struct lfq_kind - one kind of container, as the registry describes it
+ * @name:      short name ("msq", "stack", "ring", "tlq"), as the uapi and
+ *             liblfq spell it
+ * @desc:      one line: algorithm and source
+ * @uapi_kind: LFQ_KIND_* of uapi/linux/lfq.h if /dev/lfq offers the kind,
+ *             0 if it is kernel-API only
+ * @flags:     enum lfq_kind_flags
+ * @push_ctx:  enum lfq_ctx mask for @push (and @push_many)
+ * @pop_ctx:   enum lfq_ctx mask for @pop (and @pop_many)
+ * @size:      bytes of the container the operations take
+ * @init:      set up an empty container; @capacity is used by bounded
+ *             kinds (a power of two) and must be 0 for the others.
+ *             Returns 0 or a negative errno.
+ * @destroy:   tear down; @release (may be NULL) gets each value left
+ * @push:      add @val (not NULL); 0, -EINVAL, -ENOMEM or -ENOSPC
+ * @pop:       remove a value; NULL if empty
+ * @push_many: optional: push @n values, all or none (@all) or as many as
+ *             fit; returns the number pushed.  @vals holds no NULL.
+ * @pop_many:  optional: the same for pop
+ * @len:       number of values (approximate under concurrency)
+ * @empty:     true if it holds no value
+ */
+struct lfq_kind {
+	const char *name;
+	const char *desc;
+	unsigned int uapi_kind;
+	unsigned int flags;
+	unsigned int push_ctx;
+	unsigned int pop_ctx;
+	size_t size;
+	int (*init)(void *c, unsigned int capacity, gfp_t gfp);
+	void (*destroy)(void *c, void (*release)(void *val));
+	int (*push)(void *c, void *val, gfp_t gfp);
+	void *(*pop)(void *c);
+	unsigned int (*push_many)(void *c, void * const *vals, unsigned int n,
+				  bool all);
+	unsigned int (*pop_many)(void *c, void **vals, unsigned int n,
+				 bool all);
+	unsigned long (*len)(const void *c);
+	bool (*empty)(const void *c);
+};
+
+extern const struct lfq_kind lfq_kinds[];
+extern const unsigned int lfq_nr_kinds;
+
+const struct lfq_kind *lfq_kind_by_name(const char *name);
+const struct lfq_kind *lfq_kind_by_uapi(unsigned int uapi_kind);
+
+/**
+ * lfq_for_each_kind - iterate over the registry
+ * @k: const struct lfq_kind *, the cursor
+ */
+#define lfq_for_each_kind(k) \
+	for ((k) = lfq_kinds; (k) < lfq_kinds + lfq_nr_kinds; (k)++)
+
+
 #endif /* _LFQ_H */
