@@ -257,5 +257,4 @@ const struct lfq_kind *lfq_kind_by_uapi(unsigned int uapi_kind);
 #define lfq_for_each_kind(k) \
 	for ((k) = lfq_kinds; (k) < lfq_kinds + lfq_nr_kinds; (k)++)
 
-
 #endif /* _LFQ_H */
