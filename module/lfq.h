@@ -172,6 +172,7 @@ bool lfq_tlq_empty(struct lfq_tlq *q);
 unsigned long lfq_tlq_len(struct lfq_tlq *q);
 
 unsigned long lfq_rcu_backlog(void);
+unsigned long lfq_cas_retries(void);
 
 /*
  * The kind registry: every container above, described by one entry of
@@ -212,6 +213,8 @@ enum lfq_ctx {
  * @push_ctx:  enum lfq_ctx mask for @push (and @push_many)
  * @pop_ctx:   enum lfq_ctx mask for @pop (and @pop_many)
  * @size:      bytes of the container the operations take
+ * @node_size: bytes of the node one pushed value costs (before slab
+ *             rounding), 0 for kinds that do not allocate per value
  * @init:      set up an empty container; @capacity is used by bounded
  *             kinds (a power of two) and must be 0 for the others.
  *             Returns 0 or a negative errno.
@@ -232,6 +235,7 @@ struct lfq_kind {
 	unsigned int push_ctx;
 	unsigned int pop_ctx;
 	size_t size;
+	size_t node_size;
 	int (*init)(void *c, unsigned int capacity, gfp_t gfp);
 	void (*destroy)(void *c, void (*release)(void *val));
 	int (*push)(void *c, void *val, gfp_t gfp);

@@ -43,6 +43,34 @@ bool lfq_rcu_throttled;
 
 static DEFINE_PER_CPU(long, lfq_rcu_pending);
 static DEFINE_PER_CPU(unsigned int, lfq_rcu_sample);
+static DEFINE_PER_CPU(unsigned long, lfq_cas_retry_count);
+
+/**
+ * lfq_cas_retries() - contention seen by the lock-free structures
+ *
+ * Sums the per-CPU counts of failed compare-and-exchange attempts (and,
+ * for msq, inconsistent snapshots that made an operation start over) of
+ * every lfq structure since the module was loaded.  A diagnostic: callers
+ * compare two readings taken around a run.  The unit is attempts.
+ *
+ * Context: any context.
+ * Return: the approximate number of retries so far.
+ */
+unsigned long lfq_cas_retries(void)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu(lfq_cas_retry_count, cpu));
+	return sum;
+}
+EXPORT_SYMBOL_NS_GPL(lfq_cas_retries, LFQ_NS);
+
+void lfq_count_retry(void)
+{
+	this_cpu_inc(lfq_cas_retry_count);
+}
 
 /**
  * lfq_rcu_backlog() - number of lfq nodes waiting for an RCU grace period

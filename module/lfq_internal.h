@@ -96,6 +96,12 @@ static inline void lfq_rcu_throttle(gfp_t gfp)
 }
 
 /*
+ * Counts one failed compare-and-exchange (see lfq_cas_retries()).  Out of
+ * line: it runs on the retry path only.
+ */
+void lfq_count_retry(void);
+
+/*
  * Variants used by /dev/lfq to report contention.  They behave exactly as
  * the exported functions of the same name without the leading underscores
  * and add the number of failed compare-and-exchange attempts (and, for
