@@ -83,7 +83,10 @@
  * memory.  The kernel memory a queue holds is at most
  * lfq_info.fixed_bytes + max_bytes, plus, while a call is in progress, its
  * descriptor array (24 bytes per message of a batch, 24 KiB at most).
- * Popped MSQ and STACK nodes wait for an RCU grace period before they are
+ * The charges are allocation sizes: on a kernel with slab debugging, KASAN
+ * or kmemleak every allocation takes more than its size (red zones,
+ * tracking, metadata), and the messages' memory exceeds max_bytes by that
+ * per-object overhead.  Popped MSQ and STACK nodes wait for an RCU grace period before they are
  * freed; that memory is shared by all queues and bounded module-wide
  * (lfq_stats.rcu_backlog).  All of it is charged to the memory cgroup of
  * the task that causes each allocation; at a cgroup limit a push or a
