@@ -221,7 +221,6 @@ KIND_VARIANTS(mem, 0);
 
 FIXTURE_SETUP(mem)
 {
-
 	self->c.nfds = 0;
 	self->c.msg = NULL;
 	self->c.d = NULL;
