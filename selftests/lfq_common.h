@@ -3,7 +3,8 @@
  * Helpers shared by the /dev/lfq kselftests (lfq_*_test.c).
  *
  * Every function here is static inline: each test is one .c file and uses
- * only some of them.  Include after kselftest_harness.h.
+ * only some of them.  Include after kselftest_harness.h; the fixture
+ * helpers (setup_dev(), setup_queue(), NEED_*()) exist only then.
  *
  * A test that needs a field newer than a structure's first version
  * (LFQ_*_SIZE_VER1) checks the size the kernel returns in the structure's
@@ -32,10 +33,93 @@
 
 #define DEV_PATH	"/dev/lfq"
 
-/* Names of the kinds, for messages; index LFQ_KIND_*. */
-static const char * const lfq_kind_name[] = {
-	"?", "msq", "stack", "ring", "tlq",
+/*
+ * The kinds this suite has cases for: one row per LFQ_KIND_*, with what the
+ * cases must know about it.  Whether the running module offers a kind is
+ * features.kinds, never this table: the cases of a kind the module lacks
+ * are skipped, and a kind the module offers that is not here is only
+ * reported.  A kind added to the uapi gets a row here and a variant in
+ * KIND_VARIANTS().
+ */
+struct kind_desc {
+	unsigned int kind;
+	const char *name;
+	bool lifo;		/* pops the newest message first */
+	bool bounded;		/* needs a capacity (a power of two) */
 };
+
+static const struct kind_desc kind_descs[] = {
+	{ LFQ_KIND_MSQ,		"msq",		false,	false },
+	{ LFQ_KIND_STACK,	"stack",	true,	false },
+	{ LFQ_KIND_RING,	"ring",		false,	true },
+	{ LFQ_KIND_TLQ,		"tlq",		false,	false },
+};
+
+#define NR_KIND_DESCS	ARRAY_SIZE(kind_descs)
+
+/* Name of @kind for messages ("kind N" for one this suite does not know). */
+static inline const char *kind_name(unsigned int kind)
+{
+	static char buf[16];
+	unsigned int i;
+
+	for (i = 0; i < NR_KIND_DESCS; i++)
+		if (kind_descs[i].kind == kind)
+			return kind_descs[i].name;
+	snprintf(buf, sizeof(buf), "kind %u", kind);
+	return buf;
+}
+
+static inline bool kind_offered(const struct lfq_features *f,
+				unsigned int kind)
+{
+	return kind < 32 && (f->kinds & (1U << kind));
+}
+
+/* The lowest kind above 0 that the module does not offer (32 if none). */
+static inline unsigned int unknown_kind(const struct lfq_features *f)
+{
+	unsigned int k;
+
+	for (k = 1; k < 32 && kind_offered(f, k); k++)
+		;
+	return k;
+}
+
+/*
+ * The per-kind variants of a fixture whose FIXTURE_VARIANT() holds
+ * KIND_VARIANT_FIELDS; @cap is the ring's capacity.  KIND_VARIANTS() adds
+ * them all; a fixture that wants only some uses the single ones.
+ */
+#define KIND_VARIANT_FIELDS						\
+	unsigned int kind;						\
+	unsigned int capacity;						\
+	bool lifo
+
+#define KIND_VARIANT_MSQ(fixture)					\
+	FIXTURE_VARIANT_ADD(fixture, msq) { .kind = LFQ_KIND_MSQ }
+#define KIND_VARIANT_STACK(fixture)					\
+	FIXTURE_VARIANT_ADD(fixture, stack) {				\
+		.kind = LFQ_KIND_STACK, .lifo = true,			\
+	}
+#define KIND_VARIANT_RING(fixture, cap)					\
+	FIXTURE_VARIANT_ADD(fixture, ring) {				\
+		.kind = LFQ_KIND_RING, .capacity = (cap),		\
+	}
+#define KIND_VARIANT_TLQ(fixture)					\
+	FIXTURE_VARIANT_ADD(fixture, tlq) { .kind = LFQ_KIND_TLQ }
+
+#define KIND_VARIANTS(fixture, cap)					\
+	KIND_VARIANT_MSQ(fixture);					\
+	KIND_VARIANT_STACK(fixture);					\
+	KIND_VARIANT_RING(fixture, cap);				\
+	KIND_VARIANT_TLQ(fixture)
+
+/* The lowest bit not in @known, or 0 if all 32 are. */
+static inline __u32 unknown_flag(__u32 known)
+{
+	return ~known & -~known;
+}
 
 /* ioctl returning the result or -errno. */
 static inline long xioctl(int fd, unsigned long cmd, void *arg)
@@ -287,5 +371,122 @@ static inline int write_file(const char *path, const char *s)
 	close(fd);
 	return ret < 0 ? ret : (ret == (ssize_t)n ? 0 : -EIO);
 }
+
+/* The state letter of /proc/<pid>/stat, or 0 if it cannot be read. */
+static inline char task_state(pid_t pid)
+{
+	char path[64], buf[512], *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (read_file(path, buf, sizeof(buf)) <= 0)
+		return 0;
+	p = strrchr(buf, ')');
+	return p && p[1] && p[2] ? p[2] : 0;
+}
+
+#define SLEEP_WAIT_MS	5000	/* how long to wait for a task to sleep */
+
+/*
+ * Wait until @pid sleeps interruptibly (it is blocked in the call under
+ * test), then a little more.  Without /proc, just wait a while.
+ */
+static inline void wait_sleeping(pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < SLEEP_WAIT_MS / 5; i++) {
+		char s = task_state(pid);
+
+		if (!s) {
+			sleep_ms(500);
+			return;
+		}
+		if (s == 'S')
+			break;
+		sleep_ms(5);
+	}
+	sleep_ms(50);
+}
+
+#ifdef __KSELFTEST_HARNESS_H	/* the fixture helpers: tests only */
+
+/*
+ * The first step of a FIXTURE_SETUP: open /dev/lfq and read FEATURES into
+ * @f.  @kind, if not 0, is the kind the fixture's cases need.  Returns the
+ * device fd, or -1 after SKIP() when there is no device or the module does
+ * not offer @kind (the setup must then return).  Fails the case on any
+ * other error.
+ */
+static inline int setup_dev(struct __test_metadata *_metadata,
+			    unsigned int kind, struct lfq_features *f)
+{
+	const char *skip;
+	int dev;
+
+	dev = open_dev(&skip);
+	if (skip)
+		SKIP(return -1, "%s", skip);
+	ASSERT_LE(0, dev) TH_LOG("open: %s", strerror(errno));
+	ASSERT_EQ(0, get_features(dev, f));
+	if (kind && !kind_offered(f, kind)) {
+		close(dev);
+		SKIP(return -1, "%s: not offered by this module (kinds %#x)",
+		     kind_name(kind), f->kinds);
+	}
+	return dev;
+}
+
+/*
+ * setup_dev(), then a queue of @kind and @capacity for messages of up to
+ * @max_msg bytes, with a byte budget of @n such messages (@n times
+ * lfq_info.max_msg_charge), created with @flags.  Returns the queue fd and
+ * the device fd in *@dev, or -1 after SKIP() (the setup must return): no
+ * device, @kind not offered, or a flag of @flags not offered.
+ */
+static inline int setup_queue(struct __test_metadata *_metadata, int *dev,
+			      struct lfq_features *f, unsigned int kind,
+			      unsigned int capacity, unsigned int max_msg,
+			      unsigned int n, unsigned int flags)
+{
+	__u64 budget;
+	int qfd;
+
+	*dev = setup_dev(_metadata, kind, f);
+	if (*dev < 0)
+		return -1;
+	if ((f->create_flags & flags) != flags)
+		SKIP(return -1, "create flags %#x not offered (create_flags %#x)",
+		     flags & ~f->create_flags, f->create_flags);
+	budget = q_budget(*dev, kind, capacity, max_msg, n);
+	ASSERT_LT(0, budget) TH_LOG("no max_msg_charge for %s", kind_name(kind));
+	qfd = q_create(*dev, kind, capacity, max_msg, budget, flags);
+	ASSERT_LE(0, qfd) TH_LOG("create %s: %s", kind_name(kind),
+				 strerror(-qfd));
+	return qfd;
+}
+
+/*
+ * In a test of a fixture whose data has the features as "f": SKIP unless
+ * the module offers the kind, or every flag of @flags.
+ */
+#define NEED_KIND(k) do {						\
+	if (!kind_offered(&self->f, (k)))				\
+		SKIP(return, "%s: not offered by this module",		\
+		     kind_name(k));					\
+} while (0)
+
+#define NEED_CREATE_FLAGS(flags) do {					\
+	if ((self->f.create_flags & (flags)) != (flags))		\
+		SKIP(return, "create flags %#x not offered",		\
+		     (flags) & ~self->f.create_flags);			\
+} while (0)
+
+#define NEED_IO_FLAGS(flags) do {					\
+	if ((self->f.io_flags & (flags)) != (flags))			\
+		SKIP(return, "io flags %#x not offered",		\
+		     (flags) & ~self->f.io_flags);			\
+} while (0)
+
+#endif /* __KSELFTEST_HARNESS_H */
 
 #endif /* LFQ_COMMON_H */

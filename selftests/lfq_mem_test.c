@@ -266,39 +266,20 @@ FIXTURE(mem) {
 };
 
 FIXTURE_VARIANT(mem) {
-	unsigned int kind;
+	KIND_VARIANT_FIELDS;
 };
 
-FIXTURE_VARIANT_ADD(mem, msq) {
-	.kind = LFQ_KIND_MSQ,
-};
-
-FIXTURE_VARIANT_ADD(mem, stack) {
-	.kind = LFQ_KIND_STACK,
-};
-
-FIXTURE_VARIANT_ADD(mem, ring) {
-	.kind = LFQ_KIND_RING,
-};
-
-FIXTURE_VARIANT_ADD(mem, tlq) {
-	.kind = LFQ_KIND_TLQ,
-};
+/* The ring's capacity is chosen per case (ring_cap()). */
+KIND_VARIANTS(mem, 0);
 
 FIXTURE_SETUP(mem)
 {
-	const char *skip;
-
 	self->c.nfds = 0;
 	self->c.msg = NULL;
 	self->c.d = NULL;
-	self->c.dev = open_dev(&skip);
-	if (skip)
-		SKIP(return, "%s", skip);
-	ASSERT_LE(0, self->c.dev) TH_LOG("open: %s", strerror(errno));
-	ASSERT_EQ(0, get_features(self->c.dev, &self->c.f));
-	if (!(self->c.f.kinds & (1U << variant->kind)))
-		SKIP(return, "kind %u not supported", variant->kind);
+	self->c.dev = setup_dev(_metadata, variant->kind, &self->c.f);
+	if (self->c.dev < 0)
+		return;
 	self->c.msg = calloc(1, self->c.f.max_msg);
 	self->c.d = calloc(self->c.f.max_batch, sizeof(*self->c.d));
 	ASSERT_NE(NULL, self->c.msg);
@@ -422,7 +403,7 @@ TEST_F(mem, fill_count)
 	n = fill_upto(fd, self->c.d, self->c.f.max_batch, self->c.msg, 1, most);
 	ASSERT_LE(0, n) TH_LOG("push: %s", strerror(-n));
 	TH_LOG("%s: a %llu-byte budget took %s%ld one-byte messages",
-	       lfq_kind_name[variant->kind], budget, n > most ? "over " : "",
+	       kind_name(variant->kind), budget, n > most ? "over " : "",
 	       n > most ? most : n);
 	EXPECT_GE(most, n)
 		TH_LOG("%ld+ 1-byte messages in %llu bytes: their memory is not charged",
@@ -433,7 +414,7 @@ TEST_F(mem, fill_count)
 	n = fill(fd, self->c.d, self->c.f.max_batch, self->c.msg, max_msg);
 	ASSERT_LE(0, n) TH_LOG("push: %s", strerror(-n));
 	TH_LOG("%s: a %llu-byte budget took %ld messages of %u bytes",
-	       lfq_kind_name[variant->kind], budget, n, max_msg);
+	       kind_name(variant->kind), budget, n, max_msg);
 	EXPECT_GT(budget / max_msg, n)
 		TH_LOG("%ld messages of %u bytes in %llu bytes: their headers are not charged",
 		       n, max_msg, budget);
@@ -561,7 +542,7 @@ static void mem_close_all(struct mem_ctx *m)
  */
 TEST_F_TIMEOUT(mem, meminfo_fill, 300)
 {
-	const char *kind = lfq_kind_name[variant->kind];
+	const char *kind = kind_name(variant->kind);
 	long long fixed, bound, dfree, dslab, ovh;
 	unsigned int i, try, ncfg = 2;
 	struct memsnap s[3];
@@ -616,7 +597,7 @@ TEST_F_TIMEOUT(mem, meminfo_fill, 300)
  */
 TEST_F_TIMEOUT(mem, meminfo_total, 300)
 {
-	const char *kind = lfq_kind_name[variant->kind];
+	const char *kind = kind_name(variant->kind);
 	long long fixed, bound, dfree, dslab, dempty, ovh;
 	unsigned int i, try, ncfg = 2;
 	struct lfq_info info;
@@ -691,18 +672,6 @@ static void writer(int qfd, int ready, int go, struct lfq_msg_desc *d,
 	_exit(0);
 }
 
-/* The state letter of /proc/<pid>/stat, or 0 if it cannot be read. */
-static char task_state(pid_t pid)
-{
-	char path[64], buf[512], *p;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	if (read_file(path, buf, sizeof(buf)) <= 0)
-		return 0;
-	p = strrchr(buf, ')');
-	return p && p[1] && p[2] ? p[2] : 0;
-}
-
 /*
  * NWRITERS writers blocked in PUSH_BATCH of max_batch max_msg-byte
  * messages on a full queue hold at most their descriptor and pointer
@@ -769,7 +738,7 @@ TEST_F_TIMEOUT(mem, blocked_writers, 120)
 	dfree = s0.free - s1.free;
 	dslab = s1.slab - s0.slab;
 	TH_LOG("%s: %d writers blocked with %u x %u bytes each:",
-	       lfq_kind_name[variant->kind], NWRITERS, nb, max_msg);
+	       kind_name(variant->kind), NWRITERS, nb, max_msg);
 	TH_LOG("  MemFree+pcp %+lld KiB, Slab+Vmalloc %+lld KiB, bound %lld KiB",
 	       -dfree / 1024, dslab / 1024, bound / 1024);
 	EXPECT_GE(bound, dfree)
@@ -815,24 +784,11 @@ FIXTURE(memcg) {
 };
 
 FIXTURE_VARIANT(memcg) {
-	unsigned int kind;
+	KIND_VARIANT_FIELDS;
 };
 
-FIXTURE_VARIANT_ADD(memcg, msq) {
-	.kind = LFQ_KIND_MSQ,
-};
-
-FIXTURE_VARIANT_ADD(memcg, stack) {
-	.kind = LFQ_KIND_STACK,
-};
-
-FIXTURE_VARIANT_ADD(memcg, ring) {
-	.kind = LFQ_KIND_RING,
-};
-
-FIXTURE_VARIANT_ADD(memcg, tlq) {
-	.kind = LFQ_KIND_TLQ,
-};
+/* The ring's capacity is chosen per case (ring_cap()). */
+KIND_VARIANTS(memcg, 0);
 
 /* The cgroup2 mount point from /proc/self/mounts, or "" */
 static void cg2_find(char *root, size_t n)
@@ -882,16 +838,13 @@ static long long cg_key(const char *dir, const char *file, const char *key)
 FIXTURE_SETUP(memcg)
 {
 	char buf[512];
-	const char *skip;
 
 	self->mounted = false;
 	self->made = false;
 	self->rep = NULL;
-	self->dev = open_dev(&skip);
-	if (skip)
-		SKIP(return, "%s", skip);
-	ASSERT_LE(0, self->dev) TH_LOG("open: %s", strerror(errno));
-	ASSERT_EQ(0, get_features(self->dev, &self->f));
+	self->dev = setup_dev(_metadata, variant->kind, &self->f);
+	if (self->dev < 0)
+		return;
 
 	cg2_find(self->root, sizeof(self->root));
 	if (!self->root[0]) {
@@ -1161,7 +1114,7 @@ TEST_F_TIMEOUT(memcg, push_until_enomem, 120)
 	kills = cg_key(self->cg, "memory.events", "oom_kill");
 	bad = kmsg_scan(kfd, first, sizeof(first));
 	TH_LOG("%s: %d queues, %ld messages pushed, %ld read back",
-	       lfq_kind_name[variant->kind], r->nq, r->total, r->readback);
+	       kind_name(variant->kind), r->nq, r->total, r->readback);
 	TH_LOG("  stopped by %s on queue %d (%s); memory.events oom %lld oom_kill %lld",
 	       r->err ? strerror(-r->err) : "nothing", r->err_queue,
 	       r->err_how ? "PUSH_BATCH" : "write", ooms, kills);
@@ -1218,24 +1171,11 @@ FIXTURE(nowarn) {
 static char fi_saved[2][NKNOBS][32];
 
 FIXTURE_VARIANT(nowarn) {
-	unsigned int kind;
+	KIND_VARIANT_FIELDS;
 };
 
-FIXTURE_VARIANT_ADD(nowarn, msq) {
-	.kind = LFQ_KIND_MSQ,
-};
-
-FIXTURE_VARIANT_ADD(nowarn, stack) {
-	.kind = LFQ_KIND_STACK,
-};
-
-FIXTURE_VARIANT_ADD(nowarn, ring) {
-	.kind = LFQ_KIND_RING,
-};
-
-FIXTURE_VARIANT_ADD(nowarn, tlq) {
-	.kind = LFQ_KIND_TLQ,
-};
+/* The ring's capacity is chosen per case (ring_cap()). */
+KIND_VARIANTS(nowarn, 0);
 
 static const char * const fi_dirs[2] = { FS_DIR, FPA_DIR };
 
@@ -1261,16 +1201,13 @@ static void fi_knobs(unsigned int k, bool save)
 FIXTURE_SETUP(nowarn)
 {
 	char path[256];
-	const char *skip;
 	unsigned int k, i;
 
 	self->have[0] = false;
 	self->have[1] = false;
-	self->dev = open_dev(&skip);
-	if (skip)
-		SKIP(return, "%s", skip);
-	ASSERT_LE(0, self->dev) TH_LOG("open: %s", strerror(errno));
-	ASSERT_EQ(0, get_features(self->dev, &self->f));
+	self->dev = setup_dev(_metadata, variant->kind, &self->f);
+	if (self->dev < 0)
+		return;
 	if (access(FS_DIR "/probability", W_OK))
 		SKIP(return, "no failslab (%s): kernel without CONFIG_FAILSLAB or debugfs",
 		     strerror(errno));

@@ -75,47 +75,18 @@ FIXTURE(order) {
 };
 
 FIXTURE_VARIANT(order) {
-	unsigned int kind;
-	unsigned int capacity;
-	bool lifo;
+	KIND_VARIANT_FIELDS;
 };
 
-FIXTURE_VARIANT_ADD(order, msq) {
-	.kind = LFQ_KIND_MSQ,
-};
-
-FIXTURE_VARIANT_ADD(order, stack) {
-	.kind = LFQ_KIND_STACK,
-	.lifo = true,
-};
-
-FIXTURE_VARIANT_ADD(order, ring) {
-	.kind = LFQ_KIND_RING,
-	.capacity = 8,
-};
-
-FIXTURE_VARIANT_ADD(order, tlq) {
-	.kind = LFQ_KIND_TLQ,
-};
+KIND_VARIANTS(order, 8);
 
 FIXTURE_SETUP(order)
 {
 	struct lfq_features f;
-	const char *skip;
 
-	self->qfd = -1;
-	self->dev = open_dev(&skip);
-	if (skip)
-		SKIP(return, "%s", skip);
-	ASSERT_LE(0, self->dev) TH_LOG("open: %s", strerror(errno));
-	ASSERT_EQ(0, get_features(self->dev, &f));
-	if (!(f.kinds & (1U << variant->kind)))
-		SKIP(return, "kind %u not supported", variant->kind);
-	self->qfd = q_create(self->dev, variant->kind, variant->capacity,
-			     OMSG, q_budget(self->dev, variant->kind,
-					    variant->capacity, OMSG, 8),
-			     LFQ_CREATE_NONBLOCK);
-	ASSERT_LE(0, self->qfd) TH_LOG("create: %s", strerror(-self->qfd));
+	self->qfd = setup_queue(_metadata, &self->dev, &f, variant->kind,
+				variant->capacity, OMSG, 8,
+				LFQ_CREATE_NONBLOCK);
 }
 
 FIXTURE_TEARDOWN(order)
@@ -209,42 +180,24 @@ FIXTURE(mpmc) {
 };
 
 FIXTURE_VARIANT(mpmc) {
-	unsigned int kind;
-	unsigned int capacity;
+	KIND_VARIANT_FIELDS;
 };
 
-FIXTURE_VARIANT_ADD(mpmc, msq) {
-	.kind = LFQ_KIND_MSQ,
-};
-
-FIXTURE_VARIANT_ADD(mpmc, ring) {
-	.kind = LFQ_KIND_RING,
-	.capacity = 64,
-};
-
-FIXTURE_VARIANT_ADD(mpmc, tlq) {
-	.kind = LFQ_KIND_TLQ,
-};
+/* FIFO kinds only: the check is per-producer order */
+KIND_VARIANT_MSQ(mpmc);
+KIND_VARIANT_RING(mpmc, 64);
+KIND_VARIANT_TLQ(mpmc);
 
 FIXTURE_SETUP(mpmc)
 {
 	struct lfq_features f;
-	const char *skip;
 
-	self->qfd = -1;
 	self->sh = NULL;
-	self->dev = open_dev(&skip);
-	if (skip)
-		SKIP(return, "%s", skip);
-	ASSERT_LE(0, self->dev) TH_LOG("open: %s", strerror(errno));
-	ASSERT_EQ(0, get_features(self->dev, &f));
-	if (!(f.kinds & (1U << variant->kind)))
-		SKIP(return, "kind %u not supported", variant->kind);
 	/* a small budget: producers block and wake often */
-	self->qfd = q_create(self->dev, variant->kind, variant->capacity,
-			     OMSG, q_budget(self->dev, variant->kind,
-					    variant->capacity, OMSG, 64), 0);
-	ASSERT_LE(0, self->qfd) TH_LOG("create: %s", strerror(-self->qfd));
+	self->qfd = setup_queue(_metadata, &self->dev, &f, variant->kind,
+				variant->capacity, OMSG, 64, 0);
+	if (self->qfd < 0)
+		return;
 	self->sh = shared_alloc(sizeof(*self->sh));
 	ASSERT_NE(NULL, self->sh);
 }

@@ -52,48 +52,19 @@ FIXTURE(vio) {
 };
 
 FIXTURE_VARIANT(vio) {
-	unsigned int kind;
-	unsigned int capacity;
-	bool lifo;
+	KIND_VARIANT_FIELDS;
 };
 
-FIXTURE_VARIANT_ADD(vio, msq) {
-	.kind = LFQ_KIND_MSQ,
-};
-
-FIXTURE_VARIANT_ADD(vio, stack) {
-	.kind = LFQ_KIND_STACK,
-	.lifo = true,
-};
-
-FIXTURE_VARIANT_ADD(vio, ring) {
-	.kind = LFQ_KIND_RING,
-	.capacity = VSLOTS,
-};
-
-FIXTURE_VARIANT_ADD(vio, tlq) {
-	.kind = LFQ_KIND_TLQ,
-};
+KIND_VARIANTS(vio, VSLOTS);
 
 FIXTURE_SETUP(vio)
 {
 	struct lfq_features f;
-	const char *skip;
 
-	self->qfd = -1;
-	self->dev = open_dev(&skip);
-	if (skip)
-		SKIP(return, "%s", skip);
-	ASSERT_LE(0, self->dev) TH_LOG("open: %s", strerror(errno));
-	ASSERT_EQ(0, get_features(self->dev, &f));
-	if (!(f.kinds & (1U << variant->kind)))
-		SKIP(return, "kind %u not supported", variant->kind);
 	/* non-blocking: a wrong extra pop fails a check, never hangs it */
-	self->qfd = q_create(self->dev, variant->kind, variant->capacity,
-			     VMSG, q_budget(self->dev, variant->kind,
-					    variant->capacity, VMSG, VSLOTS),
-			     LFQ_CREATE_NONBLOCK);
-	ASSERT_LE(0, self->qfd) TH_LOG("create: %s", strerror(-self->qfd));
+	self->qfd = setup_queue(_metadata, &self->dev, &f, variant->kind,
+				variant->capacity, VMSG, VSLOTS,
+				LFQ_CREATE_NONBLOCK);
 }
 
 FIXTURE_TEARDOWN(vio)

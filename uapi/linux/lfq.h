@@ -137,26 +137,53 @@
 /* Largest @size any ioctl argument may have, in bytes. */
 #define LFQ_STRUCT_SIZE_MAX	4096
 
-/* Queue kinds (0 is never valid, so a zeroed structure is rejected). */
+/*
+ * Queue kinds (0 is never valid, so a zeroed structure is rejected).  A
+ * kind's number never changes; which kinds the running module offers is
+ * features.kinds (LFQ_IOC_FEATURES), and a module may offer fewer than
+ * this header names.
+ */
 #define LFQ_KIND_MSQ		1	/* Michael-Scott queue: FIFO, unbounded, lock-free */
 #define LFQ_KIND_STACK		2	/* Treiber stack: LIFO, unbounded, lock-free */
 #define LFQ_KIND_RING		3	/* bounded FIFO ring, capacity 2^n */
 #define LFQ_KIND_TLQ		4	/* two-lock queue: FIFO, unbounded, blocking */
+/*
+ * The highest kind this header names.  It grows when a kind is added, so a
+ * program must not rely on it (to loop over the kinds, to size a table, to
+ * make up an invalid kind): it asks LFQ_IOC_FEATURES (features.kinds).
+ * The kernel uses it.
+ */
 #define LFQ_KIND_MAX		LFQ_KIND_TLQ
 
 /**
  * struct lfq_features - argument of LFQ_IOC_FEATURES (device fd; output)
  * @size:            in: sizeof(struct lfq_features); out: the kernel's size
- * @abi_version:     LFQ_ABI_VERSION of the running module
- * @kinds:           bit (1 << LFQ_KIND_x) set for each supported kind
- * @create_flags:    all LFQ_CREATE_* flags this kernel accepts
- * @io_flags:        all LFQ_IO_* flags this kernel accepts
- * @max_msg:         largest max_msg a queue may have (module parameter)
- * @max_ring_capacity: largest ring capacity
- * @max_batch:       largest count in one batch ioctl
- * @max_queues:      most queues that may exist at once (module parameter)
- * @nr_queues:       queues existing now
- * @max_queue_bytes: largest byte budget a queue may have (module parameter)
+ * @abi_version:     LFQ_ABI_VERSION of the running module (it may differ
+ *                   from the header a program was built with)
+ * @kinds:           bit (1 << LFQ_KIND_x) set for each kind LFQ_IOC_CREATE
+ *                   accepts; bit 0 is never set.  A kind whose bit is clear
+ *                   is refused with EINVAL, whether or not this header
+ *                   names it.
+ * @create_flags:    all LFQ_CREATE_* flags this kernel accepts, for every
+ *                   kind; any other bit is refused with EINVAL
+ * @io_flags:        all LFQ_IO_* flags this kernel accepts in a batch, for
+ *                   every kind; any other bit is refused with EINVAL
+ * @max_msg:         largest max_msg a queue of any kind may have (module
+ *                   parameter)
+ * @max_ring_capacity: largest capacity of a RING (a power of two); the
+ *                   other kinds have no capacity
+ * @max_batch:       largest count in one batch ioctl, for every kind (a
+ *                   RING's all-or-nothing batch is also bounded by its
+ *                   capacity)
+ * @max_queues:      most queues, of all kinds together, that may exist at
+ *                   once (module parameter)
+ * @nr_queues:       queues existing now, of all kinds, in all processes
+ * @max_queue_bytes: largest byte budget (lfq_create.max_bytes) a queue of
+ *                   any kind may have (module parameter)
+ *
+ * Programs take the kinds, flags and limits from here, never from the
+ * constants of this header that grow (LFQ_KIND_MAX, LFQ_CREATE_FLAGS_ALL,
+ * LFQ_IO_FLAGS_ALL).
  */
 struct lfq_features {
 	__u32 size;
@@ -177,12 +204,13 @@ struct lfq_features {
 /* LFQ_IOC_CREATE flags */
 #define LFQ_CREATE_CLOEXEC	0x1U	/* the queue fd gets FD_CLOEXEC */
 #define LFQ_CREATE_NONBLOCK	0x2U	/* the queue fd is O_NONBLOCK */
+/* Grows with new flags: programs ask features.create_flags instead. */
 #define LFQ_CREATE_FLAGS_ALL	(LFQ_CREATE_CLOEXEC | LFQ_CREATE_NONBLOCK)
 
 /**
  * struct lfq_create - argument of LFQ_IOC_CREATE (device fd; input)
  * @size:      sizeof(struct lfq_create)
- * @kind:      LFQ_KIND_*
+ * @kind:      LFQ_KIND_*, one whose bit is set in features.kinds
  * @capacity:  RING: number of messages, a power of two from 1 to
  *             max_ring_capacity.  Other kinds: must be 0 (they are bounded
  *             by @max_bytes only).
@@ -221,6 +249,7 @@ struct lfq_create {
 #define LFQ_IO_ALL		0x1U	/* all-or-nothing, else as many as possible */
 #define LFQ_IO_NONBLOCK		0x2U	/* never sleep; as O_NONBLOCK for this call */
 #define LFQ_IO_DEADLINE		0x4U	/* sleep no later than deadline_ns */
+/* Grows with new flags: programs ask features.io_flags instead. */
 #define LFQ_IO_FLAGS_ALL	(LFQ_IO_ALL | LFQ_IO_NONBLOCK | LFQ_IO_DEADLINE)
 
 /**
@@ -240,16 +269,24 @@ struct lfq_msg_desc {
 /**
  * struct lfq_batch - argument of LFQ_IOC_PUSH_BATCH / LFQ_IOC_POP_BATCH
  * @size:        sizeof(struct lfq_batch)
- * @flags:       LFQ_IO_*
+ * @flags:       LFQ_IO_*, those set in features.io_flags; the same for
+ *               every kind
  * @msgs:        user address of an array of @count struct lfq_msg_desc
- * @count:       number of descriptors, 0 to features.max_batch
+ * @count:       number of descriptors, 0 to features.max_batch, for every
+ *               kind; with LFQ_IO_ALL a RING's pop also at most its
+ *               capacity, and a push at most its capacity and messages
+ *               whose charges fit max_bytes (other kinds: max_bytes only)
  * @reserved:    must be 0
  * @deadline_ns: with LFQ_IO_DEADLINE: absolute CLOCK_MONOTONIC time in ns
  *               after which a sleeping call gives up with -ETIMEDOUT; a
  *               deadline already past means "do not sleep, fail with
  *               -ETIMEDOUT instead of -EAGAIN".  Without it: must be 0.
  *
- * The ioctl returns the number of messages pushed or popped.  All
+ * The output of the call is its return value and, for pop, each
+ * descriptor's @len; the structure itself is never written.  Pop order is
+ * the kind's: oldest first for MSQ, RING and TLQ, newest first for STACK;
+ * a batch pop fills @msgs in that order.  The ioctl returns the number of
+ * messages pushed or popped.  All
  * descriptors are read and checked before anything is pushed or popped, so
  * a bad descriptor (EINVAL, EMSGSIZE) changes nothing.
  *
@@ -294,24 +331,40 @@ struct lfq_batch {
  * struct lfq_stats - argument of LFQ_IOC_STATS (queue fd; output)
  * @size:        in: sizeof(struct lfq_stats); out: the kernel's size
  * @flags:       in: must be 0; out: 0
- * @pushes:      messages pushed since creation
- * @pops:        messages popped since creation
- * @push_full:   push attempts that found the queue full (each retry counts)
- * @pop_empty:   pop attempts that found the queue empty (each retry counts)
+ * @pushes:      messages pushed since creation (a batch counts each
+ *               message), all kinds
+ * @pops:        messages popped since creation, all kinds; a message put
+ *               back (@putbacks) and popped again counts once
+ * @push_full:   push attempts that found no room (each retry of a
+ *               sleeping or all-or-nothing call counts): RING, no free
+ *               slot or the byte budget used up; MSQ, STACK and TLQ, the
+ *               byte budget used up (they have no slots)
+ * @pop_empty:   pop attempts that found no message (or, all-or-nothing,
+ *               fewer than asked), each retry counts; all kinds
  * @cas_retries: compare-and-exchange retries inside the lock-free structure
  *               (contention); always 0 for TLQ
- * @length:      messages in the queue now
- * @bytes:       payload bytes in the queue now
- * @peak_length: largest @length seen
- * @peak_bytes:  largest @bytes seen
- * @rcu_backlog: module-wide: number of MSQ/STACK nodes (one per message,
- *               a small fixed-size object) unlinked but still waiting for an
- *               RCU grace period before being freed (lfq_rcu_backlog())
+ * @length:      messages a pop could take now, all kinds (the number on
+ *               the STACK, in the RING's slots, in the MSQ or TLQ list);
+ *               messages being pushed or popped are not counted
+ * @bytes:       payload bytes of the messages in the queue now, all kinds,
+ *               counting (as @mem_bytes does) those being pushed or popped
+ * @peak_length: largest @length since creation; for a RING at most its
+ *               capacity
+ * @peak_bytes:  largest @bytes since creation
+ * @rcu_backlog: module-wide, the same whichever queue is asked: MSQ and
+ *               STACK nodes (one per message, a small fixed-size object)
+ *               of all queues, unlinked but still waiting for an RCU grace
+ *               period before being freed (lfq_rcu_backlog()).  RING and
+ *               TLQ queues add nothing to it; it is not part of any
+ *               queue's @mem_bytes, and is bounded module-wide.
  * @mem_bytes:   kernel memory charged to the byte budget now, in bytes: the
- *               messages in the queue, being pushed or being popped
- * @peak_mem_bytes: largest @mem_bytes seen
+ *               messages in the queue, being pushed or being popped, each
+ *               charged as "Memory" above says for its kind (a pooled RING
+ *               charges each message a max_msg buffer); at most max_bytes
+ * @peak_mem_bytes: largest @mem_bytes since creation
  * @putbacks:    messages put back first in line because the copy to a
- *               reader's buffer faulted
+ *               reader's buffer faulted; the next pop of any kind takes
+ *               them first (for STACK as for the FIFO kinds)
  * @reserved:    0
  *
  * @bytes and @peak_bytes count payload; @mem_bytes counts memory.  The last
@@ -347,15 +400,26 @@ struct lfq_stats {
 /**
  * struct lfq_info - argument of LFQ_IOC_INFO (queue fd; output)
  * @size:      in: sizeof(struct lfq_info); out: the kernel's size
- * @kind:      LFQ_KIND_*
- * @capacity:  ring capacity; 0 for the unbounded kinds
- * @max_msg:   largest message in bytes
- * @max_bytes: byte budget: bound on the memory the messages hold, in bytes
+ * @kind:      LFQ_KIND_* the queue was created with
+ * @capacity:  RING: its number of slots, as created (a power of two).
+ *             MSQ, STACK, TLQ: 0; they have no slots and are bounded by
+ *             @max_bytes only.
+ * @max_msg:   largest message in bytes, all kinds (lfq_create.max_msg, or
+ *             features.max_msg where that was 0)
+ * @max_bytes: byte budget, all kinds: bound on the memory the messages
+ *             hold, in bytes (lfq_create.max_bytes, or
+ *             features.max_queue_bytes where that was 0)
  * @fixed_bytes: kernel memory the queue holds whatever its contents, in
- *             bytes (its structure, per-CPU counters, a ring's slot arrays);
- *             the queue holds at most @fixed_bytes + @max_bytes
+ *             bytes: its structure and per-CPU counters, and per kind
+ *             MSQ and TLQ their dummy node, RING its slot array (and,
+ *             when its max_msg buffers are preallocated, the ring that
+ *             keeps the free ones; the buffers are within @max_bytes),
+ *             STACK nothing more.  The queue holds at most
+ *             @fixed_bytes + @max_bytes.
  * @max_msg_charge: bytes charged to the budget for a message of @max_msg
- *             bytes; smaller messages are charged no more
+ *             bytes; smaller messages are charged no more.  MSQ, STACK,
+ *             TLQ: the message buffer and one node; RING: the buffer only
+ *             (and a preallocated RING charges every message this much)
  * @reserved:  0
  *
  * @fixed_bytes and @max_msg_charge are new in LFQ_INFO_SIZE_VER1.

@@ -35,6 +35,10 @@
 #define MAX_BATCHES	16
 #define MAX_B		1024
 
+/* The flags this program uses; a module without them is skipped. */
+#define NEED_CREATE	(LFQ_CREATE_CLOEXEC | LFQ_CREATE_NONBLOCK)
+#define NEED_IO		(LFQ_IO_ALL | LFQ_IO_NONBLOCK)
+
 static const struct {
 	const char *name;
 	unsigned int kind;
@@ -88,7 +92,7 @@ static int create_queue(int dev, unsigned int kind)
 	c.kind = kind;
 	c.capacity = kind == LFQ_KIND_RING ? ring_capacity : 0;
 	c.max_msg = msg_size;
-	c.flags = LFQ_CREATE_CLOEXEC | LFQ_CREATE_NONBLOCK;
+	c.flags = NEED_CREATE;
 	return ioctl(dev, LFQ_IOC_CREATE, &c);
 }
 
@@ -141,7 +145,7 @@ static long bench_batch(int q, unsigned int b, int lifo, uint64_t *elapsed)
 	}
 	memset(&pb, 0, sizeof(pb));
 	pb.size = sizeof(pb);
-	pb.flags = LFQ_IO_ALL | LFQ_IO_NONBLOCK;
+	pb.flags = NEED_IO;
 	pb.msgs = (uintptr_t)push_d;
 	pb.count = b;
 	ob = pb;
@@ -289,8 +293,12 @@ int main(int argc, char **argv)
 		if (!p || (p != want_kinds && p[-1] != ',') ||
 		    (p[len] && p[len] != ','))
 			continue;
-		if (!(f.kinds & (1u << kinds[k].kind))) {
-			printf("SKIP: devbench/%s\n", name);
+		/* what the module offers: FEATURES, not the header */
+		if (!(f.kinds & (1u << kinds[k].kind)) ||
+		    (f.create_flags & NEED_CREATE) != NEED_CREATE ||
+		    (f.io_flags & NEED_IO) != NEED_IO) {
+			printf("SKIP: devbench/%s (not offered by this module)\n",
+			       name);
 			continue;
 		}
 		q = create_queue(dev, kinds[k].kind);

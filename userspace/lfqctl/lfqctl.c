@@ -117,8 +117,29 @@ static unsigned int kind_from_arg(const char *s)
 	int k = lfq_kind_from_name(s);
 
 	if (k < 0)
-		usage_error("unknown kind '%s' (msq, stack, ring, tlq)", s);
+		usage_error("unknown kind '%s' (lfqctl info lists the module's)",
+			    s);
 	return (unsigned int)k;
+}
+
+/*
+ * The kinds come from the running module (features.kinds), never from
+ * LFQ_KIND_MAX: the next kind after @k (0: the first) that the module
+ * offers and liblfq names, or 0 after the last.
+ */
+static unsigned int next_kind(const struct lfq_features *f, unsigned int k)
+{
+	while (++k < 32)
+		if ((f->kinds & (1U << k)) &&
+		    strcmp(lfq_kind_name(k), "unknown"))
+			return k;
+	return 0;
+}
+
+static void get_features(struct lfq_features *f)
+{
+	if (lfq_dev_features(f) < 0)
+		die(LIBLFQ_DEVICE);
 }
 
 /* ---- info ---- */
@@ -134,16 +155,13 @@ static int cmd_info(void)
 	unsigned int k, i;
 	bool first = true;
 
-	if (lfq_features(&f) < 0)
-		die(LIBLFQ_DEVICE);
+	get_features(&f);
 	if (json) {
 		printf("{\"abi_version\": %u, \"kinds\": [", f.abi_version);
-		for (k = 1; k <= LFQ_KIND_MAX; k++)
-			if (f.kinds & (1U << k)) {
-				printf("%s\"%s\"", first ? "" : ", ",
-				       lfq_kind_name(k));
-				first = false;
-			}
+		for (k = next_kind(&f, 0); k; k = next_kind(&f, k)) {
+			printf("%s\"%s\"", first ? "" : ", ", lfq_kind_name(k));
+			first = false;
+		}
 		printf("], \"create_flags\": %u, \"io_flags\": %u, \"max_msg\": %u, "
 		       "\"max_ring_capacity\": %u, \"max_batch\": %u, "
 		       "\"max_queues\": %u, \"nr_queues\": %u, "
@@ -154,9 +172,8 @@ static int cmd_info(void)
 	} else {
 		printf("/dev/lfq ABI version %u\n", f.abi_version);
 		printf("  kinds:             ");
-		for (k = 1; k <= LFQ_KIND_MAX; k++)
-			if (f.kinds & (1U << k))
-				printf("%s ", lfq_kind_name(k));
+		for (k = next_kind(&f, 0); k; k = next_kind(&f, k))
+			printf("%s ", lfq_kind_name(k));
 		printf("\n  create flags:      0x%x\n", f.create_flags);
 		printf("  io flags:          0x%x\n", f.io_flags);
 		printf("  max message:       %u bytes\n", f.max_msg);
@@ -231,13 +248,14 @@ static int cmd_stats(int fd)
 {
 	struct lfq_features f;
 	struct lfq_stats st;
+	unsigned int kind;
 	struct lfq *q;
 
 	if (fd >= 0) {
 		q = lfq_from_fd(fd);
 		if (!q)
 			die("--fd: not an lfq queue");
-		if (lfq_stats(q, &st) < 0)
+		if (lfq_queue_stats(q, &st) < 0)
 			die("stats");
 		print_stats(lfq_kind_name(lfq_kind(q)), &st);
 		if (json)
@@ -245,10 +263,11 @@ static int cmd_stats(int fd)
 		return 0;
 	}
 	/* Module-wide: the queue count, and the RCU backlog via a probe queue. */
-	if (lfq_features(&f) < 0)
-		die(LIBLFQ_DEVICE);
-	q = lfq_create(LFQ_KIND_MSQ, 0, 0, LFQ_CREATE_CLOEXEC);
-	if (!q || lfq_stats(q, &st) < 0)
+	get_features(&f);
+	kind = next_kind(&f, 0);
+	q = kind ? lfq_queue_create(kind, kind == LFQ_KIND_RING ? 8 : 0, 0,
+				    LFQ_CREATE_CLOEXEC) : NULL;
+	if (!q || lfq_queue_stats(q, &st) < 0)
 		die("probe queue");
 	lfq_close(q);
 	if (json)
@@ -369,7 +388,7 @@ static int demo_kind(unsigned int kind, unsigned int n, bool first)
 	struct lfq *q;
 	bool ok;
 
-	q = lfq_create(kind, capacity, DEMO_MAX_MSG, LFQ_CREATE_CLOEXEC);
+	q = lfq_queue_create(kind, capacity, DEMO_MAX_MSG, LFQ_CREATE_CLOEXEC);
 	if (!q)
 		die("create");
 	t0 = now_s();
@@ -426,7 +445,7 @@ static int demo_kind(unsigned int kind, unsigned int n, bool first)
 		leftover++;
 	}
 	dt = now_s() - t0;
-	if (lfq_stats(q, &st) < 0)
+	if (lfq_queue_stats(q, &st) < 0)
 		die("stats");
 	lfq_close(q);
 
@@ -472,13 +491,15 @@ static int demo_kind(unsigned int kind, unsigned int n, bool first)
 
 static int cmd_demo(unsigned int n)
 {
+	struct lfq_features f;
 	unsigned int kind;
 	int fails = 0;
 
+	get_features(&f);
 	if (json)
 		printf("[");
-	for (kind = 1; kind <= LFQ_KIND_MAX; kind++)
-		fails += demo_kind(kind, n, kind == 1);
+	for (kind = next_kind(&f, 0); kind; kind = next_kind(&f, kind))
+		fails += demo_kind(kind, n, kind == next_kind(&f, 0));
 	if (json)
 		printf("]\n");
 	else
@@ -566,7 +587,7 @@ static int bench_kind(unsigned int kind, uint64_t n, unsigned int size,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED)
 		die("mmap");
-	q = lfq_create(kind, capacity, size, LFQ_CREATE_CLOEXEC);
+	q = lfq_queue_create(kind, capacity, size, LFQ_CREATE_CLOEXEC);
 	if (!q)
 		die("create");
 	t0 = now_s();
@@ -609,7 +630,7 @@ static int bench_kind(unsigned int kind, uint64_t n, unsigned int size,
 		if (!failed && (!WIFEXITED(status) || WEXITSTATUS(status)))
 			failed++;
 	}
-	if (lfq_stats(q, &st) < 0)
+	if (lfq_queue_stats(q, &st) < 0)
 		die("stats");
 	lfq_close(q);
 	munmap(sh, sizeof(*sh));
@@ -748,6 +769,7 @@ static int run_bench(int argc, char **argv)
 		{ 0 }
 	};
 	unsigned int size = 64, batch = 16, np = 2, nc = 2, kind = 0, k;
+	struct lfq_features f;
 	uint64_t n = 200000;
 	int c, fails = 0;
 
@@ -778,10 +800,16 @@ static int run_bench(int argc, char **argv)
 		usage_error("at most 64 producers and consumers together");
 	if (json)
 		printf("[");
-	for (k = 1; k <= LFQ_KIND_MAX; k++)
+	get_features(&f);
+	if (kind && !(f.kinds & (1U << kind))) {
+		fprintf(stderr, "lfqctl: kind %s: not offered by this module\n",
+			lfq_kind_name(kind));
+		return EXIT_FAIL;
+	}
+	for (k = next_kind(&f, 0); k; k = next_kind(&f, k))
 		if (!kind || k == kind)
 			fails += bench_kind(k, n, size, batch, np, nc,
-					    kind ? true : k == 1);
+					    kind ? true : k == next_kind(&f, 0));
 	if (json)
 		printf("]\n");
 	return fails ? EXIT_FAIL : 0;
@@ -827,7 +855,7 @@ static int run_create(int argc, char **argv)
 		usage_error("no command to run");
 	if (attr.kind == LFQ_KIND_RING && !attr.capacity)
 		attr.capacity = 64;
-	q = lfq_create_attr(&attr);
+	q = lfq_queue_create_attr(&attr);
 	if (!q)
 		die("create");
 	qfd = lfq_fd(q);

@@ -55,7 +55,7 @@ struct lfq *lfq_from_fd(int fd)
 	return q;
 }
 
-struct lfq *lfq_create_attr(const struct lfq_create *attr)
+struct lfq *lfq_queue_create_attr(const struct lfq_create *attr)
 {
 	struct lfq_create c = *attr;
 	struct lfq *q;
@@ -82,8 +82,8 @@ struct lfq *lfq_create_attr(const struct lfq_create *attr)
 	return q;
 }
 
-struct lfq *lfq_create(unsigned int kind, unsigned int capacity,
-		       unsigned int max_msg, unsigned int flags)
+struct lfq *lfq_queue_create(unsigned int kind, unsigned int capacity,
+			     unsigned int max_msg, unsigned int flags)
 {
 	struct lfq_create c = {
 		.size = sizeof(c),
@@ -93,7 +93,7 @@ struct lfq *lfq_create(unsigned int kind, unsigned int capacity,
 		.flags = flags,
 	};
 
-	return lfq_create_attr(&c);
+	return lfq_queue_create_attr(&c);
 }
 
 int lfq_fd(const struct lfq *q)
@@ -158,9 +158,9 @@ static int lfq_deadline(long long timeout_ns, struct lfq_batch *b)
 	return 0;
 }
 
-static int lfq_batch(struct lfq *q, unsigned long cmd, struct iovec *iov,
-		     unsigned int n, unsigned int flags, long long timeout_ns,
-		     int pop)
+static int lfq_move_batch(struct lfq *q, unsigned long cmd,
+			  struct iovec *iov, unsigned int n, unsigned int flags,
+			  long long timeout_ns, int pop)
 {
 	struct lfq_msg_desc stack_descs[LIBLFQ_STACK_DESCS];
 	struct lfq_msg_desc *d = stack_descs;
@@ -211,31 +211,31 @@ out:
 int lfq_push_many(struct lfq *q, const struct iovec *iov, unsigned int n,
 		  unsigned int flags, long long timeout_ns)
 {
-	return lfq_batch(q, LFQ_IOC_PUSH_BATCH, (struct iovec *)iov, n, flags,
-			 timeout_ns, 0);
+	return lfq_move_batch(q, LFQ_IOC_PUSH_BATCH, (struct iovec *)iov, n,
+			      flags, timeout_ns, 0);
 }
 
 int lfq_pop_many(struct lfq *q, struct iovec *iov, unsigned int n,
 		 unsigned int flags, long long timeout_ns)
 {
-	return lfq_batch(q, LFQ_IOC_POP_BATCH, iov, n, flags, timeout_ns, 1);
+	return lfq_move_batch(q, LFQ_IOC_POP_BATCH, iov, n, flags, timeout_ns, 1);
 }
 
-int lfq_stats(struct lfq *q, struct lfq_stats *st)
+int lfq_queue_stats(struct lfq *q, struct lfq_stats *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->size = sizeof(*st);
 	return ioctl(q->fd, LFQ_IOC_STATS, st) < 0 ? -1 : 0;
 }
 
-int lfq_info(struct lfq *q, struct lfq_info *info)
+int lfq_queue_info(struct lfq *q, struct lfq_info *info)
 {
 	memset(info, 0, sizeof(*info));
 	info->size = sizeof(*info);
 	return ioctl(q->fd, LFQ_IOC_INFO, info) < 0 ? -1 : 0;
 }
 
-int lfq_features(struct lfq_features *f)
+int lfq_dev_features(struct lfq_features *f)
 {
 	int dev, ret, err;
 
@@ -251,6 +251,7 @@ int lfq_features(struct lfq_features *f)
 	return ret < 0 ? -1 : 0;
 }
 
+/* The one table of kind names, for the library and lfqctl. */
 static const char * const lfq_kind_names[] = {
 	[LFQ_KIND_MSQ] = "msq",
 	[LFQ_KIND_STACK] = "stack",

@@ -6,9 +6,9 @@
  *	#include <liblfq.h>
  *	cc ... $(pkg-config --cflags --libs lfq)
  *
- *	struct lfq *lfq_create(unsigned int kind, unsigned int capacity,
- *			       unsigned int max_msg, unsigned int flags);
- *	struct lfq *lfq_create_attr(const struct lfq_create *attr);
+ *	struct lfq *lfq_queue_create(unsigned int kind, unsigned int capacity,
+ *				     unsigned int max_msg, unsigned int flags);
+ *	struct lfq *lfq_queue_create_attr(const struct lfq_create *attr);
  *	struct lfq *lfq_from_fd(int fd);
  *	int lfq_fd(const struct lfq *q);
  *	int lfq_close(struct lfq *q);
@@ -21,9 +21,9 @@
  *	int lfq_pop_many(struct lfq *q, struct iovec *iov, unsigned int n,
  *			 unsigned int flags, long long timeout_ns);
  *
- *	int lfq_stats(struct lfq *q, struct lfq_stats *st);
- *	int lfq_info(struct lfq *q, struct lfq_info *info);
- *	int lfq_features(struct lfq_features *f);
+ *	int lfq_queue_stats(struct lfq *q, struct lfq_stats *st);
+ *	int lfq_queue_info(struct lfq *q, struct lfq_info *info);
+ *	int lfq_dev_features(struct lfq_features *f);
  *	const char *lfq_kind_name(unsigned int kind);
  *	int lfq_kind_from_name(const char *name);
  *
@@ -32,16 +32,22 @@
  *	(see <linux/lfq.h> for the full semantics).  A struct lfq wraps that
  *	descriptor and caches the queue's kind and limits.  The library
  *	starts no threads, installs no signal handlers and keeps no hidden
- *	file descriptors: lfq_create() and lfq_features() open /dev/lfq and
- *	close it again before returning.
+ *	file descriptors: lfq_queue_create() and lfq_dev_features() open
+ *	/dev/lfq and close it again before returning.
  *
- *	lfq_create() makes a queue.  @kind is LFQ_KIND_MSQ, LFQ_KIND_STACK,
- *	LFQ_KIND_RING or LFQ_KIND_TLQ; @capacity is the ring's size (a power
- *	of two, 1 or more) and must be 0 for the other kinds; @max_msg is the
- *	largest message in bytes (0: the module's maximum); @flags is a set
- *	of LFQ_CREATE_CLOEXEC and LFQ_CREATE_NONBLOCK.  lfq_create_attr()
- *	takes the full ioctl structure instead (byte budget, future fields);
- *	its size field is filled in by the library if zero.
+ *	The functions are named for what they act on, lfq_queue_*() a queue
+ *	and lfq_dev_*() the device, never like the uapi structures they
+ *	fill (struct lfq_stats, struct lfq_info, ...).
+ *
+ *	lfq_queue_create() makes a queue.  @kind is one of the LFQ_KIND_*
+ *	that the running module offers (lfq_dev_features(): bit 1 << kind of
+ *	features.kinds); @capacity is the ring's size (a power of two, 1 or
+ *	more) and must be 0 for the other kinds; @max_msg is the largest
+ *	message in bytes (0: the module's maximum); @flags is a set of the
+ *	LFQ_CREATE_* flags the module offers (features.create_flags).
+ *	lfq_queue_create_attr() takes the full ioctl structure instead (byte
+ *	budget, future fields); its size field is filled in by the library if
+ *	zero.
  *
  *	lfq_from_fd() wraps a queue fd received otherwise (inherited, passed
  *	with SCM_RIGHTS); the handle owns the fd from then on.  lfq_fd()
@@ -59,17 +65,24 @@
  *	system call.  For pop, each iov_len is the buffer size on input (at
  *	least max_msg) and the message length on return.  @flags:
  *	LFQ_IO_ALL (all @n or none; otherwise as many as possible, at least
- *	one) and LFQ_IO_NONBLOCK (never sleep).  @timeout_ns < 0 sleeps as
+ *	one) and LFQ_IO_NONBLOCK (never sleep), where features.io_flags has
+ *	them.  @timeout_ns < 0 sleeps as
  *	long as needed; >= 0 gives up after that many nanoseconds with
  *	ETIMEDOUT (it becomes an absolute CLOCK_MONOTONIC deadline, so an
  *	automatic restart after a signal does not extend it).
  *
- *	lfq_stats() and lfq_info() fill the uapi structures; lfq_features()
- *	reports what the running module supports.
+ *	lfq_queue_stats() and lfq_queue_info() fill the uapi structures;
+ *	lfq_dev_features() reports what the running module supports: its
+ *	kinds and flags, which a program asks for rather than assuming them
+ *	from LFQ_KIND_MAX or LFQ_*_FLAGS_ALL (those grow with the header).
+ *
+ *	lfq_kind_name() and lfq_kind_from_name() translate between a kind and
+ *	its name ("msq", "stack", "ring", "tlq"), from the library's one
+ *	table; lfq_kind_name() returns "unknown" for a kind it does not name.
  *
  * RETURN VALUE
- *	lfq_create(), lfq_create_attr() and lfq_from_fd() return a handle, or
- *	NULL with errno set.  lfq_pop() returns the message length;
+ *	lfq_queue_create(), lfq_queue_create_attr() and lfq_from_fd() return
+ *	a handle, or NULL with errno set.  lfq_pop() returns the message length;
  *	lfq_push_many() and lfq_pop_many() the number of messages moved; the
  *	other functions 0.  On error they return -1 and set errno.
  *
@@ -110,9 +123,9 @@ extern "C" {
 
 struct lfq;
 
-struct lfq *lfq_create(unsigned int kind, unsigned int capacity,
-		       unsigned int max_msg, unsigned int flags);
-struct lfq *lfq_create_attr(const struct lfq_create *attr);
+struct lfq *lfq_queue_create(unsigned int kind, unsigned int capacity,
+			     unsigned int max_msg, unsigned int flags);
+struct lfq *lfq_queue_create_attr(const struct lfq_create *attr);
 struct lfq *lfq_from_fd(int fd);
 int lfq_fd(const struct lfq *q);
 int lfq_close(struct lfq *q);
@@ -124,9 +137,9 @@ int lfq_push_many(struct lfq *q, const struct iovec *iov, unsigned int n,
 int lfq_pop_many(struct lfq *q, struct iovec *iov, unsigned int n,
 		 unsigned int flags, long long timeout_ns);
 
-int lfq_stats(struct lfq *q, struct lfq_stats *st);
-int lfq_info(struct lfq *q, struct lfq_info *info);
-int lfq_features(struct lfq_features *f);
+int lfq_queue_stats(struct lfq *q, struct lfq_stats *st);
+int lfq_queue_info(struct lfq *q, struct lfq_info *info);
+int lfq_dev_features(struct lfq_features *f);
 
 /* Cached at creation: the queue's kind, ring capacity and max_msg. */
 unsigned int lfq_kind(const struct lfq *q);
