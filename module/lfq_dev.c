@@ -212,7 +212,6 @@ struct lfq_pcpu_stats {
 	u64 pops;
 	u64 push_full;
 	u64 pop_empty;
-	u64 cas_retries;
 	u64 putbacks;
 };
 
@@ -366,20 +365,17 @@ static void lfq_kmsgs_free(struct lfq_kmsg **msgs, unsigned int n)
 static void lfq_pool_get(struct lfq_queue *q, struct lfq_kmsg **msgs,
 			 unsigned int k)
 {
-	unsigned int retries = 0;
 	unsigned int i = 0;
 
 	while (i < k) {
 		/* Not preempted half way: nobody waits long for our slots. */
 		preempt_disable();
-		i += __lfq_ring_pop_many(&q->pool_free, (void **)&msgs[i],
-					 k - i, false, &retries);
+		i += lfq_ring_pop_burst(&q->pool_free, (void **)&msgs[i],
+					k - i);
 		preempt_enable();
 		if (i < k)
 			cond_resched();
 	}
-	if (retries)
-		this_cpu_add(q->stats->cas_retries, retries);
 }
 
 /*
@@ -390,19 +386,16 @@ static void lfq_pool_get(struct lfq_queue *q, struct lfq_kmsg **msgs,
 static void lfq_pool_put(struct lfq_queue *q, struct lfq_kmsg **msgs,
 			 unsigned int n)
 {
-	unsigned int retries = 0;
 	unsigned int i = 0;
 
 	while (i < n) {
 		preempt_disable();	/* as in lfq_pool_get() */
-		i += __lfq_ring_push_many(&q->pool_free, (void **)&msgs[i],
-					  n - i, false, &retries);
+		i += lfq_ring_push_burst(&q->pool_free, (void **)&msgs[i],
+					 n - i);
 		preempt_enable();
 		if (i < n)
 			cond_resched();
 	}
-	if (retries)
-		this_cpu_add(q->stats->cas_retries, retries);
 }
 
 /*
@@ -593,19 +586,16 @@ static void lfq_published(struct lfq_queue *q, unsigned int k)
 static void lfq_ring_move_in(struct lfq_queue *q, struct lfq_ring *r,
 			     struct lfq_kmsg **msgs, unsigned int n, bool all)
 {
-	unsigned int retries = 0;
 	unsigned int i = 0;
 
 	while (i < n) {
 		preempt_disable();
-		i += __lfq_ring_push_many(r, (void **)&msgs[i], n - i, all,
-					  &retries);
+		i += all ? lfq_ring_push_bulk(r, (void **)&msgs[i], n - i) :
+			   lfq_ring_push_burst(r, (void **)&msgs[i], n - i);
 		preempt_enable();
 		if (i < n)
 			cond_resched();
 	}
-	if (retries)
-		this_cpu_add(q->stats->cas_retries, retries);
 }
 
 /*
@@ -616,7 +606,6 @@ static unsigned int lfq_push_claimed(struct lfq_queue *q,
 				     struct lfq_kmsg **msgs, unsigned int k,
 				     bool all)
 {
-	unsigned int retries = 0;
 	unsigned int i = 0;
 	gfp_t gfp = LFQ_GFP;
 	int err = 0;
@@ -629,11 +618,10 @@ static unsigned int lfq_push_claimed(struct lfq_queue *q,
 	for (; i < k; i++) {
 		switch (q->kind) {
 		case LFQ_KIND_MSQ:
-			err = __lfq_msq_push(&q->msq, msgs[i], gfp, &retries);
+			err = lfq_msq_push(&q->msq, msgs[i], gfp);
 			break;
 		case LFQ_KIND_STACK:
-			err = __lfq_stack_push(&q->stack, msgs[i], gfp,
-					       &retries);
+			err = lfq_stack_push(&q->stack, msgs[i], gfp);
 			break;
 		default:
 			err = lfq_tlq_push(&q->tlq, msgs[i], gfp);
@@ -652,8 +640,6 @@ static unsigned int lfq_push_claimed(struct lfq_queue *q,
 		if (all)
 			gfp |= __GFP_NOFAIL;
 	}
-	if (retries)
-		this_cpu_add(q->stats->cas_retries, retries);
 	return i;
 }
 
@@ -853,7 +839,6 @@ static unsigned int lfq_take_stash(struct lfq_queue *q, struct lfq_kmsg **msgs,
 static void lfq_take(struct lfq_queue *q, struct lfq_kmsg **msgs,
 		     unsigned int k, bool all)
 {
-	unsigned int retries = 0;
 	unsigned int i = 0;
 	void *val;
 
@@ -872,16 +857,21 @@ static void lfq_take(struct lfq_queue *q, struct lfq_kmsg **msgs,
 			break;
 		switch (q->kind) {
 		case LFQ_KIND_MSQ:
-			val = __lfq_msq_pop(&q->msq, &retries);
+			val = lfq_msq_pop(&q->msq);
 			break;
 		case LFQ_KIND_STACK:
-			val = __lfq_stack_pop(&q->stack, &retries);
+			val = lfq_stack_pop(&q->stack);
 			break;
 		case LFQ_KIND_RING:
 			/* preemption off: see lfq_ring_move_in() */
 			preempt_disable();
-			i += __lfq_ring_pop_many(&q->ring, (void **)&msgs[i],
-						 k - i, all && !i, &retries);
+			if (all && !i)
+				i += lfq_ring_pop_bulk(&q->ring,
+						       (void **)&msgs[i], k);
+			else
+				i += lfq_ring_pop_burst(&q->ring,
+							(void **)&msgs[i],
+							k - i);
 			preempt_enable();
 			val = NULL;
 			break;
@@ -894,8 +884,6 @@ static void lfq_take(struct lfq_queue *q, struct lfq_kmsg **msgs,
 		else if (i < k)
 			cond_resched();
 	}
-	if (retries)
-		this_cpu_add(q->stats->cas_retries, retries);
 }
 
 /* Put taken messages back, first in line, in order. */
@@ -1242,13 +1230,13 @@ static long lfq_ioc_stats(struct lfq_queue *q, void __user *uarg)
 		st.pops += READ_ONCE(s->pops);
 		st.push_full += READ_ONCE(s->push_full);
 		st.pop_empty += READ_ONCE(s->pop_empty);
-		st.cas_retries += READ_ONCE(s->cas_retries);
 		st.putbacks += READ_ONCE(s->putbacks);
 	}
 	st.length = max(atomic_long_read(&q->avail), 0L);
 	st.bytes = max_t(s64, atomic64_read(&q->payload), 0);
 	st.peak_length = atomic_long_read(&q->peak_len);
 	st.peak_bytes = atomic64_read(&q->peak_bytes);
+	st.cas_retries = lfq_cas_retries();
 	st.rcu_backlog = lfq_rcu_backlog();
 	st.mem_bytes = (u64)atomic64_read(&q->used) & LFQ_BYTES_MASK;
 	st.peak_mem_bytes = atomic64_read(&q->peak_charge);

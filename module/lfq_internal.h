@@ -102,31 +102,60 @@ static inline void lfq_rcu_throttle(gfp_t gfp)
 void lfq_count_retry(void);
 
 /*
- * Variants used by /dev/lfq to report contention.  They behave exactly as
- * the exported functions of the same name without the leading underscores
- * and add the number of failed compare-and-exchange attempts (and, for
- * msq, inconsistent snapshots) to *@retries, which they never reset.
+ * Transitional: the former retry-counting variants, for the userspace
+ * stress test and benchmark until they use the registry and
+ * lfq_cas_retries().  Retries are now counted module-wide by the exported
+ * functions themselves; *@retries is left alone.  To be removed.
  */
-int __lfq_msq_push(struct lfq_msq *q, void *val, gfp_t gfp,
-		   unsigned int *retries);
-void *__lfq_msq_pop(struct lfq_msq *q, unsigned int *retries);
-int __lfq_stack_push(struct lfq_stack *s, void *val, gfp_t gfp,
-		     unsigned int *retries);
-void *__lfq_stack_pop(struct lfq_stack *s, unsigned int *retries);
-int __lfq_ring_push(struct lfq_ring *r, void *val, unsigned int *retries);
-void *__lfq_ring_pop(struct lfq_ring *r, unsigned int *retries);
-/*
- * @all: true for bulk (all @n or none), false for burst (as many as
- * possible).  Return the number of values moved.  @vals must not contain
- * NULL: unlike lfq_ring_push_bulk()/_burst(), these do not check (the
- * device passes message pointers, never NULL).
- */
-unsigned int __lfq_ring_push_many(struct lfq_ring *r, void * const *vals,
-				  unsigned int n, bool all,
-				  unsigned int *retries);
-unsigned int __lfq_ring_pop_many(struct lfq_ring *r, void **vals,
-				 unsigned int n, bool all,
-				 unsigned int *retries);
+static inline int __lfq_msq_push(struct lfq_msq *q, void *val, gfp_t gfp,
+				 unsigned int *retries)
+{
+	return lfq_msq_push(q, val, gfp);
+}
+
+static inline void *__lfq_msq_pop(struct lfq_msq *q, unsigned int *retries)
+{
+	return lfq_msq_pop(q);
+}
+
+static inline int __lfq_stack_push(struct lfq_stack *s, void *val, gfp_t gfp,
+				   unsigned int *retries)
+{
+	return lfq_stack_push(s, val, gfp);
+}
+
+static inline void *__lfq_stack_pop(struct lfq_stack *s, unsigned int *retries)
+{
+	return lfq_stack_pop(s);
+}
+
+static inline int __lfq_ring_push(struct lfq_ring *r, void *val,
+				  unsigned int *retries)
+{
+	return lfq_ring_push(r, val);
+}
+
+static inline void *__lfq_ring_pop(struct lfq_ring *r, unsigned int *retries)
+{
+	return lfq_ring_pop(r);
+}
+
+static inline unsigned int __lfq_ring_push_many(struct lfq_ring *r,
+						void * const *vals,
+						unsigned int n, bool all,
+						unsigned int *retries)
+{
+	return all ? lfq_ring_push_bulk(r, vals, n) :
+		     lfq_ring_push_burst(r, vals, n);
+}
+
+static inline unsigned int __lfq_ring_pop_many(struct lfq_ring *r, void **vals,
+					       unsigned int n, bool all,
+					       unsigned int *retries)
+{
+	return all ? lfq_ring_pop_bulk(r, vals, n) :
+		     lfq_ring_pop_burst(r, vals, n);
+}
 
 /* lfq_dev.c: /dev/lfq */
 int lfq_dev_init(void);

@@ -1143,8 +1143,10 @@ TEST_F(q, stats)
 {
 	struct lfq_stats st;
 	__u64 first = variant->lifo ? msg_len(3) : msg_len(1);
+	__u64 retries;
 
 	ASSERT_EQ(0, get_stats(self->qfd, &st));
+	retries = st.cas_retries;
 	EXPECT_EQ(0, st.pushes);
 	EXPECT_EQ(0, st.pops);
 	EXPECT_EQ(0, st.push_full);
@@ -1173,8 +1175,8 @@ TEST_F(q, stats)
 	EXPECT_EQ(msg_len(1) + msg_len(2) + msg_len(3) - first, st.bytes);
 	EXPECT_EQ(3, st.peak_length);
 	EXPECT_EQ(msg_len(1) + msg_len(2) + msg_len(3), st.peak_bytes);
-	/* Single-threaded: no contention. */
-	EXPECT_EQ(0, st.cas_retries);
+	/* Module-wide since ABI 3 (every lfq structure): it only grows. */
+	EXPECT_LE(retries, st.cas_retries);
 
 	/* failed attempts */
 	set_nonblock(self->qfd, true);
@@ -2510,8 +2512,6 @@ TEST_F_TIMEOUT(q, stress_threads, 300)
 	EXPECT_LE(st.peak_mem_bytes, QBYTES);
 	if (variant->capacity)
 		EXPECT_LE(st.peak_length, QSLOTS);
-	if (variant->kind == LFQ_KIND_TLQ)
-		EXPECT_EQ(0, st.cas_retries);
 	TH_LOG("push_full %llu pop_empty %llu cas_retries %llu peak %llu",
 	       (unsigned long long)st.push_full,
 	       (unsigned long long)st.pop_empty,
