@@ -101,62 +101,6 @@ static inline void lfq_rcu_throttle(gfp_t gfp)
  */
 void lfq_count_retry(void);
 
-/*
- * Transitional: the former retry-counting variants, for the userspace
- * stress test and benchmark until they use the registry and
- * lfq_cas_retries().  Retries are now counted module-wide by the exported
- * functions themselves; *@retries is left alone.  To be removed.
- */
-static inline int __lfq_msq_push(struct lfq_msq *q, void *val, gfp_t gfp,
-				 unsigned int *retries)
-{
-	return lfq_msq_push(q, val, gfp);
-}
-
-static inline void *__lfq_msq_pop(struct lfq_msq *q, unsigned int *retries)
-{
-	return lfq_msq_pop(q);
-}
-
-static inline int __lfq_stack_push(struct lfq_stack *s, void *val, gfp_t gfp,
-				   unsigned int *retries)
-{
-	return lfq_stack_push(s, val, gfp);
-}
-
-static inline void *__lfq_stack_pop(struct lfq_stack *s, unsigned int *retries)
-{
-	return lfq_stack_pop(s);
-}
-
-static inline int __lfq_ring_push(struct lfq_ring *r, void *val,
-				  unsigned int *retries)
-{
-	return lfq_ring_push(r, val);
-}
-
-static inline void *__lfq_ring_pop(struct lfq_ring *r, unsigned int *retries)
-{
-	return lfq_ring_pop(r);
-}
-
-static inline unsigned int __lfq_ring_push_many(struct lfq_ring *r,
-						void * const *vals,
-						unsigned int n, bool all,
-						unsigned int *retries)
-{
-	return all ? lfq_ring_push_bulk(r, vals, n) :
-		     lfq_ring_push_burst(r, vals, n);
-}
-
-static inline unsigned int __lfq_ring_pop_many(struct lfq_ring *r, void **vals,
-					       unsigned int n, bool all,
-					       unsigned int *retries)
-{
-	return all ? lfq_ring_pop_bulk(r, vals, n) :
-		     lfq_ring_pop_burst(r, vals, n);
-}
-
 /* lfq_dev.c: /dev/lfq */
 int lfq_dev_init(void);
 void lfq_dev_exit(void);
