@@ -39,12 +39,12 @@ static void *msq_pop(void *c)
 
 static unsigned long msq_len(const void *c)
 {
-	return lfq_msq_len((struct lfq_msq *)c);
+	return lfq_msq_len(c);
 }
 
 static bool msq_empty(const void *c)
 {
-	return lfq_msq_empty((struct lfq_msq *)c);
+	return lfq_msq_empty(c);
 }
 
 static int stack_init(void *c, unsigned int capacity, gfp_t gfp)
@@ -72,12 +72,12 @@ static void *stack_pop(void *c)
 
 static unsigned long stack_len(const void *c)
 {
-	return lfq_stack_len((struct lfq_stack *)c);
+	return lfq_stack_len(c);
 }
 
 static bool stack_empty(const void *c)
 {
-	return lfq_stack_empty((struct lfq_stack *)c);
+	return lfq_stack_empty(c);
 }
 
 static int ring_init(void *c, unsigned int capacity, gfp_t gfp)
@@ -117,12 +117,12 @@ static unsigned int ring_pop_many(void *c, void **vals, unsigned int n,
 
 static unsigned long ring_len(const void *c)
 {
-	return lfq_ring_len((struct lfq_ring *)c);
+	return lfq_ring_len(c);
 }
 
 static bool ring_empty(const void *c)
 {
-	return lfq_ring_empty((struct lfq_ring *)c);
+	return lfq_ring_empty(c);
 }
 
 static int tlq_init(void *c, unsigned int capacity, gfp_t gfp)
@@ -145,6 +145,10 @@ static void *tlq_pop(void *c)
 	return lfq_tlq_pop(c);
 }
 
+/*
+ * The two-lock queue's queries take its locks, so they take a pointer to
+ * a mutable queue; the lock words are all they write.
+ */
 static unsigned long tlq_len(const void *c)
 {
 	return lfq_tlq_len((struct lfq_tlq *)c);

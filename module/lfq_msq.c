@@ -214,7 +214,7 @@ EXPORT_SYMBOL_NS_GPL(lfq_msq_pop, LFQ_NS);
  * Context: any context.
  * Return: true if the queue was empty when looked at.
  */
-bool lfq_msq_empty(struct lfq_msq *q)
+bool lfq_msq_empty(const struct lfq_msq *q)
 {
 	struct lfq_node *head;
 	bool empty;
@@ -241,7 +241,7 @@ EXPORT_SYMBOL_NS_GPL(lfq_msq_empty, LFQ_NS);
  * Context: any context.
  * Return: the number of values, approximately.
  */
-unsigned long lfq_msq_len(struct lfq_msq *q)
+unsigned long lfq_msq_len(const struct lfq_msq *q)
 {
 	struct lfq_node *head, *tail;
 	unsigned long len;

@@ -150,21 +150,6 @@ void *lfq_stack_pop(struct lfq_stack *s)
 EXPORT_SYMBOL_NS_GPL(lfq_stack_pop, LFQ_NS);
 
 /**
- * lfq_stack_empty() - whether the stack holds no value
- * @s: the stack
- *
- * Wait-free; may be stale by the time the caller looks at it.
- *
- * Context: any context.
- * Return: true if the stack was empty when looked at.
- */
-bool lfq_stack_empty(struct lfq_stack *s)
-{
-	return !READ_ONCE(s->top);
-}
-EXPORT_SYMBOL_NS_GPL(lfq_stack_empty, LFQ_NS);
-
-/**
  * lfq_stack_len() - number of values on the stack
  * @s: the stack
  *
@@ -180,7 +165,7 @@ EXPORT_SYMBOL_NS_GPL(lfq_stack_empty, LFQ_NS);
  * the walk, so avoid it on very long stacks.
  * Return: the number of values.
  */
-unsigned long lfq_stack_len(struct lfq_stack *s)
+unsigned long lfq_stack_len(const struct lfq_stack *s)
 {
 	struct lfq_node *node;
 	unsigned long len = 0;
