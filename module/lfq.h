@@ -267,6 +267,7 @@ enum lfq_kind_flags {
 	LFQ_KIND_NODES		= BIT(3),	/* one node allocated per push */
 	LFQ_KIND_LOCKFREE	= BIT(4),	/* no operation takes a lock */
 	LFQ_KIND_RCU_NODES	= BIT(5),	/* popped nodes freed after a GP */
+	LFQ_KIND_DUMMY		= BIT(6),	/* holds one node while empty */
 };
 
 /* enum lfq_ctx - contexts an operation may be called from (bit mask) */
@@ -290,6 +291,8 @@ enum lfq_ctx {
  * @size:      bytes of the container the operations take
  * @node_size: bytes of the node one pushed value costs (before slab
  *             rounding), 0 for kinds that do not allocate per value
+ * @slot_size: bytes per slot of the array a bounded kind's @init
+ *             allocates, 0 for the others
  * @init:      set up an empty container; @capacity is used by bounded
  *             kinds (a power of two) and must be 0 for the others.
  *             Returns 0 or a negative errno.
@@ -311,6 +314,7 @@ struct lfq_kind {
 	unsigned int pop_ctx;
 	size_t size;
 	size_t node_size;
+	size_t slot_size;
 	int (*init)(void *c, unsigned int capacity, gfp_t gfp);
 	void (*destroy)(void *c, void (*release)(void *val));
 	int (*push)(void *c, void *val, gfp_t gfp);

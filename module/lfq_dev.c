@@ -9,16 +9,20 @@
  * uapi/linux/lfq.h.
  *
  * A message is a struct lfq_kmsg; its address is the value pushed into the
- * lock-free structure.  Messages are kvmalloc'd one by one, except in a ring
- * that can hold its capacity of max_msg-byte messages within its byte budget
- * (capacity * charge of a max_msg message <= max_bytes): such a ring
- * allocates its message buffers at creation, one per slot, each for max_msg
- * bytes, and keeps the free ones in a second lfq_ring, q->pool_free.  A push takes buffers from
- * there and a delivery gives them back, so the hot path allocates nothing.
+ * lock-free structure, a container of one kind of the registry (struct
+ * lfq_kind, lfq_kinds[]); the queue never names a kind, it asks the kind's
+ * properties and operations.  Messages are kvmalloc'd one by one, except in
+ * a bounded queue whose kind moves many values at once (push_many and
+ * pop_many, a ring) and that can hold its capacity of max_msg-byte messages
+ * within its byte budget (capacity * charge of a max_msg message <=
+ * max_bytes): such a queue allocates its message buffers at creation, one
+ * per slot, each for max_msg bytes, and keeps the free ones in a second
+ * container of its kind, q->pool.  A push takes buffers from there and a
+ * delivery gives them back, so the hot path allocates nothing.
  * The pool is the memory a full queue of max_msg-byte messages holds
  * anyway, charged to the creator's memory cgroup (GFP_KERNEL_ACCOUNT) when
  * the queue is made, and freed with the queue.  A pool buffer belongs to
- * one task from the moment it leaves q->pool_free until it is pushed, and
+ * one task from the moment it leaves q->pool until it is pushed, and
  * from its pop until it goes back (or to the stash), so it needs no RCU:
  * nobody else can reach it meanwhile.
  *
@@ -57,13 +61,14 @@
  *
  * A pooled push claims room first and then takes buffers: buffers in use
  * never outnumber the slots claimed in q->used, which never exceed the
- * capacity, so a claimed push always finds its buffers in q->pool_free.
+ * capacity, so a claimed push always finds its buffers in q->pool.
  * They may be a moment away: a delivery returns its buffers before it
  * gives the room back, but another delivery, on another CPU, may still be
- * between taking an earlier slot of q->pool_free and publishing it, or its
+ * between taking an earlier slot of q->pool and publishing it, or its
  * publication may not be visible yet; lfq_pool_get() retries until they
- * appear.  The pool functions run with preemption disabled, so that wait
- * is a matter of instructions, not of a preempted task.  The copy from
+ * appear.  Every bulk or burst move runs with preemption disabled
+ * (lfq_move_many()), so that wait is a matter of instructions, not of a
+ * preempted task.  The copy from
  * userspace therefore happens after the claim (a push with a bad buffer
  * into a full queue waits for room, as pipe_write() does); a fault gives
  * buffers and room back, and nothing of the faulting message or (with
@@ -217,10 +222,10 @@ struct lfq_pcpu_stats {
 
 /**
  * struct lfq_queue - a queue behind a queue fd
- * @msq: the structure, for LFQ_KIND_MSQ
- * @stack: the structure, for LFQ_KIND_STACK
- * @ring: the structure, for LFQ_KIND_RING
- * @tlq: the structure, for LFQ_KIND_TLQ
+ * @kind: the kind of the structure, from the registry
+ * @pool: with a message pool: a second container of @kind, holding the
+ *	message buffers not in use; NULL when messages are allocated one by
+ *	one
  * @used: claimed charge | claimed messages << LFQ_SLOT_SHIFT
  * @avail: messages present and not claimed by a consumer
  * @payload: payload bytes of the messages counted in @used
@@ -233,24 +238,17 @@ struct lfq_pcpu_stats {
  * @rwq: readers and pollers wait here for EPOLLIN
  * @wwq: writers and pollers wait here for EPOLLOUT
  * @stats: per-CPU counters
- * @kind: LFQ_KIND_*
- * @capacity: ring capacity, 0 for the other kinds
+ * @capacity: capacity of a bounded kind, 0 for the others
  * @max_msg: largest message
  * @max_bytes: byte budget: bound on the charge of the messages held
  * @max_charge: the charge of a max_msg-byte message
- * @node_size: memory of the node a message needs (0 for the ring)
+ * @node_size: memory of the node a message needs (0 for kinds without)
  * @fixed_bytes: memory the queue holds whatever its contents
- * @pooled: RING: its @capacity message buffers are preallocated; false
- *	when messages are allocated one by one
- * @pool_free: with @pooled: the message buffers not in use
+ * @c: the structure, a container of @kind (@kind->size bytes)
  */
 struct lfq_queue {
-	union {
-		struct lfq_msq msq;
-		struct lfq_stack stack;
-		struct lfq_ring ring;
-		struct lfq_tlq tlq;
-	};
+	const struct lfq_kind *kind;
+	void *pool;
 	atomic64_t used ____cacheline_aligned_in_smp;
 	atomic_long_t avail;
 	atomic64_t payload;
@@ -263,15 +261,13 @@ struct lfq_queue {
 	wait_queue_head_t rwq ____cacheline_aligned_in_smp;
 	wait_queue_head_t wwq;
 	struct lfq_pcpu_stats __percpu *stats;
-	u32 kind;
 	u32 capacity;
 	u32 max_msg;
 	u64 max_bytes;
 	u32 max_charge;
 	u32 node_size;
 	u64 fixed_bytes;
-	bool pooled;
-	struct lfq_ring pool_free;
+	u8 c[] ____cacheline_aligned_in_smp;
 };
 
 /*
@@ -306,14 +302,14 @@ static size_t lfq_kmsg_size(u32 len, bool *split)
 
 /*
  * What a message of @len bytes is charged against the queue's budget: the
- * memory it holds while queued.  A pooled ring's messages live in
+ * memory it holds while queued.  A pooled queue's messages live in
  * buffers for max_msg bytes.
  */
 static u32 lfq_msg_charge(const struct lfq_queue *q, u32 len)
 {
 	bool split;
 
-	if (q->pooled)
+	if (q->pool)
 		return q->max_charge;
 	return lfq_kmsg_size(len, &split) + q->node_size;
 }
@@ -356,7 +352,52 @@ static void lfq_kmsgs_free(struct lfq_kmsg **msgs, unsigned int n)
 		lfq_kmsg_free(msgs[i]);
 }
 
-/* ---- the message pool of a ring ---- */
+/* ---- bulk and burst moves, and the message pool ---- */
+
+/*
+ * Push (@push) or pop up to @n messages with the bulk/burst operation of
+ * the container @c of kind @k, all @n or none with @all.  Returns the
+ * number moved.  Preemption is off across the operation: a task that
+ * claimed a slot inside the container publishes it within instructions,
+ * so whoever waits for that slot (lfq_move_all(), lfq_take()) never spins
+ * on a task that was preempted half way.
+ */
+static unsigned int lfq_move_many(const struct lfq_kind *k, void *c,
+				  struct lfq_kmsg **msgs, unsigned int n,
+				  bool all, bool push)
+{
+	unsigned int done;
+
+	preempt_disable();
+	if (push)
+		done = k->push_many(c, (void **)msgs, n, all);
+	else
+		done = k->pop_many(c, (void **)msgs, n, all);
+	preempt_enable();
+	return done;
+}
+
+/*
+ * Move all of msgs[0..n) into (@push) or out of @c, in one piece with
+ * @all.  The caller holds a claim for them (room in q->used for a push
+ * into q->c; for q->pool, the buffers themselves or the room claimed for
+ * their messages), so they, or the room for them, exist; the next slot
+ * may still be held by a task on another CPU between its claim and its
+ * release inside the container, and lfq_move_many() keeps that task
+ * running, so the wait is short.
+ */
+static void lfq_move_all(const struct lfq_kind *k, void *c,
+			 struct lfq_kmsg **msgs, unsigned int n, bool all,
+			 bool push)
+{
+	unsigned int i = 0;
+
+	while (i < n) {
+		i += lfq_move_many(k, c, msgs + i, n - i, all, push);
+		if (i < n)
+			cond_resched();
+	}
+}
 
 /*
  * Take @k buffers from the pool.  The caller claimed room for @k messages,
@@ -365,37 +406,18 @@ static void lfq_kmsgs_free(struct lfq_kmsg **msgs, unsigned int n)
 static void lfq_pool_get(struct lfq_queue *q, struct lfq_kmsg **msgs,
 			 unsigned int k)
 {
-	unsigned int i = 0;
-
-	while (i < k) {
-		/* Not preempted half way: nobody waits long for our slots. */
-		preempt_disable();
-		i += lfq_ring_pop_burst(&q->pool_free, (void **)&msgs[i],
-					k - i);
-		preempt_enable();
-		if (i < k)
-			cond_resched();
-	}
+	lfq_move_all(q->kind, q->pool, msgs, k, false, false);
 }
 
 /*
- * Give @n buffers back to the pool.  There is a slot for each (the free
- * ring is as large as the pool); one may be a moment away, held by a task
- * on another CPU inside lfq_pool_get().
+ * Give @n buffers back to the pool.  There is a slot for each (the pool
+ * has the queue's capacity); one may be a moment away, held by a task on
+ * another CPU inside lfq_pool_get().
  */
 static void lfq_pool_put(struct lfq_queue *q, struct lfq_kmsg **msgs,
 			 unsigned int n)
 {
-	unsigned int i = 0;
-
-	while (i < n) {
-		preempt_disable();	/* as in lfq_pool_get() */
-		i += lfq_ring_push_burst(&q->pool_free, (void **)&msgs[i],
-					 n - i);
-		preempt_enable();
-		if (i < n)
-			cond_resched();
-	}
+	lfq_move_all(q->kind, q->pool, msgs, n, false, true);
 }
 
 /*
@@ -405,39 +427,72 @@ static void lfq_pool_put(struct lfq_queue *q, struct lfq_kmsg **msgs,
 static void lfq_msgs_release(struct lfq_queue *q, struct lfq_kmsg **msgs,
 			     unsigned int n)
 {
-	if (q->pooled)
+	if (q->pool)
 		lfq_pool_put(q, msgs, n);
 	else
 		lfq_kmsgs_free(msgs, n);
 }
 
+/* Bytes of the slot array of a bounded kind for @capacity slots. */
+static size_t lfq_slots_mem(const struct lfq_kind *k, u32 capacity)
+{
+	if (!k->slot_size)
+		return 0;
+	return lfq_alloc_size(array_size(max(capacity, 2U), k->slot_size));
+}
+
 /*
- * A ring that can hold @capacity messages of max_msg bytes within its byte
- * budget gets its buffers now: the memory a full queue of such messages
- * holds anyway.  On failure the caller frees what was allocated with
- * lfq_ring_destroy(&q->pool_free, lfq_kmsg_free).
+ * Memory a container of kind @k holds while empty, beyond its @k->size
+ * bytes: its dummy node, its slot array.
+ */
+static size_t lfq_kind_mem(const struct lfq_kind *k, u32 capacity)
+{
+	return (k->flags & LFQ_KIND_DUMMY ? k->node_size : 0) +
+	       lfq_slots_mem(k, capacity);
+}
+
+/*
+ * A bounded queue whose kind moves many values at once, and that can hold
+ * @capacity messages of max_msg bytes within its byte budget, gets its
+ * buffers now: the memory a full queue of such messages holds anyway.
  */
 static int lfq_pool_init(struct lfq_queue *q)
 {
+	const struct lfq_kind *k = q->kind;
 	struct lfq_kmsg *m;
 	unsigned int i;
+	void *pool;
 	int ret;
 
-	if (!q->capacity || (u64)q->capacity * q->max_charge > q->max_bytes)
+	if (!(k->flags & LFQ_KIND_BOUNDED) || !k->push_many || !k->pop_many ||
+	    (u64)q->capacity * q->max_charge > q->max_bytes)
 		return 0;
-	ret = lfq_ring_init(&q->pool_free, max(q->capacity, 2U), LFQ_GFP);
+	pool = kzalloc(k->size, LFQ_GFP);
+	if (!pool)
+		return -ENOMEM;
+	ret = k->init(pool, max(q->capacity, 2U), LFQ_GFP);
 	if (ret)
-		return ret;
+		goto err_free;
 	for (i = 0; i < q->capacity; i++) {
 		m = lfq_kmsg_alloc(q->max_msg);
-		if (!m)
-			return -ENOMEM;
+		if (!m) {
+			ret = -ENOMEM;
+			goto err_destroy;
+		}
 		/* Nobody else sees the queue yet: there is a free slot. */
-		lfq_ring_push(&q->pool_free, m);
+		k->push(pool, m, LFQ_GFP);
 		cond_resched();
 	}
-	q->pooled = true;
+	q->pool = pool;
+	/* The pool's buffers are within max_bytes; its container is not. */
+	q->fixed_bytes += lfq_alloc_size(k->size) + lfq_kind_mem(k, q->capacity);
 	return 0;
+
+err_destroy:
+	k->destroy(pool, lfq_kmsg_free);
+err_free:
+	kfree(pool);
+	return ret;
 }
 
 static void lfq_peak(atomic64_t *peak, s64 v)
@@ -575,30 +630,6 @@ static void lfq_published(struct lfq_queue *q, unsigned int k)
 }
 
 /*
- * Move msgs[i..n) into the ring, all at once with @all.  The caller holds a
- * claim for them (in q->used for a push into q->ring, or by owning the
- * buffers for q->pool_free), so the ring has room; the next slot may still
- * be held by a task on another CPU between its claim and its release
- * inside the ring.  Every ring operation here runs with preemption off, so
- * that task is running and the wait is short: a task never spins on one
- * that was preempted.
- */
-static void lfq_ring_move_in(struct lfq_queue *q, struct lfq_ring *r,
-			     struct lfq_kmsg **msgs, unsigned int n, bool all)
-{
-	unsigned int i = 0;
-
-	while (i < n) {
-		preempt_disable();
-		i += all ? lfq_ring_push_bulk(r, (void **)&msgs[i], n - i) :
-			   lfq_ring_push_burst(r, (void **)&msgs[i], n - i);
-		preempt_enable();
-		if (i < n)
-			cond_resched();
-	}
-}
-
-/*
  * Push msgs[0..k), room for which is claimed.  Returns the number pushed;
  * fewer than @k only if a node allocation failed (never with @all).
  */
@@ -606,28 +637,21 @@ static unsigned int lfq_push_claimed(struct lfq_queue *q,
 				     struct lfq_kmsg **msgs, unsigned int k,
 				     bool all)
 {
-	unsigned int i = 0;
+	const struct lfq_kind *kind = q->kind;
 	gfp_t gfp = LFQ_GFP;
-	int err = 0;
+	unsigned int i;
 
-	if (q->kind == LFQ_KIND_RING) {
-		lfq_ring_move_in(q, &q->ring, msgs, k, all);
+	/*
+	 * push_many takes no gfp: a kind that has it does not allocate, and
+	 * the room claimed in q->used is room in the structure.
+	 */
+	if (kind->push_many) {
+		lfq_move_all(kind, q->c, msgs, k, all, true);
 		return k;
 	}
 
-	for (; i < k; i++) {
-		switch (q->kind) {
-		case LFQ_KIND_MSQ:
-			err = lfq_msq_push(&q->msq, msgs[i], gfp);
-			break;
-		case LFQ_KIND_STACK:
-			err = lfq_stack_push(&q->stack, msgs[i], gfp);
-			break;
-		default:
-			err = lfq_tlq_push(&q->tlq, msgs[i], gfp);
-			break;
-		}
-		if (err)
+	for (i = 0; i < k; i++) {
+		if (kind->push(q->c, msgs[i], gfp))
 			break;
 		/*
 		 * An all-or-nothing batch must not stop half way once its
@@ -750,10 +774,10 @@ static unsigned int lfq_fill(struct lfq_queue *q, const struct lfq_msg_desc *d,
 	unsigned int i, got = k;
 
 	*err = 0;
-	if (q->pooled)
+	if (q->pool)
 		lfq_pool_get(q, msgs, k);
 	for (i = 0; i < k; i++) {
-		if (!q->pooled) {
+		if (!q->pool) {
 			msgs[i] = lfq_kmsg_alloc(d[i].len);
 			if (!msgs[i]) {
 				*err = -ENOMEM;
@@ -775,7 +799,7 @@ static unsigned int lfq_fill(struct lfq_queue *q, const struct lfq_msg_desc *d,
 		i = 0;
 	/* msgs[i..got) are buffers; d[i..k) is claimed room. */
 	lfq_msgs_release(q, msgs + i, got - i);
-	if (q->pooled)
+	if (q->pool)
 		lfq_pool_put(q, msgs + got, k - got);
 	lfq_unclaim_descs(q, d + i, k - i);
 	return i;
@@ -839,8 +863,8 @@ static unsigned int lfq_take_stash(struct lfq_queue *q, struct lfq_kmsg **msgs,
 static void lfq_take(struct lfq_queue *q, struct lfq_kmsg **msgs,
 		     unsigned int k, bool all)
 {
-	unsigned int i = 0;
-	void *val;
+	const struct lfq_kind *kind = q->kind;
+	unsigned int i = 0, got;
 
 	while (i < k) {
 		/*
@@ -855,33 +879,15 @@ static void lfq_take(struct lfq_queue *q, struct lfq_kmsg **msgs,
 			i += lfq_take_stash(q, &msgs[i], k - i);
 		if (i == k)
 			break;
-		switch (q->kind) {
-		case LFQ_KIND_MSQ:
-			val = lfq_msq_pop(&q->msq);
-			break;
-		case LFQ_KIND_STACK:
-			val = lfq_stack_pop(&q->stack);
-			break;
-		case LFQ_KIND_RING:
-			/* preemption off: see lfq_ring_move_in() */
-			preempt_disable();
-			if (all && !i)
-				i += lfq_ring_pop_bulk(&q->ring,
-						       (void **)&msgs[i], k);
-			else
-				i += lfq_ring_pop_burst(&q->ring,
-							(void **)&msgs[i],
-							k - i);
-			preempt_enable();
-			val = NULL;
-			break;
-		default:
-			val = lfq_tlq_pop(&q->tlq);
-			break;
+		if (kind->pop_many) {
+			got = lfq_move_many(kind, q->c, msgs + i, k - i,
+					    all && !i, false);
+		} else {
+			msgs[i] = kind->pop(q->c);
+			got = !!msgs[i];
 		}
-		if (val)
-			msgs[i++] = val;
-		else if (i < k)
+		i += got;
+		if (!got)
 			cond_resched();
 	}
 }
@@ -1247,7 +1253,7 @@ static long lfq_ioc_info(struct lfq_queue *q, void __user *uarg)
 {
 	struct lfq_info info = {
 		.size = sizeof(info),
-		.kind = q->kind,
+		.kind = q->kind->uapi_kind,
 		.capacity = q->capacity,
 		.max_msg = q->max_msg,
 		.max_bytes = q->max_bytes,
@@ -1286,21 +1292,11 @@ static void lfq_queue_free(struct lfq_queue *q)
 
 	list_for_each_entry_safe(m, tmp, &q->stash, link)
 		lfq_kmsg_free(m);
-	switch (q->kind) {
-	case LFQ_KIND_MSQ:
-		lfq_msq_destroy(&q->msq, lfq_kmsg_free);
-		break;
-	case LFQ_KIND_STACK:
-		lfq_stack_destroy(&q->stack, lfq_kmsg_free);
-		break;
-	case LFQ_KIND_RING:
-		lfq_ring_destroy(&q->ring, lfq_kmsg_free);
-		/* Pooled buffers are in the ring, the stash or here. */
-		lfq_ring_destroy(&q->pool_free, lfq_kmsg_free);
-		break;
-	default:
-		lfq_tlq_destroy(&q->tlq, lfq_kmsg_free);
-		break;
+	q->kind->destroy(q->c, lfq_kmsg_free);
+	/* Pooled buffers are in the structure, the stash or the pool. */
+	if (q->pool) {
+		q->kind->destroy(q->pool, lfq_kmsg_free);
+		kfree(q->pool);
 	}
 	free_percpu(q->stats);
 	kfree(q);
@@ -1331,30 +1327,24 @@ static const struct file_operations lfq_queue_fops = {
 
 /* ---- /dev/lfq ---- */
 
-/* Memory the slot array of a ring of @capacity (at least 2) slots holds. */
-static size_t lfq_ring_mem(u32 capacity)
-{
-	return lfq_alloc_size(array_size(max(capacity, 2U),
-					 sizeof(struct lfq_ring_slot)));
-}
-
-static int lfq_queue_init(struct lfq_queue *q, const struct lfq_create *c)
+static int lfq_queue_init(struct lfq_queue *q, const struct lfq_kind *k,
+			  const struct lfq_create *c)
 {
 	bool split;
-	int ret = 0;
+	int ret;
 
-	q->kind = c->kind;
+	q->kind = k;
 	q->capacity = c->capacity;
 	q->max_msg = c->max_msg ?: max_msg_size;
 	q->max_bytes = c->max_bytes ?: max_queue_bytes;
-	q->node_size = q->kind == LFQ_KIND_RING ? 0 :
-		       kmem_cache_size(lfq_node_cachep);
+	q->node_size = k->node_size;
 	q->max_charge = lfq_kmsg_size(q->max_msg, &split) + q->node_size;
 	/* A queue that could never hold a message of max_msg bytes. */
 	if (q->max_charge > q->max_bytes)
 		return -EINVAL;
-	q->fixed_bytes = lfq_alloc_size(sizeof(*q)) +
-			 num_possible_cpus() * sizeof(struct lfq_pcpu_stats);
+	q->fixed_bytes = lfq_alloc_size(struct_size(q, c, k->size)) +
+			 num_possible_cpus() * sizeof(struct lfq_pcpu_stats) +
+			 lfq_kind_mem(k, q->capacity);
 	atomic64_set(&q->used, 0);
 	atomic_long_set(&q->avail, 0);
 	atomic64_set(&q->payload, 0);
@@ -1370,66 +1360,59 @@ static int lfq_queue_init(struct lfq_queue *q, const struct lfq_create *c)
 	if (!q->stats)
 		return -ENOMEM;
 
-	switch (q->kind) {
-	case LFQ_KIND_MSQ:
-		ret = lfq_msq_init(&q->msq, LFQ_GFP);
-		q->fixed_bytes += q->node_size;	/* the dummy node */
-		break;
-	case LFQ_KIND_STACK:
-		lfq_stack_init(&q->stack);
-		break;
-	case LFQ_KIND_RING:
-		/*
-		 * The ring needs two slots at least; the slot count in
-		 * q->used enforces the capacity the user asked for.
-		 */
-		ret = lfq_ring_init(&q->ring, max(q->capacity, 2U), LFQ_GFP);
-		q->fixed_bytes += lfq_ring_mem(q->capacity);
-		if (!ret) {
-			ret = lfq_pool_init(q);
-			if (ret) {
-				lfq_ring_destroy(&q->pool_free, lfq_kmsg_free);
-				lfq_ring_destroy(&q->ring, NULL);
-			}
-		}
-		/* The pool's buffers are within max_bytes; its ring is not. */
-		if (q->pooled)
-			q->fixed_bytes += lfq_ring_mem(q->capacity);
-		break;
-	default:
-		ret = lfq_tlq_init(&q->tlq, LFQ_GFP);
-		q->fixed_bytes += q->node_size;	/* the dummy node */
-		break;
-	}
+	/*
+	 * A ring needs two slots at least; the slot count in q->used
+	 * enforces the capacity the user asked for.
+	 */
+	ret = k->init(q->c, k->flags & LFQ_KIND_BOUNDED ?
+		      max(q->capacity, 2U) : 0, LFQ_GFP);
 	if (ret)
-		free_percpu(q->stats);
+		goto err_stats;
+	ret = lfq_pool_init(q);
+	if (ret)
+		goto err_destroy;
+	return 0;
+
+err_destroy:
+	k->destroy(q->c, NULL);
+err_stats:
+	free_percpu(q->stats);
 	return ret;
 }
 
-static int lfq_check_create(const struct lfq_create *c)
+/*
+ * Check the arguments of LFQ_IOC_CREATE.  Returns the kind asked for, or
+ * NULL if they are invalid (the kind included: an unknown one never
+ * reaches a structure's code).
+ */
+static const struct lfq_kind *lfq_check_create(const struct lfq_create *c)
 {
+	const struct lfq_kind *k;
+
 	if (c->flags & ~LFQ_CREATE_FLAGS_ALL || c->reserved0 ||
 	    c->reserved[0] || c->reserved[1])
-		return -EINVAL;
-	if (c->kind < LFQ_KIND_MSQ || c->kind > LFQ_KIND_MAX)
-		return -EINVAL;
-	if (c->kind == LFQ_KIND_RING) {
+		return NULL;
+	k = lfq_kind_by_uapi(c->kind);
+	if (!k)
+		return NULL;
+	if (k->flags & LFQ_KIND_BOUNDED) {
 		if (!is_power_of_2(c->capacity) ||
 		    c->capacity > LFQ_DEV_RING_MAX)
-			return -EINVAL;
+			return NULL;
 	} else if (c->capacity) {
-		return -EINVAL;
+		return NULL;
 	}
 	if (c->max_msg > max_msg_size)
-		return -EINVAL;
+		return NULL;
 	if (c->max_bytes > max_queue_bytes)
-		return -EINVAL;
+		return NULL;
 	/* A budget too small for one max_msg message: lfq_queue_init(). */
-	return 0;
+	return k;
 }
 
 static long lfq_ioc_create(void __user *uarg)
 {
+	const struct lfq_kind *k;
 	struct lfq_create c;
 	struct lfq_queue *q;
 	struct file *file;
@@ -1438,19 +1421,19 @@ static long lfq_ioc_create(void __user *uarg)
 	ret = lfq_copy_in(&c, sizeof(c), LFQ_CREATE_SIZE_VER0, uarg);
 	if (ret)
 		return ret;
-	ret = lfq_check_create(&c);
-	if (ret)
-		return ret;
+	k = lfq_check_create(&c);
+	if (!k)
+		return -EINVAL;
 
 	if (atomic_fetch_add_unless(&lfq_nr_queues, 1, max_queues) >= max_queues)
 		return -EMFILE;
 
-	q = kzalloc(sizeof(*q), LFQ_GFP);
+	q = kzalloc(struct_size(q, c, k->size), LFQ_GFP);
 	if (!q) {
 		ret = -ENOMEM;
 		goto err_count;
 	}
-	ret = lfq_queue_init(q, &c);
+	ret = lfq_queue_init(q, k, &c);
 	if (ret)
 		goto err_free;
 
@@ -1488,11 +1471,10 @@ err_count:
 
 static long lfq_ioc_features(void __user *uarg)
 {
+	const struct lfq_kind *k;
 	struct lfq_features f = {
 		.size = sizeof(f),
 		.abi_version = LFQ_ABI_VERSION,
-		.kinds = BIT(LFQ_KIND_MSQ) | BIT(LFQ_KIND_STACK) |
-			 BIT(LFQ_KIND_RING) | BIT(LFQ_KIND_TLQ),
 		.create_flags = LFQ_CREATE_FLAGS_ALL,
 		.io_flags = LFQ_IO_FLAGS_ALL,
 		.max_msg = max_msg_size,
@@ -1503,6 +1485,9 @@ static long lfq_ioc_features(void __user *uarg)
 		.max_queue_bytes = max_queue_bytes,
 	};
 
+	lfq_for_each_kind(k)
+		if (k->uapi_kind)
+			f.kinds |= BIT(k->uapi_kind);
 	/* The second word is an output (abi_version): only @size is read. */
 	return lfq_copy_out(uarg, &f, sizeof(f), LFQ_FEATURES_SIZE_VER0, false);
 }
@@ -1545,6 +1530,8 @@ static struct miscdevice lfq_misc = {
  */
 int lfq_dev_init(void)
 {
+	const struct lfq_kind *k;
+	size_t node_size = 0;
 	u64 min_bytes;
 	bool split;
 
@@ -1553,9 +1540,11 @@ int lfq_dev_init(void)
 		       max_msg_size, LFQ_MAX_MSG_LIMIT);
 		return -EINVAL;
 	}
-	/* Room for one max_msg_size message in a node-based queue. */
-	min_bytes = lfq_kmsg_size(max_msg_size, &split) +
-		    kmem_cache_size(lfq_node_cachep);
+	/* Room for one max_msg_size message in a queue of every kind. */
+	lfq_for_each_kind(k)
+		if (k->uapi_kind)
+			node_size = max(node_size, k->node_size);
+	min_bytes = lfq_kmsg_size(max_msg_size, &split) + node_size;
 	if (max_queue_bytes < min_bytes ||
 	    max_queue_bytes > LFQ_MAX_BYTES_LIMIT) {
 		pr_err("lfq: max_queue_bytes=%lu out of range %llu..%llu\n",

@@ -168,7 +168,8 @@ const struct lfq_kind lfq_kinds[] = {
 		.desc		= "Michael-Scott lock-free FIFO queue (PODC 1996)",
 		.uapi_kind	= LFQ_KIND_MSQ,
 		.flags		= LFQ_KIND_FIFO | LFQ_KIND_NODES |
-				  LFQ_KIND_LOCKFREE | LFQ_KIND_RCU_NODES,
+				  LFQ_KIND_LOCKFREE | LFQ_KIND_RCU_NODES |
+				  LFQ_KIND_DUMMY,
 		.push_ctx	= LFQ_CTX_NODE,
 		.pop_ctx	= LFQ_CTX_NODE,
 		.size		= sizeof(struct lfq_msq),
@@ -206,6 +207,7 @@ const struct lfq_kind lfq_kinds[] = {
 		.push_ctx	= LFQ_CTX_ANY,
 		.pop_ctx	= LFQ_CTX_ANY,
 		.size		= sizeof(struct lfq_ring),
+		.slot_size	= sizeof(struct lfq_ring_slot),
 		.init		= ring_init,
 		.destroy	= ring_destroy,
 		.push		= ring_push,
@@ -219,7 +221,7 @@ const struct lfq_kind lfq_kinds[] = {
 		.name		= "tlq",
 		.desc		= "Michael-Scott two-lock FIFO queue, blocking (PODC 1996)",
 		.uapi_kind	= LFQ_KIND_TLQ,
-		.flags		= LFQ_KIND_FIFO | LFQ_KIND_NODES,
+		.flags		= LFQ_KIND_FIFO | LFQ_KIND_NODES | LFQ_KIND_DUMMY,
 		.push_ctx	= LFQ_CTX_NODE,
 		.pop_ctx	= LFQ_CTX_NODE,
 		.size		= sizeof(struct lfq_tlq),
