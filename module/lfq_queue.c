@@ -1,12 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * lfq_dev.c - /dev/lfq: lock-free message queues for userspace
- *
- * /dev/lfq is a factory: LFQ_IOC_CREATE makes a queue and returns a new
- * anon-inode file descriptor for it.  The queue is owned by that file: it is
- * freed, with whatever messages are left in it, when the last reference to
- * the file goes away.  The ABI and its semantics are documented in
- * uapi/linux/lfq.h.
+ * lfq_queue.c - the queue engine of /dev/lfq: messages, accounting, waiting
  *
  * A message is a struct lfq_kmsg; its address is the value pushed into the
  * lock-free structure, a container of one kind of the registry (struct
@@ -93,59 +87,32 @@
  * the list and then sets its task state with a full barrier
  * (prepare_to_wait_event() / set_current_state()) before it re-evaluates the
  * condition; a poller does poll_wait() and then smp_mb() in
- * lfq_queue_poll().  Either the waker sees the sleeper on the list, or the
+ * lfq_queue_events().  Either the waker sees the sleeper on the list, or the
  * sleeper sees the new state: a wakeup cannot be lost, and when nobody
  * sleeps the waker touches no lock.
  */
-#include <linux/anon_inodes.h>
 #include <linux/atomic.h>
 #include <linux/build_bug.h>
-#include <linux/file.h>
-#include <linux/fs.h>
+#include <linux/cpumask.h>
+#include <linux/err.h>
 #include <linux/hrtimer.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/list.h>
-#include <linux/miscdevice.h>
 #include <linux/mm.h>
-#include <linux/module.h>
-#include <linux/moduleparam.h>
 #include <linux/overflow.h>
 #include <linux/percpu.h>
 #include <linux/poll.h>
+#include <linux/preempt.h>
+#include <linux/sched.h>
 #include <linux/sched/signal.h>
-#include <linux/uio.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
+#include <linux/uio.h>
 #include <linux/wait.h>
 
-#include <linux/lfq.h>
-
-#include "lfq_internal.h"
-
-/* The layout is part of the ABI: identical for 32-bit and 64-bit callers. */
-static_assert(sizeof(struct lfq_features) == LFQ_FEATURES_SIZE_VER0);
-static_assert(sizeof(struct lfq_create) == LFQ_CREATE_SIZE_VER0);
-static_assert(sizeof(struct lfq_batch) == LFQ_BATCH_SIZE_VER0);
-static_assert(sizeof(struct lfq_stats) == LFQ_STATS_SIZE_VER1);
-static_assert(sizeof(struct lfq_info) == LFQ_INFO_SIZE_VER1);
-static_assert(sizeof(struct lfq_msg_desc) == 16);
-static_assert(offsetof(struct lfq_create, max_bytes) == 24);
-static_assert(offsetof(struct lfq_batch, msgs) == 8);
-static_assert(offsetof(struct lfq_batch, deadline_ns) == 24);
-static_assert(offsetof(struct lfq_stats, pushes) == 8);
-static_assert(offsetof(struct lfq_features, max_queue_bytes) == 40);
-static_assert(offsetof(struct lfq_info, max_bytes) == 16);
-static_assert(offsetof(struct lfq_info, fixed_bytes) == 24);
-static_assert(offsetof(struct lfq_stats, mem_bytes) == 88);
-
-#define LFQ_DEV_RING_MAX	BIT(16)
-static_assert(LFQ_DEV_RING_MAX <= LFQ_RING_MAX_CAPACITY);
-#define LFQ_MAX_BATCH		1024U
-#define LFQ_MAX_MSG_LIMIT	BIT(20)
-#define LFQ_MAX_BYTES_LIMIT	BIT_ULL(30)
-#define LFQ_MAX_QUEUES_LIMIT	65536U
+#include "lfq_queue.h"
 
 /* q->used: bytes in the low bits, messages above. */
 #define LFQ_SLOT_SHIFT		32
@@ -155,62 +122,8 @@ static_assert(LFQ_MAX_BYTES_LIMIT <= LFQ_BYTES_MASK);
 static_assert(LFQ_MAX_BYTES_LIMIT < (1ULL << (63 - LFQ_SLOT_SHIFT)));
 static_assert(LFQ_DEV_RING_MAX <= LFQ_MAX_BYTES_LIMIT);
 
-/*
- * Allocations a user causes: charged to the memory cgroup, failing with
- * -ENOMEM at a cgroup limit instead of invoking the OOM killer, and silent.
- */
-#define LFQ_GFP		(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
-
 /* A payload at least this large may get an allocation of its own. */
 #define LFQ_SPLIT_MIN	512U
-
-static unsigned int max_msg_size = 4096;
-module_param(max_msg_size, uint, 0444);
-MODULE_PARM_DESC(max_msg_size,
-		 "Largest message a queue may carry, bytes (1..1048576, default 4096)");
-
-static unsigned long max_queue_bytes = 1UL << 20;
-module_param(max_queue_bytes, ulong, 0444);
-MODULE_PARM_DESC(max_queue_bytes,
-		 "Largest byte budget of one queue (max_msg_size..1073741824, default 1048576)");
-
-static unsigned int max_queues = 1024;
-module_param(max_queues, uint, 0444);
-MODULE_PARM_DESC(max_queues,
-		 "Most queues that may exist at once (1..65536, default 1024)");
-
-static atomic_t lfq_nr_queues = ATOMIC_INIT(0);
-
-/**
- * struct lfq_kmsg - one message
- * @link: position in lfq_queue.stash while put back
- * @len: payload length, 1..max_msg
- * @charge: bytes charged to the queue's budget for this message
- * @split: the payload has an allocation of its own, at @ext: header and
- *	payload together would fall into a much larger allocator size class
- *	(a 4096-byte payload would cost 8 KiB)
- * @ext: with @split, the payload
- * @data: without @split, the payload
- *
- * Use lfq_kmsg_data() for the payload.
- */
-struct lfq_kmsg {
-	struct list_head link;
-	u32 len;
-	u32 charge : 31;
-	u32 split : 1;
-	union {
-		u8 *ext;
-		DECLARE_FLEX_ARRAY(u8, data);
-	};
-};
-
-#define LFQ_KMSG_HDR	offsetof(struct lfq_kmsg, data)
-
-static u8 *lfq_kmsg_data(struct lfq_kmsg *m)
-{
-	return m->split ? m->ext : m->data;
-}
 
 struct lfq_pcpu_stats {
 	u64 pushes;
@@ -218,56 +131,6 @@ struct lfq_pcpu_stats {
 	u64 push_full;
 	u64 pop_empty;
 	u64 putbacks;
-};
-
-/**
- * struct lfq_queue - a queue behind a queue fd
- * @kind: the kind of the structure, from the registry
- * @pool: with a message pool: a second container of @kind, holding the
- *	message buffers not in use; NULL when messages are allocated one by
- *	one
- * @used: claimed charge | claimed messages << LFQ_SLOT_SHIFT
- * @avail: messages present and not claimed by a consumer
- * @payload: payload bytes of the messages counted in @used
- * @peak_len: largest @avail seen
- * @peak_bytes: largest @payload seen
- * @peak_charge: largest charge part of @used seen
- * @nstash: number of messages on @stash (read without the lock)
- * @stash_lock: protects @stash
- * @stash: messages put back, first in line
- * @rwq: readers and pollers wait here for EPOLLIN
- * @wwq: writers and pollers wait here for EPOLLOUT
- * @stats: per-CPU counters
- * @capacity: capacity of a bounded kind, 0 for the others
- * @max_msg: largest message
- * @max_bytes: byte budget: bound on the charge of the messages held
- * @max_charge: the charge of a max_msg-byte message
- * @node_size: memory of the node a message needs (0 for kinds without)
- * @fixed_bytes: memory the queue holds whatever its contents
- * @c: the structure, a container of @kind (@kind->size bytes)
- */
-struct lfq_queue {
-	const struct lfq_kind *kind;
-	void *pool;
-	atomic64_t used ____cacheline_aligned_in_smp;
-	atomic_long_t avail;
-	atomic64_t payload;
-	atomic_long_t peak_len;
-	atomic64_t peak_bytes;
-	atomic64_t peak_charge;
-	unsigned int nstash;
-	spinlock_t stash_lock;	/* protects @stash, serialises @nstash updates */
-	struct list_head stash;
-	wait_queue_head_t rwq ____cacheline_aligned_in_smp;
-	wait_queue_head_t wwq;
-	struct lfq_pcpu_stats __percpu *stats;
-	u32 capacity;
-	u32 max_msg;
-	u64 max_bytes;
-	u32 max_charge;
-	u32 node_size;
-	u64 fixed_bytes;
-	u8 c[] ____cacheline_aligned_in_smp;
 };
 
 /*
@@ -300,18 +163,40 @@ static size_t lfq_kmsg_size(u32 len, bool *split)
 	return *split ? two : one;
 }
 
-/*
- * What a message of @len bytes is charged against the queue's budget: the
- * memory it holds while queued.  A pooled queue's messages live in
- * buffers for max_msg bytes.
+/**
+ * lfq_kind_msg_charge() - what a message costs in a queue of a kind
+ * @k: the kind
+ * @len: payload bytes, 1..LFQ_MAX_MSG_LIMIT
+ *
+ * The memory the message holds while queued when its buffer is allocated
+ * for it (the queue has no pool): its allocations and its node.
+ *
+ * Context: any context.
+ * Return: the charge, in bytes.
  */
-static u32 lfq_msg_charge(const struct lfq_queue *q, u32 len)
+u32 lfq_kind_msg_charge(const struct lfq_kind *k, u32 len)
 {
 	bool split;
 
+	return lfq_kmsg_size(len, &split) + k->node_size;
+}
+
+/**
+ * lfq_msg_charge() - what a message is charged against a queue's budget
+ * @q: the queue
+ * @len: payload bytes, 1..@q->max_msg
+ *
+ * The charge is the memory the message holds while queued.  A pooled
+ * queue's messages live in buffers for max_msg bytes.
+ *
+ * Context: any context.
+ * Return: the charge, in bytes.
+ */
+u32 lfq_msg_charge(const struct lfq_queue *q, u32 len)
+{
 	if (q->pool)
 		return q->max_charge;
-	return lfq_kmsg_size(len, &split) + q->node_size;
+	return lfq_kind_msg_charge(q->kind, len);
 }
 
 static struct lfq_kmsg *lfq_kmsg_alloc(u32 len)
@@ -518,7 +403,7 @@ static void lfq_wake(wait_queue_head_t *wq, __poll_t key)
 	 * in wq_has_sleeper() orders that change before the list check.
 	 * Pairs with the full barrier of set_current_state() in
 	 * prepare_to_wait_event() (lfq_wait_claim()) and with smp_mb() in
-	 * lfq_queue_poll().
+	 * lfq_queue_events().
 	 */
 	if (wq_has_sleeper(wq))
 		wake_up_interruptible_poll(wq, key);
@@ -598,19 +483,29 @@ static void lfq_unclaim_descs(struct lfq_queue *q,
 	lfq_unclaim(q, n, charge, payload);
 }
 
+/* The charge and the payload of messages msgs[0..n). */
+static void lfq_msgs_room(struct lfq_kmsg **msgs, unsigned int n,
+			  u64 *charge, u64 *payload)
+{
+	unsigned int i;
+
+	*charge = 0;
+	*payload = 0;
+	for (i = 0; i < n; i++) {
+		*charge += msgs[i]->charge;
+		*payload += msgs[i]->len;
+	}
+}
+
 /* Give back the room of messages msgs[0..n), which stay allocated. */
 static void lfq_unclaim_msgs(struct lfq_queue *q, struct lfq_kmsg **msgs,
 			     unsigned int n)
 {
-	u64 charge = 0, payload = 0;
-	unsigned int i;
+	u64 charge, payload;
 
 	if (!n)
 		return;
-	for (i = 0; i < n; i++) {
-		charge += msgs[i]->charge;
-		payload += msgs[i]->len;
-	}
+	lfq_msgs_room(msgs, n, &charge, &payload);
 	lfq_unclaim(q, n, charge, payload);
 }
 
@@ -805,17 +700,29 @@ static unsigned int lfq_fill(struct lfq_queue *q, const struct lfq_msg_desc *d,
 	return i;
 }
 
-/*
- * Push the @n messages described by d[0..n) (or, with @from, the one
- * message in that iterator): all of them (@all) or at least one.  @msgs is
- * room for @n pointers; room is claimed first, then the messages are
- * allocated (or taken from the pool) and copied in.  Returns the number
- * pushed or a negative errno.
+/**
+ * lfq_push_msgs() - push messages, waiting for room if allowed
+ * @q: the queue
+ * @d: the messages: d[0..n) give the lengths and, without @from, the user
+ *	addresses of the payloads
+ * @msgs: room for @n message pointers, used inside the call
+ * @n: how many, 1..LFQ_MAX_BATCH, each of 1..@q->max_msg bytes
+ * @all: all @n or none; else at least one
+ * @from: NULL, or (@n == 1) the iterator that holds the one payload
+ * @nonblock: fail with -EAGAIN instead of sleeping
+ * @deadline: absolute CLOCK_MONOTONIC time after which to fail with
+ *	-ETIMEDOUT, or NULL for none
+ *
+ * Room is claimed first, then the messages are allocated (or taken from
+ * the pool) and copied in, then pushed and announced to readers.
+ *
+ * Context: process context, may sleep.
+ * Return: the number pushed, or -EAGAIN, -ETIMEDOUT, -ERESTARTSYS, -EFAULT
+ * or -ENOMEM (nothing was pushed then).
  */
-static int lfq_push_msgs(struct lfq_queue *q, const struct lfq_msg_desc *d,
-			 struct lfq_kmsg **msgs, unsigned int n, bool all,
-			 struct iov_iter *from, bool nonblock,
-			 const ktime_t *deadline)
+int lfq_push_msgs(struct lfq_queue *q, const struct lfq_msg_desc *d,
+		  struct lfq_kmsg **msgs, unsigned int n, bool all,
+		  struct iov_iter *from, bool nonblock, const ktime_t *deadline)
 {
 	struct lfq_claim c = { .d = d, .n = n, .all = all, .push = true };
 	unsigned int k, done;
@@ -892,9 +799,16 @@ static void lfq_take(struct lfq_queue *q, struct lfq_kmsg **msgs,
 	}
 }
 
-/* Put taken messages back, first in line, in order. */
-static void lfq_putback(struct lfq_queue *q, struct lfq_kmsg **msgs,
-			unsigned int n)
+/**
+ * lfq_putback() - put popped messages back, first in line, in order
+ * @q: the queue
+ * @msgs: messages lfq_pop_msgs() took, not delivered
+ * @n: how many
+ *
+ * Context: process context.
+ * Return: nothing.
+ */
+void lfq_putback(struct lfq_queue *q, struct lfq_kmsg **msgs, unsigned int n)
 {
 	LIST_HEAD(list);
 	unsigned int i;
@@ -913,29 +827,50 @@ static void lfq_putback(struct lfq_queue *q, struct lfq_kmsg **msgs,
 	lfq_wake(&q->rwq, EPOLLIN | EPOLLRDNORM);
 }
 
-/* @n messages reached userspace: release them and give their room back. */
-static void lfq_delivered(struct lfq_queue *q, struct lfq_kmsg **msgs,
-			  unsigned int n)
+/**
+ * lfq_delivered() - popped messages reached their reader
+ * @q: the queue
+ * @msgs: messages lfq_pop_msgs() took
+ * @n: how many
+ *
+ * Releases the messages (to the pool, or freed) and gives their room back.
+ *
+ * Context: process context.
+ * Return: nothing.
+ */
+void lfq_delivered(struct lfq_queue *q, struct lfq_kmsg **msgs,
+		   unsigned int n)
 {
-	u64 charge = 0, payload = 0;
-	unsigned int i;
+	u64 charge, payload;
 
 	if (!n)
 		return;
-	for (i = 0; i < n; i++) {
-		charge += msgs[i]->charge;
-		payload += msgs[i]->len;
-	}
+	lfq_msgs_room(msgs, n, &charge, &payload);
 	/* Buffers first: a push that claims the room finds them (see top). */
 	lfq_msgs_release(q, msgs, n);
 	this_cpu_add(q->stats->pops, n);
 	lfq_unclaim(q, n, charge, payload);
 }
 
-/* Claim (sleeping if allowed) and take @n messages. */
-static int lfq_pop_msgs(struct lfq_queue *q, struct lfq_kmsg **msgs,
-			unsigned int n, bool all, bool nonblock,
-			const ktime_t *deadline)
+/**
+ * lfq_pop_msgs() - take messages, waiting for them if allowed
+ * @q: the queue
+ * @msgs: where to store them, @n pointers
+ * @n: how many, 1..LFQ_MAX_BATCH
+ * @all: all @n or none; else at least one
+ * @nonblock: fail with -EAGAIN instead of sleeping
+ * @deadline: absolute CLOCK_MONOTONIC time after which to fail with
+ *	-ETIMEDOUT, or NULL for none
+ *
+ * The messages taken belong to the caller, who hands each to
+ * lfq_delivered() or lfq_putback().
+ *
+ * Context: process context, may sleep.
+ * Return: the number taken, or -EAGAIN, -ETIMEDOUT or -ERESTARTSYS.
+ */
+int lfq_pop_msgs(struct lfq_queue *q, struct lfq_kmsg **msgs,
+		 unsigned int n, bool all, bool nonblock,
+		 const ktime_t *deadline)
 {
 	struct lfq_claim c = { .n = n, .all = all, .push = false };
 	int ret;
@@ -947,398 +882,16 @@ static int lfq_pop_msgs(struct lfq_queue *q, struct lfq_kmsg **msgs,
 	return c.k;
 }
 
-/* ---- queue file ---- */
-
-static bool lfq_nonblock(struct file *file, u32 flags)
-{
-	return (file->f_flags & O_NONBLOCK) || (flags & LFQ_IO_NONBLOCK);
-}
-
-static bool lfq_iocb_nonblock(const struct kiocb *iocb)
-{
-	return (iocb->ki_filp->f_flags & O_NONBLOCK) ||
-	       (iocb->ki_flags & IOCB_NOWAIT);
-}
-
-/*
- * read(), readv(), preadv2(-1), io_uring reads: one message per call, as
- * on a SOCK_SEQPACKET socket, spread over the buffers in order.  The
- * buffers together must hold max_msg bytes, so no message is ever cut.
- */
-static ssize_t lfq_queue_read_iter(struct kiocb *iocb, struct iov_iter *to)
-{
-	struct lfq_queue *q = iocb->ki_filp->private_data;
-	struct lfq_kmsg *m;
-	ssize_t ret;
-
-	if (iov_iter_count(to) < q->max_msg)
-		return -EMSGSIZE;
-	ret = lfq_pop_msgs(q, &m, 1, true, lfq_iocb_nonblock(iocb), NULL);
-	if (ret < 0)
-		return ret;
-	ret = m->len;
-	if (copy_to_iter(lfq_kmsg_data(m), m->len, to) != m->len) {
-		lfq_putback(q, &m, 1);
-		return -EFAULT;
-	}
-	lfq_delivered(q, &m, 1);
-	return ret;
-}
-
-/*
- * write(), writev(), pwritev2(-1), io_uring writes: the bytes of all the
- * buffers together are one message.
- */
-static ssize_t lfq_queue_write_iter(struct kiocb *iocb, struct iov_iter *from)
-{
-	struct lfq_queue *q = iocb->ki_filp->private_data;
-	size_t count = iov_iter_count(from);
-	struct lfq_msg_desc d = { .len = count };
-	struct lfq_kmsg *m;
-	int ret;
-
-	if (!count)
-		return 0;
-	if (count > q->max_msg)
-		return -EMSGSIZE;
-	ret = lfq_push_msgs(q, &d, &m, 1, true, from,
-			    lfq_iocb_nonblock(iocb), NULL);
-	return ret < 0 ? ret : count;
-}
-
-static __poll_t lfq_queue_poll(struct file *file, poll_table *wait)
-{
-	struct lfq_queue *q = file->private_data;
-	__poll_t mask = 0;
-	u64 used;
-
-	poll_wait(file, &q->rwq, wait);
-	poll_wait(file, &q->wwq, wait);
-	/*
-	 * Order our entry on the wait queues before reading the state.
-	 * Pairs with smp_mb() in wq_has_sleeper() in lfq_wake().
-	 */
-	smp_mb();
-
-	if (atomic_long_read(&q->avail) > 0)
-		mask |= EPOLLIN | EPOLLRDNORM;
-	used = atomic64_read(&q->used);
-	if ((used & LFQ_BYTES_MASK) + q->max_charge <= q->max_bytes &&
-	    (!q->capacity || (used >> LFQ_SLOT_SHIFT) < q->capacity))
-		mask |= EPOLLOUT | EPOLLWRNORM;
-	return mask;
-}
-
-/*
- * Read a size-prefixed input structure: LFQ_STRUCT_SIZE_MAX bytes at most,
- * at least @ver0, unknown tail bytes zero.
- */
-static int lfq_copy_in(void *dst, size_t ksize, size_t ver0,
-		       const void __user *uarg)
-{
-	u32 usize;
-
-	if (get_user(usize, (const u32 __user *)uarg))
-		return -EFAULT;
-	if (usize < ver0)
-		return -EINVAL;
-	if (usize > LFQ_STRUCT_SIZE_MAX)
-		return -E2BIG;
-	return copy_struct_from_user(dst, ksize, uarg, usize);
-}
-
-/*
- * Write a size-prefixed output structure: min(user size, @ksize) bytes, the
- * rest of the user's structure (up to LFQ_STRUCT_SIZE_MAX) zeroed.  With
- * @flags_in, the second word is an input that must be 0.
- */
-static int lfq_copy_out(void __user *uarg, void *src, size_t ksize,
-			size_t ver0, bool flags_in)
-{
-	u32 usize, flags = 0;
-
-	if (get_user(usize, (u32 __user *)uarg) ||
-	    (flags_in && get_user(flags, (u32 __user *)uarg + 1)))
-		return -EFAULT;
-	if (usize < ver0)
-		return -EINVAL;
-	if (usize > LFQ_STRUCT_SIZE_MAX)
-		return -E2BIG;
-	if (flags)
-		return -EINVAL;
-	if (copy_to_user(uarg, src, min_t(size_t, usize, ksize)))
-		return -EFAULT;
-	if (usize > ksize && clear_user(uarg + ksize, usize - ksize))
-		return -EFAULT;
-	return 0;
-}
-
-static int lfq_batch_get(struct lfq_queue *q, void __user *uarg,
-			 struct lfq_batch *b, struct lfq_msg_desc **descs,
-			 ktime_t *deadline)
-{
-	int ret;
-
-	ret = lfq_copy_in(b, sizeof(*b), LFQ_BATCH_SIZE_VER0, uarg);
-	if (ret)
-		return ret;
-	if (b->flags & ~LFQ_IO_FLAGS_ALL || b->reserved)
-		return -EINVAL;
-	if (!(b->flags & LFQ_IO_DEADLINE) && b->deadline_ns)
-		return -EINVAL;
-	if (b->deadline_ns > KTIME_MAX)
-		return -EINVAL;
-	*deadline = (ktime_t)b->deadline_ns;
-	if (b->count > LFQ_MAX_BATCH)
-		return -EINVAL;
-	if (b->flags & LFQ_IO_ALL) {
-		/* Could never succeed. */
-		if (q->capacity && b->count > q->capacity)
-			return -EINVAL;
-		if ((u64)b->count * lfq_msg_charge(q, 1) > q->max_bytes)
-			return -EINVAL;
-	}
-	*descs = NULL;
-	if (!b->count)
-		return 0;
-	*descs = kvmalloc_array(b->count, sizeof(**descs), LFQ_GFP);
-	if (!*descs)
-		return -ENOMEM;
-	if (copy_from_user(*descs, u64_to_user_ptr(b->msgs),
-			   array_size(b->count, sizeof(**descs)))) {
-		kvfree(*descs);
-		return -EFAULT;
-	}
-	return 0;
-}
-
-static long lfq_ioc_push_batch(struct lfq_queue *q, struct file *file,
-			       void __user *uarg)
-{
-	struct lfq_msg_desc *d = NULL;
-	struct lfq_kmsg **msgs = NULL;
-	struct lfq_batch b;
-	ktime_t deadline;
-	u64 total = 0;
-	unsigned int i;
-	bool all;
-	long ret;
-
-	ret = lfq_batch_get(q, uarg, &b, &d, &deadline);
-	if (ret || !b.count)
-		return ret;
-	all = b.flags & LFQ_IO_ALL;
-
-	/* Check every descriptor before touching anything. */
-	for (i = 0; i < b.count; i++) {
-		if (d[i].flags || !d[i].len) {
-			ret = -EINVAL;
-			goto out;
-		}
-		if (d[i].len > q->max_msg) {
-			ret = -EMSGSIZE;
-			goto out;
-		}
-		total += lfq_msg_charge(q, d[i].len);
-	}
-	if (all && total > q->max_bytes) {
-		ret = -EINVAL;
-		goto out;
-	}
-
-	msgs = kvmalloc_array(b.count, sizeof(*msgs), LFQ_GFP);
-	if (!msgs) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	/* Room first, then allocation and copy: see the top of this file. */
-	ret = lfq_push_msgs(q, d, msgs, b.count, all, NULL,
-			    lfq_nonblock(file, b.flags),
-			    b.flags & LFQ_IO_DEADLINE ? &deadline : NULL);
-out:
-	kvfree(msgs);
-	kvfree(d);
-	return ret;
-}
-
-static long lfq_ioc_pop_batch(struct lfq_queue *q, struct file *file,
-			      void __user *uarg)
-{
-	struct lfq_msg_desc __user *ud;
-	struct lfq_msg_desc *d = NULL;
-	struct lfq_kmsg **msgs;
-	struct lfq_batch b;
-	unsigned int i, k;
-	ktime_t deadline;
-	bool all;
-	long ret;
-
-	ret = lfq_batch_get(q, uarg, &b, &d, &deadline);
-	if (ret || !b.count)
-		return ret;
-	all = b.flags & LFQ_IO_ALL;
-	ud = u64_to_user_ptr(b.msgs);
-
-	for (i = 0; i < b.count; i++) {
-		if (d[i].flags) {
-			ret = -EINVAL;
-			goto out;
-		}
-		if (d[i].len < q->max_msg) {
-			ret = -EMSGSIZE;
-			goto out;
-		}
-	}
-
-	msgs = kvmalloc_array(b.count, sizeof(*msgs), LFQ_GFP);
-	if (!msgs) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	ret = lfq_pop_msgs(q, msgs, b.count, all,
-			   lfq_nonblock(file, b.flags),
-			   b.flags & LFQ_IO_DEADLINE ? &deadline : NULL);
-	if (ret <= 0)
-		goto out_msgs;
-	k = ret;
-
-	for (i = 0; i < k; i++) {
-		if (copy_to_user(u64_to_user_ptr(d[i].addr),
-				 lfq_kmsg_data(msgs[i]),
-				 msgs[i]->len) ||
-		    put_user(msgs[i]->len, &ud[i].len))
-			break;
-	}
-	if (i < k) {
-		/* Nothing is lost: what was not delivered goes back. */
-		if (all)
-			i = 0;
-		lfq_putback(q, msgs + i, k - i);
-		ret = i ? i : -EFAULT;
-	}
-	lfq_delivered(q, msgs, i);
-out_msgs:
-	kvfree(msgs);
-out:
-	kvfree(d);
-	return ret;
-}
-
-static long lfq_ioc_stats(struct lfq_queue *q, void __user *uarg)
-{
-	struct lfq_stats st = { .size = sizeof(st) };
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		struct lfq_pcpu_stats *s = per_cpu_ptr(q->stats, cpu);
-
-		st.pushes += READ_ONCE(s->pushes);
-		st.pops += READ_ONCE(s->pops);
-		st.push_full += READ_ONCE(s->push_full);
-		st.pop_empty += READ_ONCE(s->pop_empty);
-		st.putbacks += READ_ONCE(s->putbacks);
-	}
-	st.length = max(atomic_long_read(&q->avail), 0L);
-	st.bytes = max_t(s64, atomic64_read(&q->payload), 0);
-	st.peak_length = atomic_long_read(&q->peak_len);
-	st.peak_bytes = atomic64_read(&q->peak_bytes);
-	st.cas_retries = lfq_cas_retries();
-	st.rcu_backlog = lfq_rcu_backlog();
-	st.mem_bytes = (u64)atomic64_read(&q->used) & LFQ_BYTES_MASK;
-	st.peak_mem_bytes = atomic64_read(&q->peak_charge);
-	return lfq_copy_out(uarg, &st, sizeof(st), LFQ_STATS_SIZE_VER0, true);
-}
-
-static long lfq_ioc_info(struct lfq_queue *q, void __user *uarg)
-{
-	struct lfq_info info = {
-		.size = sizeof(info),
-		.kind = q->kind->uapi_kind,
-		.capacity = q->capacity,
-		.max_msg = q->max_msg,
-		.max_bytes = q->max_bytes,
-		.fixed_bytes = q->fixed_bytes,
-		.max_msg_charge = q->max_charge,
-	};
-
-	/* struct lfq_info has no input flags: its second word is @kind. */
-	return lfq_copy_out(uarg, &info, sizeof(info), LFQ_INFO_SIZE_VER0,
-			    false);
-}
-
-static long lfq_queue_ioctl(struct file *file, unsigned int cmd,
-			    unsigned long arg)
-{
-	struct lfq_queue *q = file->private_data;
-	void __user *uarg = (void __user *)arg;
-
-	switch (cmd) {
-	case LFQ_IOC_PUSH_BATCH:
-		return lfq_ioc_push_batch(q, file, uarg);
-	case LFQ_IOC_POP_BATCH:
-		return lfq_ioc_pop_batch(q, file, uarg);
-	case LFQ_IOC_STATS:
-		return lfq_ioc_stats(q, uarg);
-	case LFQ_IOC_INFO:
-		return lfq_ioc_info(q, uarg);
-	default:
-		return -ENOTTY;
-	}
-}
-
-static void lfq_queue_free(struct lfq_queue *q)
-{
-	struct lfq_kmsg *m, *tmp;
-
-	list_for_each_entry_safe(m, tmp, &q->stash, link)
-		lfq_kmsg_free(m);
-	q->kind->destroy(q->c, lfq_kmsg_free);
-	/* Pooled buffers are in the structure, the stash or the pool. */
-	if (q->pool) {
-		q->kind->destroy(q->pool, lfq_kmsg_free);
-		kfree(q->pool);
-	}
-	free_percpu(q->stats);
-	kfree(q);
-	atomic_dec(&lfq_nr_queues);
-}
-
-static int lfq_queue_release(struct inode *inode, struct file *file)
-{
-	lfq_queue_free(file->private_data);
-	return 0;
-}
-
-/*
- * No .splice_read/.splice_write: splice() and sendfile() get -EINVAL, as
- * they could not keep message boundaries.  pread()/pwrite() get -ESPIPE
- * (stream_open() in lfq_ioc_create()).
- */
-static const struct file_operations lfq_queue_fops = {
-	.owner		= THIS_MODULE,
-	.read_iter	= lfq_queue_read_iter,
-	.write_iter	= lfq_queue_write_iter,
-	.poll		= lfq_queue_poll,
-	.unlocked_ioctl	= lfq_queue_ioctl,
-	.compat_ioctl	= compat_ptr_ioctl,
-	.release	= lfq_queue_release,
-	.llseek		= noop_llseek,
-};
-
-/* ---- /dev/lfq ---- */
-
 static int lfq_queue_init(struct lfq_queue *q, const struct lfq_kind *k,
-			  const struct lfq_create *c)
+			  u32 capacity, u32 max_msg, u64 max_bytes)
 {
-	bool split;
 	int ret;
 
 	q->kind = k;
-	q->capacity = c->capacity;
-	q->max_msg = c->max_msg ?: max_msg_size;
-	q->max_bytes = c->max_bytes ?: max_queue_bytes;
-	q->node_size = k->node_size;
-	q->max_charge = lfq_kmsg_size(q->max_msg, &split) + q->node_size;
+	q->capacity = capacity;
+	q->max_msg = max_msg;
+	q->max_bytes = max_bytes;
+	q->max_charge = lfq_kind_msg_charge(k, q->max_msg);
 	/* A queue that could never hold a message of max_msg bytes. */
 	if (q->max_charge > q->max_bytes)
 		return -EINVAL;
@@ -1380,195 +933,136 @@ err_stats:
 	return ret;
 }
 
-/*
- * Check the arguments of LFQ_IOC_CREATE.  Returns the kind asked for, or
- * NULL if they are invalid (the kind included: an unknown one never
- * reaches a structure's code).
+/**
+ * lfq_queue_alloc() - make an empty queue
+ * @k: its kind, offered by /dev/lfq
+ * @capacity: for a bounded kind, 1..LFQ_DEV_RING_MAX and a power of two;
+ *	0 for the others
+ * @max_msg: largest message, 1..LFQ_MAX_MSG_LIMIT bytes
+ * @max_bytes: byte budget, up to LFQ_MAX_BYTES_LIMIT
+ *
+ * The caller checks the ranges above.  All memory is charged to the
+ * caller's memory cgroup.
+ *
+ * Context: process context, may sleep.
+ * Return: the queue, or ERR_PTR(-EINVAL) if a message of @max_msg bytes
+ * could never fit the budget, or ERR_PTR(-ENOMEM).
  */
-static const struct lfq_kind *lfq_check_create(const struct lfq_create *c)
+struct lfq_queue *lfq_queue_alloc(const struct lfq_kind *k, u32 capacity,
+				  u32 max_msg, u64 max_bytes)
 {
-	const struct lfq_kind *k;
-
-	if (c->flags & ~LFQ_CREATE_FLAGS_ALL || c->reserved0 ||
-	    c->reserved[0] || c->reserved[1])
-		return NULL;
-	k = lfq_kind_by_uapi(c->kind);
-	if (!k)
-		return NULL;
-	if (k->flags & LFQ_KIND_BOUNDED) {
-		if (!is_power_of_2(c->capacity) ||
-		    c->capacity > LFQ_DEV_RING_MAX)
-			return NULL;
-	} else if (c->capacity) {
-		return NULL;
-	}
-	if (c->max_msg > max_msg_size)
-		return NULL;
-	if (c->max_bytes > max_queue_bytes)
-		return NULL;
-	/* A budget too small for one max_msg message: lfq_queue_init(). */
-	return k;
-}
-
-static long lfq_ioc_create(void __user *uarg)
-{
-	const struct lfq_kind *k;
-	struct lfq_create c;
 	struct lfq_queue *q;
-	struct file *file;
-	int fd, ret;
-
-	ret = lfq_copy_in(&c, sizeof(c), LFQ_CREATE_SIZE_VER0, uarg);
-	if (ret)
-		return ret;
-	k = lfq_check_create(&c);
-	if (!k)
-		return -EINVAL;
-
-	if (atomic_fetch_add_unless(&lfq_nr_queues, 1, max_queues) >= max_queues)
-		return -EMFILE;
+	int ret;
 
 	q = kzalloc(struct_size(q, c, k->size), LFQ_GFP);
-	if (!q) {
-		ret = -ENOMEM;
-		goto err_count;
+	if (!q)
+		return ERR_PTR(-ENOMEM);
+	ret = lfq_queue_init(q, k, capacity, max_msg, max_bytes);
+	if (ret) {
+		kfree(q);
+		return ERR_PTR(ret);
 	}
-	ret = lfq_queue_init(q, k, &c);
-	if (ret)
-		goto err_free;
-
-	fd = get_unused_fd_flags(O_RDWR |
-				 (c.flags & LFQ_CREATE_CLOEXEC ? O_CLOEXEC : 0));
-	if (fd < 0) {
-		ret = fd;
-		goto err_queue;
-	}
-	file = anon_inode_getfile("[lfq]", &lfq_queue_fops, q,
-				  O_RDWR | (c.flags & LFQ_CREATE_NONBLOCK ?
-					    O_NONBLOCK : 0));
-	if (IS_ERR(file)) {
-		put_unused_fd(fd);
-		ret = PTR_ERR(file);
-		goto err_queue;
-	}
-	/* A queue is a stream: no position, lseek()/pread() give -ESPIPE. */
-	stream_open(file_inode(file), file);
-	/* Reads and writes honour IOCB_NOWAIT (RWF_NOWAIT, io_uring). */
-	file->f_mode |= FMODE_NOWAIT;
-	fd_install(fd, file);
-	return fd;
-
-err_queue:
-	/* No file owns it yet: take it apart here (drops the count). */
-	lfq_queue_free(q);
-	return ret;
-err_free:
-	kfree(q);
-err_count:
-	atomic_dec(&lfq_nr_queues);
-	return ret;
-}
-
-static long lfq_ioc_features(void __user *uarg)
-{
-	const struct lfq_kind *k;
-	struct lfq_features f = {
-		.size = sizeof(f),
-		.abi_version = LFQ_ABI_VERSION,
-		.create_flags = LFQ_CREATE_FLAGS_ALL,
-		.io_flags = LFQ_IO_FLAGS_ALL,
-		.max_msg = max_msg_size,
-		.max_ring_capacity = LFQ_DEV_RING_MAX,
-		.max_batch = LFQ_MAX_BATCH,
-		.max_queues = max_queues,
-		.nr_queues = atomic_read(&lfq_nr_queues),
-		.max_queue_bytes = max_queue_bytes,
-	};
-
-	lfq_for_each_kind(k)
-		if (k->uapi_kind)
-			f.kinds |= BIT(k->uapi_kind);
-	/* The second word is an output (abi_version): only @size is read. */
-	return lfq_copy_out(uarg, &f, sizeof(f), LFQ_FEATURES_SIZE_VER0, false);
-}
-
-static long lfq_dev_ioctl(struct file *file, unsigned int cmd,
-			  unsigned long arg)
-{
-	void __user *uarg = (void __user *)arg;
-
-	switch (cmd) {
-	case LFQ_IOC_CREATE:
-		return lfq_ioc_create(uarg);
-	case LFQ_IOC_FEATURES:
-		return lfq_ioc_features(uarg);
-	default:
-		return -ENOTTY;
-	}
-}
-
-static const struct file_operations lfq_dev_fops = {
-	.owner		= THIS_MODULE,
-	.unlocked_ioctl	= lfq_dev_ioctl,
-	.compat_ioctl	= compat_ptr_ioctl,
-	.llseek		= noop_llseek,
-};
-
-static struct miscdevice lfq_misc = {
-	.minor	= MISC_DYNAMIC_MINOR,
-	.name	= "lfq",
-	.fops	= &lfq_dev_fops,
-	.mode	= 0600,
-};
-
-/**
- * lfq_dev_init() - check the module parameters and register /dev/lfq
- *
- * Context: process context, module init.
- * Return: 0, -EINVAL if a module parameter is out of range, or the error of
- * misc_register().
- */
-int lfq_dev_init(void)
-{
-	const struct lfq_kind *k;
-	size_t node_size = 0;
-	u64 min_bytes;
-	bool split;
-
-	if (!max_msg_size || max_msg_size > LFQ_MAX_MSG_LIMIT) {
-		pr_err("lfq: max_msg_size=%u out of range 1..%lu\n",
-		       max_msg_size, LFQ_MAX_MSG_LIMIT);
-		return -EINVAL;
-	}
-	/* Room for one max_msg_size message in a queue of every kind. */
-	lfq_for_each_kind(k)
-		if (k->uapi_kind)
-			node_size = max(node_size, k->node_size);
-	min_bytes = lfq_kmsg_size(max_msg_size, &split) + node_size;
-	if (max_queue_bytes < min_bytes ||
-	    max_queue_bytes > LFQ_MAX_BYTES_LIMIT) {
-		pr_err("lfq: max_queue_bytes=%lu out of range %llu..%llu\n",
-		       max_queue_bytes, min_bytes, LFQ_MAX_BYTES_LIMIT);
-		return -EINVAL;
-	}
-	if (!max_queues || max_queues > LFQ_MAX_QUEUES_LIMIT) {
-		pr_err("lfq: max_queues=%u out of range 1..%u\n",
-		       max_queues, LFQ_MAX_QUEUES_LIMIT);
-		return -EINVAL;
-	}
-	return misc_register(&lfq_misc);
+	return q;
 }
 
 /**
- * lfq_dev_exit() - unregister /dev/lfq
+ * lfq_queue_free() - free a queue and the messages left in it
+ * @q: the queue; nobody may use it any more
  *
- * No queue can exist any more: every queue file holds a reference on the
- * module, so the module cannot be unloaded while one is open.
- *
- * Context: process context, module exit.
+ * Context: process context, may sleep.
  * Return: nothing.
  */
-void lfq_dev_exit(void)
+void lfq_queue_free(struct lfq_queue *q)
 {
-	misc_deregister(&lfq_misc);
+	struct lfq_kmsg *m, *tmp;
+
+	list_for_each_entry_safe(m, tmp, &q->stash, link)
+		lfq_kmsg_free(m);
+	q->kind->destroy(q->c, lfq_kmsg_free);
+	/* Pooled buffers are in the structure, the stash or the pool. */
+	if (q->pool) {
+		q->kind->destroy(q->pool, lfq_kmsg_free);
+		kfree(q->pool);
+	}
+	free_percpu(q->stats);
+	kfree(q);
+}
+
+/**
+ * lfq_queue_events() - what a poller may do now
+ * @q: the queue
+ *
+ * The caller has registered on @q->rwq and @q->wwq (poll_wait()) first.
+ *
+ * Context: any context.
+ * Return: EPOLLIN | EPOLLRDNORM if a message can be popped, EPOLLOUT |
+ * EPOLLWRNORM if a message of max_msg bytes can be pushed.
+ */
+__poll_t lfq_queue_events(struct lfq_queue *q)
+{
+	__poll_t mask = 0;
+	u64 used;
+
+	/*
+	 * Order our entry on the wait queues before reading the state.
+	 * Pairs with smp_mb() in wq_has_sleeper() in lfq_wake().
+	 */
+	smp_mb();
+
+	if (atomic_long_read(&q->avail) > 0)
+		mask |= EPOLLIN | EPOLLRDNORM;
+	used = atomic64_read(&q->used);
+	if ((used & LFQ_BYTES_MASK) + q->max_charge <= q->max_bytes &&
+	    (!q->capacity || (used >> LFQ_SLOT_SHIFT) < q->capacity))
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	return mask;
+}
+
+/**
+ * lfq_queue_stats() - the counters of LFQ_IOC_STATS
+ * @q: the queue
+ * @st: filled in, all but @st->size and @st->flags
+ *
+ * Context: any context.
+ * Return: nothing.
+ */
+void lfq_queue_stats(struct lfq_queue *q, struct lfq_stats *st)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct lfq_pcpu_stats *s = per_cpu_ptr(q->stats, cpu);
+
+		st->pushes += READ_ONCE(s->pushes);
+		st->pops += READ_ONCE(s->pops);
+		st->push_full += READ_ONCE(s->push_full);
+		st->pop_empty += READ_ONCE(s->pop_empty);
+		st->putbacks += READ_ONCE(s->putbacks);
+	}
+	st->length = max(atomic_long_read(&q->avail), 0L);
+	st->bytes = max_t(s64, atomic64_read(&q->payload), 0);
+	st->peak_length = atomic_long_read(&q->peak_len);
+	st->peak_bytes = atomic64_read(&q->peak_bytes);
+	st->cas_retries = lfq_cas_retries();
+	st->rcu_backlog = lfq_rcu_backlog();
+	st->mem_bytes = (u64)atomic64_read(&q->used) & LFQ_BYTES_MASK;
+	st->peak_mem_bytes = atomic64_read(&q->peak_charge);
+}
+
+/**
+ * lfq_queue_info() - the constants of LFQ_IOC_INFO
+ * @q: the queue
+ * @info: filled in, all but @info->size
+ *
+ * Context: any context.
+ * Return: nothing.
+ */
+void lfq_queue_info(const struct lfq_queue *q, struct lfq_info *info)
+{
+	info->kind = q->kind->uapi_kind;
+	info->capacity = q->capacity;
+	info->max_msg = q->max_msg;
+	info->max_bytes = q->max_bytes;
+	info->fixed_bytes = q->fixed_bytes;
+	info->max_msg_charge = q->max_charge;
 }
