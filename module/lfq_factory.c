@@ -49,18 +49,22 @@ static_assert(offsetof(struct lfq_stats, mem_bytes) == 88);
 static_assert(LFQ_DEV_RING_MAX <= LFQ_RING_MAX_CAPACITY);
 #define LFQ_MAX_QUEUES_LIMIT	65536U
 
-static unsigned int max_msg_size = 4096;
-module_param(max_msg_size, uint, 0444);
-MODULE_PARM_DESC(max_msg_size,
+/*
+ * The parameters carry the names of the lfq_features fields that report
+ * them.
+ */
+static unsigned int lfq_max_msg = 4096;
+module_param_named(max_msg, lfq_max_msg, uint, 0444);
+MODULE_PARM_DESC(max_msg,
 		 "Largest message a queue may carry, bytes (1..1048576, default 4096)");
 
-static unsigned long max_queue_bytes = 1UL << 20;
-module_param(max_queue_bytes, ulong, 0444);
+static unsigned long lfq_max_queue_bytes = 1UL << 20;
+module_param_named(max_queue_bytes, lfq_max_queue_bytes, ulong, 0444);
 MODULE_PARM_DESC(max_queue_bytes,
-		 "Largest byte budget of one queue (max_msg_size..1073741824, default 1048576)");
+		 "Largest byte budget of one queue (max_msg..1073741824, default 1048576)");
 
-static unsigned int max_queues = 1024;
-module_param(max_queues, uint, 0444);
+static unsigned int lfq_max_queues = 1024;
+module_param_named(max_queues, lfq_max_queues, uint, 0444);
 MODULE_PARM_DESC(max_queues,
 		 "Most queues that may exist at once (1..65536, default 1024)");
 
@@ -103,9 +107,9 @@ static const struct lfq_kind *lfq_check_create(const struct lfq_create *c)
 	} else if (c->capacity) {
 		return NULL;
 	}
-	if (c->max_msg > max_msg_size)
+	if (c->max_msg > lfq_max_msg)
 		return NULL;
-	if (c->max_bytes > max_queue_bytes)
+	if (c->max_bytes > lfq_max_queue_bytes)
 		return NULL;
 	/* A budget too small for one max_msg message: lfq_queue_init(). */
 	return k;
@@ -123,11 +127,12 @@ static long lfq_ioc_create(struct file *dev, void *arg)
 	if (!k)
 		return -EINVAL;
 
-	if (atomic_fetch_add_unless(&lfq_nr_queues, 1, max_queues) >= max_queues)
+	if (atomic_fetch_add_unless(&lfq_nr_queues, 1, lfq_max_queues) >=
+	    lfq_max_queues)
 		return -EMFILE;
 
-	q = lfq_queue_alloc(k, c->capacity, c->max_msg ?: max_msg_size,
-			    c->max_bytes ?: max_queue_bytes);
+	q = lfq_queue_alloc(k, c->capacity, c->max_msg ?: lfq_max_msg,
+			    c->max_bytes ?: lfq_max_queue_bytes);
 	if (IS_ERR(q)) {
 		atomic_dec(&lfq_nr_queues);
 		return PTR_ERR(q);
@@ -165,12 +170,12 @@ static long lfq_ioc_features(struct file *dev, void *arg)
 			f->kinds |= BIT(k->uapi_kind);
 	f->create_flags = LFQ_CREATE_FLAGS_ALL;
 	f->io_flags = LFQ_IO_FLAGS_ALL;
-	f->max_msg = max_msg_size;
+	f->max_msg = lfq_max_msg;
 	f->max_ring_capacity = LFQ_DEV_RING_MAX;
 	f->max_batch = LFQ_MAX_BATCH;
-	f->max_queues = max_queues;
+	f->max_queues = lfq_max_queues;
 	f->nr_queues = atomic_read(&lfq_nr_queues);
-	f->max_queue_bytes = max_queue_bytes;
+	f->max_queue_bytes = lfq_max_queue_bytes;
 	return 0;
 }
 
@@ -215,25 +220,25 @@ int lfq_dev_init(void)
 	const struct lfq_kind *k;
 	u64 min_bytes = 0;
 
-	if (!max_msg_size || max_msg_size > LFQ_MAX_MSG_LIMIT) {
-		pr_err("max_msg_size=%u out of range 1..%lu\n",
-		       max_msg_size, LFQ_MAX_MSG_LIMIT);
+	if (!lfq_max_msg || lfq_max_msg > LFQ_MAX_MSG_LIMIT) {
+		pr_err("max_msg=%u out of range 1..%lu\n",
+		       lfq_max_msg, LFQ_MAX_MSG_LIMIT);
 		return -EINVAL;
 	}
-	/* Room for one max_msg_size message in a queue of every kind. */
+	/* Room for one max_msg message in a queue of every kind. */
 	lfq_for_each_kind(k)
 		if (k->uapi_kind)
 			min_bytes = max_t(u64, min_bytes,
-					  lfq_kind_msg_charge(k, max_msg_size));
-	if (max_queue_bytes < min_bytes ||
-	    max_queue_bytes > LFQ_MAX_BYTES_LIMIT) {
+					  lfq_kind_msg_charge(k, lfq_max_msg));
+	if (lfq_max_queue_bytes < min_bytes ||
+	    lfq_max_queue_bytes > LFQ_MAX_BYTES_LIMIT) {
 		pr_err("max_queue_bytes=%lu out of range %llu..%llu\n",
-		       max_queue_bytes, min_bytes, LFQ_MAX_BYTES_LIMIT);
+		       lfq_max_queue_bytes, min_bytes, LFQ_MAX_BYTES_LIMIT);
 		return -EINVAL;
 	}
-	if (!max_queues || max_queues > LFQ_MAX_QUEUES_LIMIT) {
+	if (!lfq_max_queues || lfq_max_queues > LFQ_MAX_QUEUES_LIMIT) {
 		pr_err("max_queues=%u out of range 1..%u\n",
-		       max_queues, LFQ_MAX_QUEUES_LIMIT);
+		       lfq_max_queues, LFQ_MAX_QUEUES_LIMIT);
 		return -EINVAL;
 	}
 	return misc_register(&lfq_misc);
