@@ -54,6 +54,7 @@
 
 #include <linux/bits.h>
 #include <linux/cache.h>
+#include <linux/compiler.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -88,8 +89,8 @@ int lfq_msq_init(struct lfq_msq *q, gfp_t gfp);
 void lfq_msq_destroy(struct lfq_msq *q, void (*release)(void *val));
 int lfq_msq_push(struct lfq_msq *q, void *val, gfp_t gfp);
 void *lfq_msq_pop(struct lfq_msq *q);
-bool lfq_msq_empty(struct lfq_msq *q);
-unsigned long lfq_msq_len(struct lfq_msq *q);
+bool lfq_msq_empty(const struct lfq_msq *q);
+unsigned long lfq_msq_len(const struct lfq_msq *q);
 
 /**
  * struct lfq_stack - Treiber lock-free LIFO stack
@@ -105,8 +106,21 @@ void lfq_stack_init(struct lfq_stack *s);
 void lfq_stack_destroy(struct lfq_stack *s, void (*release)(void *val));
 int lfq_stack_push(struct lfq_stack *s, void *val, gfp_t gfp);
 void *lfq_stack_pop(struct lfq_stack *s);
-bool lfq_stack_empty(struct lfq_stack *s);
-unsigned long lfq_stack_len(struct lfq_stack *s);
+unsigned long lfq_stack_len(const struct lfq_stack *s);
+
+/**
+ * lfq_stack_empty() - whether the stack holds no value
+ * @s: the stack
+ *
+ * Wait-free; may be stale by the time the caller looks at it.
+ *
+ * Context: any context.
+ * Return: true if the stack was empty when looked at.
+ */
+static inline bool lfq_stack_empty(const struct lfq_stack *s)
+{
+	return !READ_ONCE(s->top);
+}
 
 struct lfq_ring_slot;
 
@@ -143,10 +157,71 @@ unsigned int lfq_ring_push_burst(struct lfq_ring *r, void * const *vals,
 unsigned int lfq_ring_pop_bulk(struct lfq_ring *r, void **vals, unsigned int n);
 unsigned int lfq_ring_pop_burst(struct lfq_ring *r, void **vals,
 				unsigned int n);
-bool lfq_ring_empty(struct lfq_ring *r);
-bool lfq_ring_full(struct lfq_ring *r);
-unsigned int lfq_ring_len(struct lfq_ring *r);
-unsigned int lfq_ring_capacity(const struct lfq_ring *r);
+
+/**
+ * lfq_ring_capacity() - number of slots
+ * @r: the ring
+ *
+ * Context: any context.
+ * Return: the capacity given to lfq_ring_init().
+ */
+static inline unsigned int lfq_ring_capacity(const struct lfq_ring *r)
+{
+	return r->mask + 1;
+}
+
+/**
+ * lfq_ring_len() - approximate number of values in the ring
+ * @r: the ring
+ *
+ * Wait-free: tail minus head.  Counts claimed positions, so values being
+ * stored or copied out are included; approximate under concurrency, exact
+ * when quiescent.
+ *
+ * Context: any context, including NMI.
+ * Return: 0 to lfq_ring_capacity().
+ */
+static inline unsigned int lfq_ring_len(const struct lfq_ring *r)
+{
+	/*
+	 * No ordering needed: not a snapshot anyway, and the difference of
+	 * the two monotonic positions is clamped to 0..capacity.
+	 */
+	unsigned long head = READ_ONCE(r->head);
+	long len = READ_ONCE(r->tail) - head;
+
+	if (len <= 0)
+		return 0;
+	return len > r->mask ? r->mask + 1 : len;
+}
+
+/**
+ * lfq_ring_empty() - whether the ring holds no value
+ * @r: the ring
+ *
+ * Wait-free; same approximation as lfq_ring_len().
+ *
+ * Context: any context, including NMI.
+ * Return: true if no position was claimed and not yet consumed.
+ */
+static inline bool lfq_ring_empty(const struct lfq_ring *r)
+{
+	return lfq_ring_len(r) == 0;
+}
+
+/**
+ * lfq_ring_full() - whether every slot is in use
+ * @r: the ring
+ *
+ * Wait-free; same approximation as lfq_ring_len().
+ *
+ * Context: any context, including NMI.
+ * Return: true if lfq_ring_len() equals the capacity.
+ */
+static inline bool lfq_ring_full(const struct lfq_ring *r)
+{
+	return lfq_ring_len(r) == lfq_ring_capacity(r);
+}
 
 /**
  * struct lfq_tlq - Michael-Scott two-lock FIFO queue (blocking baseline)
@@ -192,6 +267,7 @@ enum lfq_kind_flags {
 	LFQ_KIND_NODES		= BIT(3),	/* one node allocated per push */
 	LFQ_KIND_LOCKFREE	= BIT(4),	/* no operation takes a lock */
 	LFQ_KIND_RCU_NODES	= BIT(5),	/* popped nodes freed after a GP */
+	LFQ_KIND_DUMMY		= BIT(6),	/* holds one node while empty */
 };
 
 /* enum lfq_ctx - contexts an operation may be called from (bit mask) */
@@ -215,6 +291,8 @@ enum lfq_ctx {
  * @size:      bytes of the container the operations take
  * @node_size: bytes of the node one pushed value costs (before slab
  *             rounding), 0 for kinds that do not allocate per value
+ * @slot_size: bytes per slot of the array a bounded kind's @init
+ *             allocates, 0 for the others
  * @init:      set up an empty container; @capacity is used by bounded
  *             kinds (a power of two) and must be 0 for the others.
  *             Returns 0 or a negative errno.
@@ -236,6 +314,7 @@ struct lfq_kind {
 	unsigned int pop_ctx;
 	size_t size;
 	size_t node_size;
+	size_t slot_size;
 	int (*init)(void *c, unsigned int capacity, gfp_t gfp);
 	void (*destroy)(void *c, void (*release)(void *val));
 	int (*push)(void *c, void *val, gfp_t gfp);

@@ -102,34 +102,60 @@ static inline void lfq_rcu_throttle(gfp_t gfp)
 void lfq_count_retry(void);
 
 /*
- * Variants used by /dev/lfq to report contention.  They behave exactly as
- * the exported functions of the same name without the leading underscores
- * and add the number of failed compare-and-exchange attempts (and, for
- * msq, inconsistent snapshots) to *@retries, which they never reset.
+ * /dev/lfq: the factory (lfq_factory.c) and the file of a queue fd
+ * (lfq_fops.c), front ends of the queue engine (lfq_queue.h).
  */
-int __lfq_msq_push(struct lfq_msq *q, void *val, gfp_t gfp,
-		   unsigned int *retries);
-void *__lfq_msq_pop(struct lfq_msq *q, unsigned int *retries);
-int __lfq_stack_push(struct lfq_stack *s, void *val, gfp_t gfp,
-		     unsigned int *retries);
-void *__lfq_stack_pop(struct lfq_stack *s, unsigned int *retries);
-int __lfq_ring_push(struct lfq_ring *r, void *val, unsigned int *retries);
-void *__lfq_ring_pop(struct lfq_ring *r, unsigned int *retries);
-/*
- * @all: true for bulk (all @n or none), false for burst (as many as
- * possible).  Return the number of values moved.  @vals must not contain
- * NULL: unlike lfq_ring_push_bulk()/_burst(), these do not check (the
- * device passes message pointers, never NULL).
- */
-unsigned int __lfq_ring_push_many(struct lfq_ring *r, void * const *vals,
-				  unsigned int n, bool all,
-				  unsigned int *retries);
-unsigned int __lfq_ring_pop_many(struct lfq_ring *r, void **vals,
-				 unsigned int n, bool all,
-				 unsigned int *retries);
+struct file;
+struct lfq_queue;
 
-/* lfq_dev.c: /dev/lfq */
 int lfq_dev_init(void);
 void lfq_dev_exit(void);
+void lfq_factory_release(struct lfq_queue *q);
+struct file *lfq_queue_getfile(struct lfq_queue *q, bool nonblock);
+
+/* Largest kernel structure an ioctl of /dev/lfq copies in or out. */
+#define LFQ_IOCTL_BUF_SIZE	128
+
+/**
+ * struct lfq_ioctl_op - one ioctl of a table for lfq_ioctl()
+ * @cmd: the command
+ * @min_size: the smallest size a caller may give (LFQ_*_SIZE_VER0)
+ * @size: the size of the kernel's structure
+ * @out: the structure is an output; else an input
+ * @flags_in: with @out: the second word is an input flags field, which
+ *	must be 0
+ * @fn: the handler; gets the file and the kernel's copy of the structure
+ *	(an output zeroed but for its size), returns what the ioctl returns
+ *
+ * Fill tables with LFQ_IOCTL_IN() and LFQ_IOCTL_OUT().
+ */
+struct lfq_ioctl_op {
+	unsigned int cmd;
+	u32 min_size;
+	u32 size;
+	bool out;
+	bool flags_in;
+	long (*fn)(struct file *file, void *arg);
+};
+
+#define LFQ_IOCTL_OP(_cmd, _fn, _type, _ver0, _out, _flags_in)		\
+	{								\
+		.cmd = (_cmd),						\
+		.min_size = (_ver0),					\
+		.size = sizeof(_type) +					\
+			BUILD_BUG_ON_ZERO(sizeof(_type) > LFQ_IOCTL_BUF_SIZE), \
+		.out = (_out),						\
+		.flags_in = (_flags_in),				\
+		.fn = (_fn),						\
+	}
+/* An input structure, read with copy_struct_from_user(). */
+#define LFQ_IOCTL_IN(_cmd, _fn, _type, _ver0)				\
+	LFQ_IOCTL_OP(_cmd, _fn, _type, _ver0, false, false)
+/* An output structure; with @_flags_in its second word is input flags. */
+#define LFQ_IOCTL_OUT(_cmd, _fn, _type, _ver0, _flags_in)		\
+	LFQ_IOCTL_OP(_cmd, _fn, _type, _ver0, true, _flags_in)
+
+long lfq_ioctl(struct file *file, const struct lfq_ioctl_op *ops,
+	       size_t nr_ops, unsigned int cmd, unsigned long arg);
 
 #endif /* _LFQ_INTERNAL_H */

@@ -39,12 +39,12 @@ static void *msq_pop(void *c)
 
 static unsigned long msq_len(const void *c)
 {
-	return lfq_msq_len((struct lfq_msq *)c);
+	return lfq_msq_len(c);
 }
 
 static bool msq_empty(const void *c)
 {
-	return lfq_msq_empty((struct lfq_msq *)c);
+	return lfq_msq_empty(c);
 }
 
 static int stack_init(void *c, unsigned int capacity, gfp_t gfp)
@@ -72,12 +72,12 @@ static void *stack_pop(void *c)
 
 static unsigned long stack_len(const void *c)
 {
-	return lfq_stack_len((struct lfq_stack *)c);
+	return lfq_stack_len(c);
 }
 
 static bool stack_empty(const void *c)
 {
-	return lfq_stack_empty((struct lfq_stack *)c);
+	return lfq_stack_empty(c);
 }
 
 static int ring_init(void *c, unsigned int capacity, gfp_t gfp)
@@ -117,12 +117,12 @@ static unsigned int ring_pop_many(void *c, void **vals, unsigned int n,
 
 static unsigned long ring_len(const void *c)
 {
-	return lfq_ring_len((struct lfq_ring *)c);
+	return lfq_ring_len(c);
 }
 
 static bool ring_empty(const void *c)
 {
-	return lfq_ring_empty((struct lfq_ring *)c);
+	return lfq_ring_empty(c);
 }
 
 static int tlq_init(void *c, unsigned int capacity, gfp_t gfp)
@@ -145,6 +145,10 @@ static void *tlq_pop(void *c)
 	return lfq_tlq_pop(c);
 }
 
+/*
+ * The two-lock queue's queries take its locks, so they take a pointer to
+ * a mutable queue; the lock words are all they write.
+ */
 static unsigned long tlq_len(const void *c)
 {
 	return lfq_tlq_len((struct lfq_tlq *)c);
@@ -164,7 +168,8 @@ const struct lfq_kind lfq_kinds[] = {
 		.desc		= "Michael-Scott lock-free FIFO queue (PODC 1996)",
 		.uapi_kind	= LFQ_KIND_MSQ,
 		.flags		= LFQ_KIND_FIFO | LFQ_KIND_NODES |
-				  LFQ_KIND_LOCKFREE | LFQ_KIND_RCU_NODES,
+				  LFQ_KIND_LOCKFREE | LFQ_KIND_RCU_NODES |
+				  LFQ_KIND_DUMMY,
 		.push_ctx	= LFQ_CTX_NODE,
 		.pop_ctx	= LFQ_CTX_NODE,
 		.size		= sizeof(struct lfq_msq),
@@ -202,6 +207,7 @@ const struct lfq_kind lfq_kinds[] = {
 		.push_ctx	= LFQ_CTX_ANY,
 		.pop_ctx	= LFQ_CTX_ANY,
 		.size		= sizeof(struct lfq_ring),
+		.slot_size	= sizeof(struct lfq_ring_slot),
 		.init		= ring_init,
 		.destroy	= ring_destroy,
 		.push		= ring_push,
@@ -215,7 +221,7 @@ const struct lfq_kind lfq_kinds[] = {
 		.name		= "tlq",
 		.desc		= "Michael-Scott two-lock FIFO queue, blocking (PODC 1996)",
 		.uapi_kind	= LFQ_KIND_TLQ,
-		.flags		= LFQ_KIND_FIFO | LFQ_KIND_NODES,
+		.flags		= LFQ_KIND_FIFO | LFQ_KIND_NODES | LFQ_KIND_DUMMY,
 		.push_ctx	= LFQ_CTX_NODE,
 		.pop_ctx	= LFQ_CTX_NODE,
 		.size		= sizeof(struct lfq_tlq),

@@ -64,8 +64,23 @@ void lfq_msq_destroy(struct lfq_msq *q, void (*release)(void *val))
 }
 EXPORT_SYMBOL_NS_GPL(lfq_msq_destroy, LFQ_NS);
 
-static __always_inline int msq_push(struct lfq_msq *q, void *val, gfp_t gfp,
-				    unsigned int *retries)
+/**
+ * lfq_msq_push() - append a value
+ * @q: the queue
+ * @val: the value, not NULL
+ * @gfp: allocation flags for the node
+ *
+ * Lock-free: the loop retries only when another push succeeded (or moved
+ * the tail); each retry is counted in lfq_cas_retries().  If the number of
+ * nodes waiting for an RCU grace period is above 65536 (see
+ * lfq_rcu_backlog()) and @gfp allows blocking, the call first waits in
+ * rcu_barrier() for the queued frees to complete.
+ *
+ * Context: any context that @gfp allows (process, softirq, hardirq with
+ * GFP_ATOMIC or GFP_NOWAIT); not NMI.
+ * Return: 0, -EINVAL if @val is NULL, -ENOMEM if no node can be allocated.
+ */
+int lfq_msq_push(struct lfq_msq *q, void *val, gfp_t gfp)
 {
 	struct lfq_node *node, *tail, *next;
 
@@ -94,21 +109,21 @@ static __always_inline int msq_push(struct lfq_msq *q, void *val, gfp_t gfp,
 			/*
 			 * Help a lagging tail; failure means someone did.
 			 * Release: pairs with the acquire loads of q->tail
-			 * above, in msq_pop() and in lfq_msq_len().
+			 * above, in lfq_msq_pop() and in lfq_msq_len().
 			 */
 			try_cmpxchg_release(&q->tail, &tail, next);
-			(*retries)++;
+			lfq_count_retry();
 			continue;
 		}
 		node->seq = tail->seq + 1;
 		/*
 		 * Publish the node: its fields, written above, become visible
 		 * to whoever reads tail->next with smp_load_acquire() (here
-		 * and in msq_pop()).
+		 * and in lfq_msq_pop()).
 		 */
 		if (try_cmpxchg_release(&tail->next, &next, node))
 			break;
-		(*retries)++;
+		lfq_count_retry();
 	}
 	/*
 	 * Swing the tail; if this fails another CPU already did.  Release
@@ -119,9 +134,20 @@ static __always_inline int msq_push(struct lfq_msq *q, void *val, gfp_t gfp,
 	rcu_read_unlock();
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(lfq_msq_push, LFQ_NS);
 
-static __always_inline void *msq_pop(struct lfq_msq *q,
-				     unsigned int *retries)
+/**
+ * lfq_msq_pop() - remove the oldest value
+ * @q: the queue
+ *
+ * Lock-free: the loop retries only when another pop succeeded (or a tail
+ * was moved); each retry is counted in lfq_cas_retries().  The unlinked
+ * node is freed after an RCU grace period.
+ *
+ * Context: any context but NMI (it calls call_rcu()).
+ * Return: the oldest value, or NULL if the queue was empty.
+ */
+void *lfq_msq_pop(struct lfq_msq *q)
 {
 	struct lfq_node *head, *tail, *next;
 	void *val;
@@ -133,8 +159,8 @@ static __always_inline void *msq_pop(struct lfq_msq *q,
 		/*
 		 * Acquire: next must be read after tail (see below), which a
 		 * plain load would not ensure on weakly ordered CPUs.  Pairs
-		 * with the try_cmpxchg_release()s of q->tail in msq_push() and
-		 * below.
+		 * with the try_cmpxchg_release()s of q->tail in lfq_msq_push()
+		 * and below.
 		 */
 		tail = smp_load_acquire(&q->tail);
 		/* pairs with the try_cmpxchg_release() of tail->next in push */
@@ -158,7 +184,7 @@ static __always_inline void *msq_pop(struct lfq_msq *q,
 			 * push.
 			 */
 			try_cmpxchg_release(&q->tail, &tail, next);
-			(*retries)++;
+			lfq_count_retry();
 			continue;
 		}
 		/*
@@ -168,7 +194,7 @@ static __always_inline void *msq_pop(struct lfq_msq *q,
 		 */
 		if (try_cmpxchg_release(&q->head, &head, next))
 			break;
-		(*retries)++;
+		lfq_count_retry();
 	}
 	/* next is the new dummy; RCU keeps it, and val never changes */
 	val = next->val;
@@ -176,58 +202,7 @@ static __always_inline void *msq_pop(struct lfq_msq *q,
 	lfq_node_free_rcu(head);
 	return val;
 }
-
-/**
- * lfq_msq_push() - append a value
- * @q: the queue
- * @val: the value, not NULL
- * @gfp: allocation flags for the node
- *
- * Lock-free: the loop retries only when another push succeeded (or moved
- * the tail).  If the number of nodes waiting for an RCU grace period is
- * above 65536 (see lfq_rcu_backlog()) and @gfp allows blocking, the call
- * first waits in rcu_barrier() for the queued frees to complete.
- *
- * Context: any context that @gfp allows (process, softirq, hardirq with
- * GFP_ATOMIC or GFP_NOWAIT); not NMI.
- * Return: 0, -EINVAL if @val is NULL, -ENOMEM if no node can be allocated.
- */
-int lfq_msq_push(struct lfq_msq *q, void *val, gfp_t gfp)
-{
-	unsigned int retries = 0;
-
-	return msq_push(q, val, gfp, &retries);
-}
-EXPORT_SYMBOL_NS_GPL(lfq_msq_push, LFQ_NS);
-
-int __lfq_msq_push(struct lfq_msq *q, void *val, gfp_t gfp,
-		   unsigned int *retries)
-{
-	return msq_push(q, val, gfp, retries);
-}
-
-/**
- * lfq_msq_pop() - remove the oldest value
- * @q: the queue
- *
- * Lock-free: the loop retries only when another pop succeeded (or a tail
- * was moved).  The unlinked node is freed after an RCU grace period.
- *
- * Context: any context but NMI (it calls call_rcu()).
- * Return: the oldest value, or NULL if the queue was empty.
- */
-void *lfq_msq_pop(struct lfq_msq *q)
-{
-	unsigned int retries = 0;
-
-	return msq_pop(q, &retries);
-}
 EXPORT_SYMBOL_NS_GPL(lfq_msq_pop, LFQ_NS);
-
-void *__lfq_msq_pop(struct lfq_msq *q, unsigned int *retries)
-{
-	return msq_pop(q, retries);
-}
 
 /**
  * lfq_msq_empty() - whether the queue holds no value
@@ -239,7 +214,7 @@ void *__lfq_msq_pop(struct lfq_msq *q, unsigned int *retries)
  * Context: any context.
  * Return: true if the queue was empty when looked at.
  */
-bool lfq_msq_empty(struct lfq_msq *q)
+bool lfq_msq_empty(const struct lfq_msq *q)
 {
 	struct lfq_node *head;
 	bool empty;
@@ -266,7 +241,7 @@ EXPORT_SYMBOL_NS_GPL(lfq_msq_empty, LFQ_NS);
  * Context: any context.
  * Return: the number of values, approximately.
  */
-unsigned long lfq_msq_len(struct lfq_msq *q)
+unsigned long lfq_msq_len(const struct lfq_msq *q)
 {
 	struct lfq_node *head, *tail;
 	unsigned long len;

@@ -114,14 +114,14 @@ EXPORT_SYMBOL_NS_GPL(lfq_ring_destroy, LFQ_NS);
  * the end of the array, so the loop does no index arithmetic.  If @check
  * is not NULL (producers), a NULL in @check[0..n) ends the run as a busy
  * slot would: bulk then claims nothing, burst claims the values before it.
+ * Each failed claim is counted in lfq_cas_retries().
  */
 static __always_inline unsigned int ring_claim(struct lfq_ring *r,
 					       unsigned long *posp,
 					       unsigned long ready,
 					       unsigned int n, bool all,
 					       unsigned long *ctr,
-					       void * const *check,
-					       unsigned int *retries)
+					       void * const *check)
 {
 	struct lfq_ring_slot *const base = r->slots;
 	struct lfq_ring_slot *const end = base + r->mask + 1;
@@ -155,7 +155,7 @@ static __always_inline unsigned int ring_claim(struct lfq_ring *r,
 		if (unlikely(k < n && dif > 0)) {
 			/* another CPU claimed pos: reload our copy */
 			pos = READ_ONCE(*ctr);
-			(*retries)++;
+			lfq_count_retry();
 			continue;
 		}
 		if (!k || (all && k < n))
@@ -166,7 +166,7 @@ static __always_inline unsigned int ring_claim(struct lfq_ring *r,
 		 */
 		if (likely(try_cmpxchg_relaxed(ctr, &pos, pos + k)))
 			break;
-		(*retries)++;
+		lfq_count_retry();
 	}
 	*posp = pos;
 	return k;
@@ -214,59 +214,26 @@ static __always_inline void ring_release_pop(struct lfq_ring *r,
 	}
 }
 
-static __always_inline int ring_push(struct lfq_ring *r, void *val,
-				     unsigned int *retries)
-{
-	unsigned long pos;
-
-	if (unlikely(!val))
-		return -EINVAL;
-	if (!ring_claim(r, &pos, 0, 1, true, &r->tail, NULL, retries))
-		return -ENOSPC;
-	ring_release_push(r, pos, &val, 1);
-	return 0;
-}
-
-static __always_inline void *ring_pop(struct lfq_ring *r,
-				      unsigned int *retries)
-{
-	unsigned long pos;
-	void *val;
-
-	if (!ring_claim(r, &pos, 1, 1, true, &r->head, NULL, retries))
-		return NULL;
-	ring_release_pop(r, pos, &val, 1);
-	return val;
-}
-
-static __always_inline unsigned int
-ring_push_many(struct lfq_ring *r, void * const *vals, unsigned int n,
-	       bool all, bool check, unsigned int *retries)
+static __always_inline unsigned int ring_push_many(struct lfq_ring *r,
+						   void * const *vals,
+						   unsigned int n, bool all)
 {
 	unsigned long pos;
 	unsigned int k;
 
-	k = ring_claim(r, &pos, 0, n, all, &r->tail, check ? vals : NULL,
-		       retries);
+	k = ring_claim(r, &pos, 0, n, all, &r->tail, vals);
 	ring_release_push(r, pos, vals, k);
 	return k;
 }
 
-unsigned int __lfq_ring_push_many(struct lfq_ring *r, void * const *vals,
-				  unsigned int n, bool all,
-				  unsigned int *retries)
-{
-	return ring_push_many(r, vals, n, all, false, retries);
-}
-
-unsigned int __lfq_ring_pop_many(struct lfq_ring *r, void **vals,
-				 unsigned int n, bool all,
-				 unsigned int *retries)
+static __always_inline unsigned int ring_pop_many(struct lfq_ring *r,
+						  void **vals, unsigned int n,
+						  bool all)
 {
 	unsigned long pos;
 	unsigned int k;
 
-	k = ring_claim(r, &pos, 1, n, all, &r->head, NULL, retries);
+	k = ring_claim(r, &pos, 1, n, all, &r->head, NULL);
 	ring_release_pop(r, pos, vals, k);
 	return k;
 }
@@ -278,9 +245,10 @@ unsigned int __lfq_ring_pop_many(struct lfq_ring *r, void **vals,
  *
  * Never allocates, never sleeps, never waits for another CPU.  Lock-free
  * among producers: the loop retries only when another producer claimed a
- * position.  May report full while a slot is still held by a consumer
- * that claimed it and has not yet copied the value out (for instance
- * because it was preempted or interrupted).
+ * position; each retry is counted in lfq_cas_retries().  May report full
+ * while a slot is still held by a consumer that claimed it and has not yet
+ * copied the value out (for instance because it was preempted or
+ * interrupted).
  *
  * Context: any context, including hard interrupts.  NMI-safe on
  * architectures with NMI-safe cmpxchg (CONFIG_ARCH_HAVE_NMI_SAFE_CMPXCHG,
@@ -290,23 +258,24 @@ unsigned int __lfq_ring_pop_many(struct lfq_ring *r, void **vals,
  */
 int lfq_ring_push(struct lfq_ring *r, void *val)
 {
-	unsigned int retries = 0;
+	unsigned long pos;
 
-	return ring_push(r, val, &retries);
+	if (unlikely(!val))
+		return -EINVAL;
+	if (!ring_claim(r, &pos, 0, 1, true, &r->tail, NULL))
+		return -ENOSPC;
+	ring_release_push(r, pos, &val, 1);
+	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(lfq_ring_push, LFQ_NS);
-
-int __lfq_ring_push(struct lfq_ring *r, void *val, unsigned int *retries)
-{
-	return ring_push(r, val, retries);
-}
 
 /**
  * lfq_ring_pop() - remove the oldest value
  * @r: the ring
  *
  * Never sleeps, never waits for another CPU.  Lock-free among consumers:
- * the loop retries only when another consumer claimed a position.  If the
+ * the loop retries only when another consumer claimed a position (each
+ * retry is counted in lfq_cas_retries()).  If the
  * producer of the oldest position has claimed it but not yet stored its
  * value (it was preempted or interrupted in between), this returns NULL
  * even though later values may already be in the ring; they become
@@ -318,16 +287,15 @@ int __lfq_ring_push(struct lfq_ring *r, void *val, unsigned int *retries)
  */
 void *lfq_ring_pop(struct lfq_ring *r)
 {
-	unsigned int retries = 0;
+	unsigned long pos;
+	void *val;
 
-	return ring_pop(r, &retries);
+	if (!ring_claim(r, &pos, 1, 1, true, &r->head, NULL))
+		return NULL;
+	ring_release_pop(r, pos, &val, 1);
+	return val;
 }
 EXPORT_SYMBOL_NS_GPL(lfq_ring_pop, LFQ_NS);
-
-void *__lfq_ring_pop(struct lfq_ring *r, unsigned int *retries)
-{
-	return ring_pop(r, retries);
-}
 
 /**
  * lfq_ring_push_bulk() - append @n values, or none
@@ -349,9 +317,7 @@ void *__lfq_ring_pop(struct lfq_ring *r, unsigned int *retries)
 unsigned int lfq_ring_push_bulk(struct lfq_ring *r, void * const *vals,
 				unsigned int n)
 {
-	unsigned int retries = 0;
-
-	return ring_push_many(r, vals, n, true, true, &retries);
+	return ring_push_many(r, vals, n, true);
 }
 EXPORT_SYMBOL_NS_GPL(lfq_ring_push_bulk, LFQ_NS);
 
@@ -373,9 +339,7 @@ EXPORT_SYMBOL_NS_GPL(lfq_ring_push_bulk, LFQ_NS);
 unsigned int lfq_ring_push_burst(struct lfq_ring *r, void * const *vals,
 				 unsigned int n)
 {
-	unsigned int retries = 0;
-
-	return ring_push_many(r, vals, n, false, true, &retries);
+	return ring_push_many(r, vals, n, false);
 }
 EXPORT_SYMBOL_NS_GPL(lfq_ring_push_burst, LFQ_NS);
 
@@ -394,9 +358,7 @@ EXPORT_SYMBOL_NS_GPL(lfq_ring_push_burst, LFQ_NS);
  */
 unsigned int lfq_ring_pop_bulk(struct lfq_ring *r, void **vals, unsigned int n)
 {
-	unsigned int retries = 0;
-
-	return __lfq_ring_pop_many(r, vals, n, true, &retries);
+	return ring_pop_many(r, vals, n, true);
 }
 EXPORT_SYMBOL_NS_GPL(lfq_ring_pop_bulk, LFQ_NS);
 
@@ -416,76 +378,6 @@ EXPORT_SYMBOL_NS_GPL(lfq_ring_pop_bulk, LFQ_NS);
 unsigned int lfq_ring_pop_burst(struct lfq_ring *r, void **vals,
 				unsigned int n)
 {
-	unsigned int retries = 0;
-
-	return __lfq_ring_pop_many(r, vals, n, false, &retries);
+	return ring_pop_many(r, vals, n, false);
 }
 EXPORT_SYMBOL_NS_GPL(lfq_ring_pop_burst, LFQ_NS);
-
-/**
- * lfq_ring_len() - approximate number of values in the ring
- * @r: the ring
- *
- * Wait-free: tail minus head.  Counts claimed positions, so values being stored or copied out
- * are included; approximate under concurrency, exact when quiescent.
- *
- * Context: any context, including NMI.
- * Return: 0 to lfq_ring_capacity().
- */
-unsigned int lfq_ring_len(struct lfq_ring *r)
-{
-	/*
-	 * No ordering needed: not a snapshot anyway, and the difference of
-	 * the two monotonic positions is clamped to 0..capacity.
-	 */
-	unsigned long head = READ_ONCE(r->head);
-	long len = READ_ONCE(r->tail) - head;
-
-	if (len <= 0)
-		return 0;
-	return len > r->mask ? r->mask + 1 : len;
-}
-EXPORT_SYMBOL_NS_GPL(lfq_ring_len, LFQ_NS);
-
-/**
- * lfq_ring_empty() - whether the ring holds no value
- * @r: the ring
- *
- * Wait-free; same approximation as lfq_ring_len().
- *
- * Context: any context, including NMI.
- * Return: true if no position was claimed and not yet consumed.
- */
-bool lfq_ring_empty(struct lfq_ring *r)
-{
-	return lfq_ring_len(r) == 0;
-}
-EXPORT_SYMBOL_NS_GPL(lfq_ring_empty, LFQ_NS);
-
-/**
- * lfq_ring_full() - whether every slot is in use
- * @r: the ring
- *
- * Wait-free; same approximation as lfq_ring_len().
- *
- * Context: any context, including NMI.
- * Return: true if lfq_ring_len() equals the capacity.
- */
-bool lfq_ring_full(struct lfq_ring *r)
-{
-	return lfq_ring_len(r) == r->mask + 1;
-}
-EXPORT_SYMBOL_NS_GPL(lfq_ring_full, LFQ_NS);
-
-/**
- * lfq_ring_capacity() - number of slots
- * @r: the ring
- *
- * Context: any context.
- * Return: the capacity given to lfq_ring_init().
- */
-unsigned int lfq_ring_capacity(const struct lfq_ring *r)
-{
-	return r->mask + 1;
-}
-EXPORT_SYMBOL_NS_GPL(lfq_ring_capacity, LFQ_NS);

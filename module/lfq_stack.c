@@ -57,8 +57,23 @@ void lfq_stack_destroy(struct lfq_stack *s, void (*release)(void *val))
 }
 EXPORT_SYMBOL_NS_GPL(lfq_stack_destroy, LFQ_NS);
 
-static __always_inline int stack_push(struct lfq_stack *s, void *val,
-				      gfp_t gfp, unsigned int *retries)
+/**
+ * lfq_stack_push() - push a value on top
+ * @s: the stack
+ * @val: the value, not NULL
+ * @gfp: allocation flags for the node
+ *
+ * Lock-free: the loop retries only when another push or pop succeeded;
+ * each retry is counted in lfq_cas_retries().  If the number of nodes
+ * waiting for an RCU grace period is above 65536 (see lfq_rcu_backlog())
+ * and @gfp allows blocking, the call first waits in rcu_barrier() for the
+ * queued frees to complete.
+ *
+ * Context: any context that @gfp allows (process, softirq, hardirq with
+ * GFP_ATOMIC or GFP_NOWAIT); not NMI.
+ * Return: 0, -EINVAL if @val is NULL, -ENOMEM if no node can be allocated.
+ */
+int lfq_stack_push(struct lfq_stack *s, void *val, gfp_t gfp)
 {
 	struct lfq_node *node, *top;
 
@@ -87,13 +102,24 @@ static __always_inline int stack_push(struct lfq_stack *s, void *val,
 		 */
 		if (try_cmpxchg_release(&s->top, &top, node))
 			break;
-		(*retries)++;
+		lfq_count_retry();
 	}
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(lfq_stack_push, LFQ_NS);
 
-static __always_inline void *stack_pop(struct lfq_stack *s,
-				       unsigned int *retries)
+/**
+ * lfq_stack_pop() - remove the most recently pushed value
+ * @s: the stack
+ *
+ * Lock-free: the loop retries only when another push or pop succeeded;
+ * each retry is counted in lfq_cas_retries().  The node is freed after an
+ * RCU grace period.
+ *
+ * Context: any context but NMI (it calls call_rcu()).
+ * Return: the value, or NULL if the stack was empty.
+ */
+void *lfq_stack_pop(struct lfq_stack *s)
 {
 	struct lfq_node *top;
 	void *val;
@@ -114,80 +140,14 @@ static __always_inline void *stack_pop(struct lfq_stack *s,
 		 */
 		if (try_cmpxchg_release(&s->top, &top, top->next))
 			break;
-		(*retries)++;
+		lfq_count_retry();
 	}
 	val = top->val;
 	rcu_read_unlock();
 	lfq_node_free_rcu(top);
 	return val;
 }
-
-/**
- * lfq_stack_push() - push a value on top
- * @s: the stack
- * @val: the value, not NULL
- * @gfp: allocation flags for the node
- *
- * Lock-free: the loop retries only when another push or pop succeeded.  If
- * the number of nodes waiting for an RCU grace period is above 65536 (see
- * lfq_rcu_backlog()) and @gfp allows blocking, the call first waits in
- * rcu_barrier() for the queued frees to complete.
- *
- * Context: any context that @gfp allows (process, softirq, hardirq with
- * GFP_ATOMIC or GFP_NOWAIT); not NMI.
- * Return: 0, -EINVAL if @val is NULL, -ENOMEM if no node can be allocated.
- */
-int lfq_stack_push(struct lfq_stack *s, void *val, gfp_t gfp)
-{
-	unsigned int retries = 0;
-
-	return stack_push(s, val, gfp, &retries);
-}
-EXPORT_SYMBOL_NS_GPL(lfq_stack_push, LFQ_NS);
-
-int __lfq_stack_push(struct lfq_stack *s, void *val, gfp_t gfp,
-		     unsigned int *retries)
-{
-	return stack_push(s, val, gfp, retries);
-}
-
-/**
- * lfq_stack_pop() - remove the most recently pushed value
- * @s: the stack
- *
- * Lock-free: the loop retries only when another push or pop succeeded.
- * The node is freed after an RCU grace period.
- *
- * Context: any context but NMI (it calls call_rcu()).
- * Return: the value, or NULL if the stack was empty.
- */
-void *lfq_stack_pop(struct lfq_stack *s)
-{
-	unsigned int retries = 0;
-
-	return stack_pop(s, &retries);
-}
 EXPORT_SYMBOL_NS_GPL(lfq_stack_pop, LFQ_NS);
-
-void *__lfq_stack_pop(struct lfq_stack *s, unsigned int *retries)
-{
-	return stack_pop(s, retries);
-}
-
-/**
- * lfq_stack_empty() - whether the stack holds no value
- * @s: the stack
- *
- * Wait-free; may be stale by the time the caller looks at it.
- *
- * Context: any context.
- * Return: true if the stack was empty when looked at.
- */
-bool lfq_stack_empty(struct lfq_stack *s)
-{
-	return !READ_ONCE(s->top);
-}
-EXPORT_SYMBOL_NS_GPL(lfq_stack_empty, LFQ_NS);
 
 /**
  * lfq_stack_len() - number of values on the stack
@@ -205,7 +165,7 @@ EXPORT_SYMBOL_NS_GPL(lfq_stack_empty, LFQ_NS);
  * the walk, so avoid it on very long stacks.
  * Return: the number of values.
  */
-unsigned long lfq_stack_len(struct lfq_stack *s)
+unsigned long lfq_stack_len(const struct lfq_stack *s)
 {
 	struct lfq_node *node;
 	unsigned long len = 0;

@@ -70,15 +70,15 @@ ksoak check ops=$soak_ops secs=60
 ktap devsoak devsoak -n $soak_msgs -t 60 $soak_dev
 
 t unload rmmod lfq
-tfail load-bad-max-msg insmod /lfq/lfq.ko max_msg_size=0
+tfail load-bad-max-msg insmod /lfq/lfq.ko max_msg=0
 tfail load-bad-max-queues insmod /lfq/lfq.ko max_queues=0
-tfail load-bad-max-msg-big insmod /lfq/lfq.ko max_msg_size=2097152
+tfail load-bad-max-msg-big insmod /lfq/lfq.ko max_msg=2097152
 # a byte budget below the largest message could never hold one
 tfail load-bad-queue-bytes insmod /lfq/lfq.ko max_queue_bytes=1
 # refused for the stated reason, not for another one
 t load-bad-reasons sh -c 'dmesg >/tmp/dmesg &&
-	grep -q "max_msg_size=0 out of range" /tmp/dmesg &&
-	grep -q "max_msg_size=2097152 out of range" /tmp/dmesg &&
+	grep -q "max_msg=0 out of range" /tmp/dmesg &&
+	grep -q "max_msg=2097152 out of range" /tmp/dmesg &&
 	grep -q "max_queues=0 out of range" /tmp/dmesg &&
 	grep -q "max_queue_bytes=1 out of range" /tmp/dmesg'
 # A second load/unload cycle: nothing left behind by the first.

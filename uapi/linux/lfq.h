@@ -129,8 +129,11 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-/* Bumped when semantics change in a way a program could need to know. */
-#define LFQ_ABI_VERSION		2
+/*
+ * Bumped when semantics change in a way a program could need to know.
+ * 3: lfq_stats.cas_retries counts module-wide, no longer per queue.
+ */
+#define LFQ_ABI_VERSION		3
 
 #define LFQ_IOC_MAGIC		'q'	/* 0x40-0x4f, see ioctl-number.rst */
 
@@ -341,8 +344,14 @@ struct lfq_batch {
  *               byte budget used up (they have no slots)
  * @pop_empty:   pop attempts that found no message (or, all-or-nothing,
  *               fewer than asked), each retry counts; all kinds
- * @cas_retries: compare-and-exchange retries inside the lock-free structure
- *               (contention); always 0 for TLQ
+ * @cas_retries: module-wide, like @rcu_backlog: failed compare-and-exchange
+ *               attempts (and, for MSQ, inconsistent snapshots that made an
+ *               operation start over) in every lfq structure, on every CPU,
+ *               since the module was loaded (lfq_cas_retries()): this
+ *               queue's, other queues' and those of kernel users alike.  A
+ *               contention diagnostic: compare two readings taken around a
+ *               run.  TLQ's own operations take locks and add nothing; a
+ *               RING's preallocated buffer pool (see "Memory") adds its own.
  * @length:      messages a pop could take now, all kinds (the number on
  *               the STACK, in the RING's slots, in the MSQ or TLQ list);
  *               messages being pushed or popped are not counted

@@ -145,7 +145,7 @@ static void get_features(struct lfq_features *f)
 /* ---- info ---- */
 
 static const char * const params[] = {
-	"max_msg_size", "max_queue_bytes", "max_queues",
+	"max_msg", "max_queue_bytes", "max_queues",
 };
 
 static int cmd_info(void)
