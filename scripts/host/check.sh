@@ -3,7 +3,7 @@
 # make check / make check-quick: run every stage, keep each stage's output in
 # build/check/, and end with one line "N passed, N failed".
 #
-# usage: scripts/check.sh [--quick]
+# usage: scripts/host/check.sh [--quick]
 #   full:   userspace tests, the spin models, static checks, make install
 #           and a client module built against the installed files, dkms
 #           build for 6.1 and 6.12, lfq in a kernel tree (kunit.py config,
@@ -11,7 +11,7 @@
 #           6.1, 6.12, debug (KASAN) and kcsan
 #   quick:  userspace tests, the quick spin models and the 6.12 VM
 set -uo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 logs=$top/build/check
 rm -rf "$logs"
@@ -30,12 +30,12 @@ run_stage() {
 		make -s -C userspace/tests check
 		;;
 	models) scripts/models/run.sh $quick ;;
-	static) scripts/static-check.sh ;;
-	install) scripts/install-check.sh ;;
-	dkms) scripts/dkms-check.sh ;;
-	tree) scripts/tree-check.sh ;;
-	arm64) scripts/arm64-check.sh ;;
-	vm-*) scripts/vm-run.sh -q -k "${1#vm-}" ;;
+	static) scripts/host/static-check.sh ;;
+	install) scripts/host/install-check.sh ;;
+	dkms) scripts/host/dkms-check.sh ;;
+	tree) scripts/host/tree-check.sh ;;
+	arm64) scripts/host/arm64-check.sh ;;
+	vm-*) scripts/host/vm-run.sh -q -k "${1#vm-}" ;;
 	esac
 }
 

@@ -15,8 +15,8 @@ resolve_kernel() {
 		[ -f "$KIMAGE" ] || { echo "$KIMAGE missing (run make deps)" >&2; return 1; }
 		;;
 	debug|kcsan)
-		local out frags=("$here/debug-kernel.config")
-		[ "$name" = kcsan ] && frags+=("$here/debug-kcsan.config")
+		local out frags=("$here/../config/debug-kernel.config")
+		[ "$name" = kcsan ] && frags+=("$here/../config/debug-kcsan.config")
 		out=$("$here/debug-kernel.sh" "${frags[@]}") || return 1
 		KIMAGE=$out/bzImage
 		KDIR=$out/build

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The tree stage of make check: lfq dropped into a kernel tree, the way it
 # would be carried in-tree, checked with the kernel's own tools.  The tree
-# is a copy of Debian's linux-source-6.12 (scripts/linux-src.sh) made of
+# is a copy of Debian's linux-source-6.12 (scripts/host/linux-src.sh) made of
 # symlinks, under build/tree, with
 #   module/              as drivers/misc/lfq/ (Kconfig, Kbuild, .kunitconfig)
 #   uapi/linux/lfq.h     as include/uapi/linux/lfq.h
@@ -16,14 +16,14 @@
 #       test is skipped, none fails
 # Prints PASS:/FAIL: lines; exits non-zero on any failure.
 set -uo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 work=$top/build/tree
 tree=$work/linux
 bad=0
 pass() { echo "PASS: tree/$1"; }
 fail() { echo "FAIL: tree/$1"; bad=1; }
 
-src=$("$top/scripts/linux-src.sh") || { fail linux-source; exit 1; }
+src=$("$top/scripts/host/linux-src.sh") || { fail linux-source; exit 1; }
 rm -rf "$work"
 mkdir -p "$work"
 

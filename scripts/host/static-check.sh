@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # Static checks over module/ and uapi/: W=1 builds against Debian's 6.1 and
 # 6.12 headers and the debug kernel, sparse (C=2), and checkpatch --strict.  A finding fails the
-# check unless scripts/checkpatch.ignore justifies its type.
+# check unless scripts/config/checkpatch.ignore justifies its type.
 # Prints PASS:/FAIL: lines; exits non-zero on any failure.
 set -uo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/scripts/kernels.sh"
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/scripts/host/lib.sh"
 work=$top/build/static
 rm -rf "$work"
 mkdir -p "$work"
@@ -39,9 +39,9 @@ else
 	bad=1
 fi
 
-src=$("$top/scripts/linux-src.sh") || { echo "FAIL: static/checkpatch (no linux source)"; exit 1; }
+src=$("$top/scripts/host/linux-src.sh") || { echo "FAIL: static/checkpatch (no linux source)"; exit 1; }
 # Debian's kernels have no KUnit, so lfq_kunit.c is compiled only here.
-if kdebug=$("$top/scripts/debug-kernel.sh"); then
+if kdebug=$("$top/scripts/host/debug-kernel.sh"); then
 	build w1-sparse-debug "$kdebug/build" C=2
 else
 	echo "FAIL: static/w1-sparse-debug (debug kernel build failed)"
@@ -49,7 +49,7 @@ else
 fi
 
 cp=$src/scripts/checkpatch.pl
-ignore=$(grep -v '^#' "$top/scripts/checkpatch.ignore" | awk 'NF { print $1 }' | paste -sd, -)
+ignore=$(grep -v '^#' "$top/scripts/config/checkpatch.ignore" | awk 'NF { print $1 }' | paste -sd, -)
 # (not the lfq.mod.c an in-tree "make" leaves behind)
 files=$(cd "$top" && ls module/*.[ch] module/samples/*/*.c uapi/linux/*.h | grep -v '\.mod\.c$')
 if (cd "$top" && perl "$cp" --strict --no-tree --terse --show-types \

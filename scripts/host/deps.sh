@@ -3,7 +3,7 @@
 # Install (with apt-get) the Debian packages a group of make targets needs.
 # Quick and silent when everything is already there.
 #
-# usage: scripts/deps.sh [-n] GROUP...
+# usage: scripts/host/deps.sh [-n] GROUP...
 #   build  make, make install: a compiler, kmod (depmod) and the running
 #          kernel's headers (linux-headers-$(uname -r), when Debian has
 #          them and neither KDIR nor /lib/modules/$(uname -r)/build is

@@ -30,7 +30,7 @@
 # Output: $SOAK_OUT (one log per part, vm/<kernel>/ per guest); PASS:/
 # FAIL:/SKIP: lines, the figures, and "N passed, N failed" at the end.
 set -uo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 out=${SOAK_OUT:-$top/build/soak}
 rm -rf "$out"
@@ -80,9 +80,9 @@ if has "$SOAK_PARTS" kernel; then
 		plan=$out/plan-$k.sh
 		{
 			echo "SOAK_KINDS='$SOAK_KINDS' SOAK_OPS=$ops SOAK_SECS=$SOAK_SECS SOAK_MSGS=$msgs SOAK_DEV_ARGS='$SOAK_DEV_ARGS'"
-			cat scripts/guest-soak.sh
+			cat scripts/guest/soak.sh
 		} >"$plan"
-		scripts/vm-run.sh -k "$k" -p "$plan" -o "$out/vm/$k" \
+		scripts/host/vm-run.sh -k "$k" -p "$plan" -o "$out/vm/$k" \
 			-t "$SOAK_VM_TIMEOUT" | tee "$out/vm-$k.log"
 	done
 fi

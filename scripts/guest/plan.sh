@@ -56,7 +56,7 @@ t example-unload rmmod lfq_example
 t client-load insmod /lfq/lfq_client.ko
 t client-unload rmmod lfq_client
 
-# The short version of make soak (scripts/soak.sh): every structure in the
+# The short version of make soak (scripts/host/soak.sh): every structure in the
 # kernel with kthreads, hard-IRQ hrtimers and (ring) NMIs, and every kind
 # through /dev/lfq across processes with signals and a killed consumer.
 # Much smaller on the debug kernels: they boot one CPU here, KASAN and

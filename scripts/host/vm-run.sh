@@ -4,11 +4,11 @@
 # initramfs holding the modules and the guest binaries, run a guest plan,
 # power off, and judge the run.
 #
-# usage: scripts/vm-run.sh -k KERNEL [-p PLAN] [-o DIR] [-t SECONDS] [-q]
+# usage: scripts/host/vm-run.sh -k KERNEL [-p PLAN] [-o DIR] [-t SECONDS] [-q]
 #   -k  6.1 | 6.12 | debug | kcsan   (Debian's kernels, or the lfq debug
 #       kernels: KASAN+lockdep+..., or KCSAN+lockdep+...)
 #   -p  guest plan, a shell fragment run by the guest's /init
-#       (default scripts/guest-plan.sh; see scripts/guest-lib.sh for the
+#       (default scripts/guest/plan.sh; see scripts/guest/lib.sh for the
 #       helpers it may use: t, kunit_suite, ktap)
 #   -o  output directory (default build/vm/KERNEL): console.log holds the
 #       kernel log (ttyS0), results.log what the plan printed (ttyS1)
@@ -26,10 +26,10 @@
 # call trace.
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/scripts/kernels.sh"
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/scripts/host/lib.sh"
 
-kernel= plan=$top/scripts/guest-plan.sh out= timeout=1200 quiet=0
+kernel= plan=$top/scripts/guest/plan.sh out= timeout=1200 quiet=0
 while getopts "k:p:o:t:q" opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
@@ -88,7 +88,7 @@ for app in $("$root/bin/busybox" --list); do
 done
 cp "$src"/module/*.ko "$out/client/lfq_client.ko" "$root/lfq/"
 [ -d "$guest_bin" ] && cp -r "$guest_bin"/. "$root/lfq/bin/"
-cp "$top/scripts/guest-lib.sh" "$root/lfq/guest-lib.sh"
+cp "$top/scripts/guest/lib.sh" "$root/lfq/lib.sh"
 cp "$plan" "$root/lfq/plan.sh"
 cat >"$root/init" <<'INIT'
 #!/bin/sh
@@ -100,7 +100,7 @@ mount -t tmpfs tmpfs /tmp
 export PATH=/bin:/sbin:/lfq/bin
 exec >/dev/ttyS1 2>&1
 echo "LFQ-GUEST: start $(uname -r)"
-cd /lfq && . /lfq/guest-lib.sh && . /lfq/plan.sh
+cd /lfq && . /lfq/lib.sh && . /lfq/plan.sh
 echo "LFQ-GUEST: done"
 sync
 reboot -f
@@ -111,7 +111,7 @@ chmod +x "$root/init"
 # 3. Boot.  KVM where it works (see kvm_works), TCG otherwise.
 accel=tcg
 if [ "${LFQ_ACCEL:-auto}" = kvm ] ||
-   { [ "${LFQ_ACCEL:-auto}" = auto ] && "$top/scripts/kvm-probe.sh"; }; then
+   { [ "${LFQ_ACCEL:-auto}" = auto ] && "$top/scripts/host/kvm-probe.sh"; }; then
 	accel=kvm
 fi
 start=$(date +%s)
