@@ -46,7 +46,7 @@ mkdir -p "$out"
 has() { case " $1 " in *" $2 "*) return 0 ;; esac; return 1; }
 
 native() { # variant ops
-	local v=$1 ops=$2 bin=userspace/tests/build/$1/lfq_test k start
+	local v=$1 ops=$2 bin=userspace/tests/build/$1/lfq_stress k start
 	make -s -C userspace/tests "$top/$bin" >/dev/null || { echo "FAIL: soak/$v/build"; return; }
 	[ "$v" = tsan ] && export TSAN_OPTIONS="halt_on_error=1 suppressions=$top/userspace/tests/tsan.supp"
 	for k in $SOAK_KINDS; do
