@@ -11,6 +11,7 @@
 # Prints PASS:/FAIL: lines; exits non-zero on any failure.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/scripts/host/lib.sh"
 work=$top/build/arm64
 cache=${LFQ_CACHE:-$HOME/.cache/lfq}
 frag=$top/scripts/config/arm64.config
@@ -55,17 +56,12 @@ if [ -n "$missing" ]; then
 	exit 1
 fi
 
-mkdir -p "$work/src"
-cp -r "$top/Kbuild" "$top/module" "$top/uapi" "$work/src/"
-if make -C "$kdir" M="$work/src" "${mk[@]}" W=1 LFQ_TEST_MODULES=1 \
-	KBUILD_MODPOST_WARN=1 modules >"$work/build.log" 2>&1 &&
-   ! grep -E 'warning:|error:' "$work/build.log" >/dev/null &&
+if build_lfq "$kdir" "$work/src" "$work/build.log" "${mk[@]}" \
+	KBUILD_MODPOST_WARN=1 &&
    [ -f "$work/src/module/lfq.ko" ] && [ -f "$work/src/module/lfq_kunit.ko" ]; then
 	file "$work/src/module/lfq.ko" | sed 's/^/# /'
 	echo "PASS: arm64/w1-build"
 else
-	grep -E 'warning:|error:' "$work/build.log" | head -30
-	tail -5 "$work/build.log"
 	echo "FAIL: arm64/w1-build"
 	exit 1
 fi

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
-# Sourced by the scripts: resolve a kernel name (6.1, 6.12, debug, kcsan) to the
-# image to boot (KIMAGE), the tree to build modules against (KDIR) and a
-# label (KLABEL).
+# shellcheck shell=bash
+# Sourced by the host scripts: resolve a kernel name (6.1, 6.12, debug,
+# kcsan) to the image to boot (KIMAGE), the tree to build modules against
+# (KDIR) and a label (KLABEL); build lfq for a kernel tree (build_lfq).
 resolve_kernel() {
 	local name=$1 ver here
 	here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -27,4 +28,24 @@ resolve_kernel() {
 		;;
 	esac
 	KLABEL=$name
+}
+
+# build_lfq KDIR DIR LOG [MAKE-ARG...]: build lfq.ko and the test modules
+# for the kernel tree KDIR, W=1, in DIR (a copy of Kbuild, module/ and
+# uapi/, so builds for different kernels share no objects), make's output
+# in LOG.  Fails, showing the warnings and the end of LOG, if make fails
+# or the compiler warned.
+build_lfq() {
+	local kdir=$1 dir=$2 log=$3 top
+	shift 3
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	mkdir -p "$dir"
+	cp -r "$top/Kbuild" "$top/module" "$top/uapi" "$dir/"
+	if make -C "$kdir" M="$dir" W=1 LFQ_TEST_MODULES=1 "$@" modules >"$log" 2>&1 &&
+	   ! grep -qE 'warning:|error:' "$log"; then
+		return 0
+	fi
+	grep -E 'warning:|error:' "$log" | head -30
+	tail -5 "$log"
+	return 1
 }

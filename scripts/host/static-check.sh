@@ -13,16 +13,11 @@ mkdir -p "$work"
 bad=0
 
 build() { # label KDIR extra-make-args...
-	local label=$1 kdir=$2 src=$work/$1
+	local label=$1 kdir=$2
 	shift 2
-	mkdir -p "$src"
-	cp -r "$top/Kbuild" "$top/module" "$top/uapi" "$src/"
-	if make -C "$kdir" M="$src" W=1 LFQ_TEST_MODULES=1 "$@" modules >"$work/$label.log" 2>&1 &&
-	   ! grep -E 'warning:|error:' "$work/$label.log" >/dev/null; then
+	if build_lfq "$kdir" "$work/$label" "$work/$label.log" "$@"; then
 		echo "PASS: static/$label"
 	else
-		grep -E 'warning:|error:' "$work/$label.log" | head -30
-		tail -5 "$work/$label.log"
 		echo "FAIL: static/$label"
 		bad=1
 	fi

@@ -53,12 +53,7 @@ out=$(realpath "$out")
 
 # 1. The modules, built in a copy so kernels do not share objects.
 src=$out/src
-mkdir -p "$src"
-cp -r "$top/Kbuild" "$top/module" "$top/uapi" "$src/"
-if ! make -C "$KDIR" M="$src" W=1 LFQ_TEST_MODULES=1 modules >"$out/build.log" 2>&1; then
-	tail -30 "$out/build.log"
-	fail module-build
-fi
+build_lfq "$KDIR" "$src" "$out/build.log" || fail module-build
 # The out-of-tree example client (module/samples/client), built as against an
 # installed lfq: lfq.h, lfq.kbuild and this build's Module.symvers laid out
 # as "make install" lays them out.
@@ -69,13 +64,13 @@ cp "$top/module/lfq.h" "$kapi/include/"
 cp "$top/module/lfq.kbuild" "$kapi/"
 cp "$src/Module.symvers" "$kapi/$krel/"
 cp -r "$top/module/samples/client" "$out/client"
-if ! make -C "$out/client" KDIR="$KDIR" LFQ_KAPI="$kapi" W=1 >>"$out/build.log" 2>&1; then
-	tail -30 "$out/build.log"
+if ! make -C "$out/client" KDIR="$KDIR" LFQ_KAPI="$kapi" W=1 >"$out/client.log" 2>&1; then
+	tail -30 "$out/client.log"
 	fail client-build
 fi
-if grep -E 'warning:|error:' "$out/build.log" >/dev/null; then
-	grep -E 'warning:|error:' "$out/build.log" | head -20
-	fail module-build-warnings
+if grep -E 'warning:|error:' "$out/client.log" >/dev/null; then
+	grep -E 'warning:|error:' "$out/client.log" | head -20
+	fail client-build-warnings
 fi
 echo "PASS: $kernel/module-build"
 
