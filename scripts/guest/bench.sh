@@ -49,7 +49,7 @@ while [ "$r" -le "$ROUNDS" ]; do
 	if [ -x /lfq/bin/devbench ]; then
 		t "devbench-$r" devbench -d "$DEV_MS"
 	else
-		echo "LFQ-TEST: SKIP devbench (no /lfq/bin/devbench)"
+		result SKIP devbench "no /lfq/bin/devbench"
 	fi
 	t "kbench-single-$r" insmod /lfq/lfq_bench.ko threads=1 \
 		duration_ms="$BENCH_MS" storm_ms=0 mem_msgs=0 \

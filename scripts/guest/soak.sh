@@ -9,7 +9,7 @@
 
 t load insmod /lfq/lfq.ko
 for k in $SOAK_KINDS; do
-	ksoak "$k" ops="$SOAK_OPS" secs="$SOAK_SECS" kinds="$k"
+	ksoak "$k" ops="$SOAK_OPS" secs="$SOAK_SECS" kinds="$k" | lfq_test_lines
 done
 if [ "$SOAK_MSGS" -gt 0 ]; then
 	for k in $SOAK_KINDS; do

@@ -12,7 +12,8 @@
 #   quick:  userspace tests, the quick spin models and the 6.12 VM
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
+cd "$top" || exit 1
+. scripts/host/lib.sh
 logs=$top/build/check
 rm -rf "$logs"
 mkdir -p "$logs"
@@ -52,13 +53,4 @@ for s in "${stages[@]}"; do
 done
 
 cat "$logs"/*.log >"$logs/all.log"
-pass=$(grep -c '^PASS: ' "$logs/all.log")
-fail=$(grep -c '^FAIL: ' "$logs/all.log")
-skip=$(grep -c '^SKIP: ' "$logs/all.log")
-if [ "$fail" -gt 0 ]; then
-	echo "Failed:"
-	grep '^FAIL: ' "$logs/all.log" | sed 's/^/  /'
-fi
-[ "$skip" -gt 0 ] && echo "($skip skipped, not counted as passed)"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
+summarize "$logs/all.log"

@@ -49,3 +49,20 @@ build_lfq() {
 	tail -5 "$log"
 	return 1
 }
+
+# summarize LOG: the end of a run of stages: LOG's FAIL: lines, how many
+# were skipped (never counted as passed) and "N passed, N failed".  Fails
+# unless something passed and nothing failed.
+summarize() {
+	local log=$1 pass fail skip
+	pass=$(grep -c '^PASS: ' "$log")
+	fail=$(grep -c '^FAIL: ' "$log")
+	skip=$(grep -c '^SKIP: ' "$log")
+	if [ "$fail" -gt 0 ]; then
+		echo "Failed:"
+		grep '^FAIL: ' "$log" | sed 's/^/  /'
+	fi
+	[ "$skip" -gt 0 ] && echo "($skip skipped, not counted as passed)"
+	echo "$pass passed, $fail failed"
+	[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
+}

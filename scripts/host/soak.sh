@@ -31,7 +31,8 @@
 # FAIL:/SKIP: lines, the figures, and "N passed, N failed" at the end.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
+cd "$top" || exit 1
+. scripts/host/lib.sh
 out=${SOAK_OUT:-$top/build/soak}
 rm -rf "$out"
 mkdir -p "$out"
@@ -94,15 +95,9 @@ cat "$out"/*.log >"$out/all.log"
 	for d in "$out"/vm/*/; do
 		[ -f "$d/results.log" ] || continue
 		sed 's/\r$//' "$d/results.log" |
-			grep -E 'lfq_soak: (start|result)|^devsoak: ' |
+			grep -E 'lfq_soak: (start|result)|^ *devsoak: ' |
 			sed "s|^|$(basename "$d"): |"
 	done
 } | tee "$out/figures.txt"
-pass=$(grep -c '^PASS: ' "$out/all.log")
-fail=$(grep -c '^FAIL: ' "$out/all.log")
-skip=$(grep -c '^SKIP: ' "$out/all.log")
-[ "$fail" -gt 0 ] && grep '^FAIL: ' "$out/all.log" | sed 's/^/  /'
-[ "$skip" -gt 0 ] && echo "($skip skipped, not counted as passed)"
 echo "soak: $(($(date +%s) - t0)) s"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
+summarize "$out/all.log"

@@ -9,16 +9,17 @@
 #       kernels: KASAN+lockdep+..., or KCSAN+lockdep+...)
 #   -p  guest plan, a shell fragment run by the guest's /init
 #       (default scripts/guest/plan.sh; see scripts/guest/lib.sh for the
-#       helpers it may use: t, kunit_suite, ktap)
+#       helpers it may use: t, tfail, ktap, kunit_suite, result)
 #   -o  output directory (default build/vm/KERNEL): console.log holds the
-#       kernel log (ttyS0), results.log what the plan printed (ttyS1)
+#       kernel log (ttyS0), results.log what the plan printed (ttyS1): a
+#       KTAP document, judged by scripts/host/ktap.py
 #   -t  timeout for the guest in seconds (default 1200)
 #   -q  print only the summary lines, not the guest's output
 #
 # Guest binaries: everything in $GUEST_BIN (default build/guest) is copied
 # to /lfq/bin in the guest ("make guest-bin" fills it).
 #
-# Prints one line per result, "PASS: KERNEL/name" or "FAIL: KERNEL/name",
+# Prints one line per result, "PASS: KERNEL/name", "SKIP: ..." or "FAIL: ...",
 # and exits non-zero if anything failed.  Besides the plan's own tests the
 # run fails when the module does not build, the guest does not finish, or
 # the kernel log shows a WARNING, BUG, Oops, KASAN/UBSAN report, lockdep
@@ -37,10 +38,10 @@ while getopts "k:p:o:t:q" opt; do
 	o) out=$OPTARG ;;
 	t) timeout=$OPTARG ;;
 	q) quiet=1 ;;
-	*) sed -n '3,20p' "$0" >&2; exit 2 ;;
+	*) sed -n '3,21p' "$0" >&2; exit 2 ;;
 	esac
 done
-[ -n "$kernel" ] || { sed -n '3,20p' "$0" >&2; exit 2; }
+[ -n "$kernel" ] || { sed -n '3,21p' "$0" >&2; exit 2; }
 guest_bin=${GUEST_BIN:-$top/build/guest}
 out=${out:-$top/build/vm/$kernel}
 
@@ -95,6 +96,7 @@ mount -t tmpfs tmpfs /tmp
 export PATH=/bin:/sbin:/lfq/bin
 exec >/dev/ttyS1 2>&1
 echo "LFQ-GUEST: start $(uname -r)"
+echo "KTAP version 1"
 cd /lfq && . /lfq/lib.sh && . /lfq/plan.sh
 echo "LFQ-GUEST: done"
 sync
@@ -121,12 +123,9 @@ qrc=$?
 echo "# vm-run: $kernel ($accel) ran $(($(date +%s) - start)) s"
 
 # 4. Judge.
-[ "$quiet" = 1 ] || grep -v '^LFQ-TEST:' "$out/results.log" | sed 's/\r$//'
+[ "$quiet" = 1 ] || sed 's/\r$//' "$out/results.log"
 bad=0
-while read -r _ verdict name; do
-	echo "$verdict: $kernel/$name"
-	[ "$verdict" = FAIL ] && bad=1
-done < <(sed 's/\r$//' "$out/results.log" | grep '^LFQ-TEST: ')
+"$top/scripts/host/ktap.py" -p "$kernel" "$out/results.log" || bad=1
 
 if grep -q '^LFQ-GUEST: done' "$out/results.log"; then
 	echo "PASS: $kernel/guest-finished"
