@@ -13,7 +13,8 @@
 #          the kselftest harness), QEMU, busybox, liburcu (userspace tests),
 #          sparse, dkms, groff (man page lint), the arm64 cross compiler
 #   bench  make bench: build, plus liburcu, Concurrency Kit, DPDK, gnuplot,
-#          and the 6.12 guest (QEMU, busybox, kernel and headers)
+#          and the 6.12 guest (QEMU, busybox, kernel and headers,
+#          linux-source for the KTAP parser)
 #   all    every group
 #   -n     print the packages of the groups, one a line, and exit
 set -euo pipefail
@@ -37,8 +38,9 @@ check=(
 )
 bench=(
 	liburcu-dev libck-dev libdpdk-dev libnuma-dev pkg-config gnuplot-nox
-	# the guest part (6.12)
-	qemu-system-x86 busybox-static cpio
+	# the guest part (6.12); its results are read by the kernel's KTAP
+	# parser (tools/testing/kunit in linux-source)
+	qemu-system-x86 busybox-static cpio python3 linux-source-6.12
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 )
 
