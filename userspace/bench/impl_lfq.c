@@ -50,6 +50,7 @@ void bench_lfq_thread_start(int idx)
 struct lfq_bench_q {
 	const struct lfq_kind *kind;
 	void *c;			/* kind->size bytes, cache-line aligned */
+	bool all;			/* push_n/pop_n: bulk, not burst */
 };
 
 static void *lfq_create(const struct bench_impl *im, unsigned int cap)
@@ -58,6 +59,7 @@ static void *lfq_create(const struct bench_impl *im, unsigned int cap)
 	struct lfq_bench_q *q = bench_zalloc_aligned(sizeof(*q));
 
 	q->kind = k;
+	q->all = !(im->flags & BI_BURST);
 	q->c = bench_zalloc_aligned(k->size);
 	if (k->init(q->c, k->flags & LFQ_KIND_BOUNDED ? cap : 0, GFP_KERNEL)) {
 		bench_free(q->c);
@@ -90,36 +92,18 @@ static void *lfq_pop(void *p, void *tls)
 	return q->kind->pop(q->c);
 }
 
-static unsigned int lfq_push_bulk(void *p, void *tls, void **vals,
-				  unsigned int n)
+static unsigned int lfq_push_n(void *p, void *tls, void **vals, unsigned int n)
 {
 	struct lfq_bench_q *q = p;
 
-	return q->kind->push_many(q->c, vals, n, true);
+	return q->kind->push_many(q->c, vals, n, q->all);
 }
 
-static unsigned int lfq_pop_bulk(void *p, void *tls, void **vals,
-				 unsigned int n)
+static unsigned int lfq_pop_n(void *p, void *tls, void **vals, unsigned int n)
 {
 	struct lfq_bench_q *q = p;
 
-	return q->kind->pop_many(q->c, vals, n, true);
-}
-
-static unsigned int lfq_push_burst(void *p, void *tls, void **vals,
-				   unsigned int n)
-{
-	struct lfq_bench_q *q = p;
-
-	return q->kind->push_many(q->c, vals, n, false);
-}
-
-static unsigned int lfq_pop_burst(void *p, void *tls, void **vals,
-				  unsigned int n)
-{
-	struct lfq_bench_q *q = p;
-
-	return q->kind->pop_many(q->c, vals, n, false);
+	return q->kind->pop_many(q->c, vals, n, q->all);
 }
 
 /* room for every kind's rows: 1 + 2 modes x 3 batch sizes */
@@ -188,8 +172,8 @@ void impl_lfq_register(void)
 				im->flags |= BI_BATCH | BI_PAIRS_ONLY |
 					     (burst ? BI_BURST : 0);
 				im->batch = batches[i];
-				im->push_n = burst ? lfq_push_burst : lfq_push_bulk;
-				im->pop_n = burst ? lfq_pop_burst : lfq_pop_bulk;
+				im->push_n = lfq_push_n;
+				im->pop_n = lfq_pop_n;
 				bench_add(im);
 			}
 		}
