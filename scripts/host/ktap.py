@@ -26,9 +26,12 @@ import subprocess
 import sys
 
 here = os.path.dirname(os.path.abspath(__file__))
-src = subprocess.run([os.path.join(here, 'linux-src.sh')], check=True,
-		     stdout=subprocess.PIPE, text=True).stdout.strip()
-sys.path.insert(0, os.path.join(src, 'tools', 'testing', 'kunit'))
+src = subprocess.run([os.path.join(here, 'linux-src.sh')],
+		     stdout=subprocess.PIPE, text=True)
+if src.returncode:
+	print('FAIL: ktap (no linux source for kunit_parser.py; make deps-check)')
+	sys.exit(1)
+sys.path.insert(0, os.path.join(src.stdout.strip(), 'tools', 'testing', 'kunit'))
 import kunit_parser  # noqa: E402
 import kunit_printer  # noqa: E402
 
