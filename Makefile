@@ -11,7 +11,7 @@
 #   make soak          the long soak (native, in the kernel, /dev/lfq); not
 #                      part of make check (README: how long, SOAK_* sizes)
 #   make deps          install every package any target needs
-#   make deps-build | deps-check | deps-bench   one group (scripts/deps.sh)
+#   make deps-build | deps-check | deps-bench   one group (scripts/host/deps.sh)
 #
 # Each target installs its own group of Debian packages first (build: a
 # compiler, kmod and kernel headers; check and bench: the rest);
@@ -54,9 +54,9 @@ DEPS_BENCH := $(if $(NO_DEPS),,deps-bench)
 all: module userspace
 
 deps:
-	@scripts/deps.sh all
+	@scripts/host/deps.sh all
 deps-build deps-check deps-bench:
-	@scripts/deps.sh $(@:deps-%=%)
+	@scripts/host/deps.sh $(@:deps-%=%)
 
 # Which kernel, and a clear message when there is none.
 kdir:
@@ -85,30 +85,30 @@ guest-bin: $(DEPS_CHECK)
 	rm -rf build/guest
 	mkdir -p build/guest/selftests
 	$(MAKE) -C selftests OUTPUT=$(CURDIR)/build/guest/selftests \
-		LINUX_SRC=$$(scripts/linux-src.sh)
+		LINUX_SRC=$$(scripts/host/linux-src.sh)
 	rm -f userspace/lfqctl/lfqctl
 	$(MAKE) -C userspace/lfqctl STATIC=1
 	mv userspace/lfqctl/lfqctl build/guest/lfqctl
 	$(MAKE) -C userspace/devsoak OUT=$(CURDIR)/build/guest
 
 check: $(DEPS_CHECK) guest-bin
-	@scripts/check.sh
+	@scripts/host/check.sh
 
 check-quick: $(DEPS_CHECK) guest-bin
-	@scripts/check.sh --quick
+	@scripts/host/check.sh --quick
 
 static: $(DEPS_CHECK)
-	@scripts/static-check.sh
+	@scripts/host/static-check.sh
 
 demo: $(DEPS_CHECK) guest-bin
-	@scripts/vm-run.sh -k 6.12 -p scripts/guest-demo.sh -o build/demo
+	@scripts/host/vm-run.sh -k 6.12 -p scripts/guest/demo.sh -o build/demo
 
 bench: $(DEPS_BENCH)
 	$(MAKE) -C userspace/bench bench
-	scripts/bench-guest.sh build/bench
+	scripts/host/bench-report.sh build/bench
 
 soak: $(DEPS_CHECK) guest-bin
-	@scripts/soak.sh
+	@scripts/host/soak.sh
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) KERNELRELEASE=$(KRELEASE) \

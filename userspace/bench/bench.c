@@ -466,7 +466,7 @@ static double do_run(const struct bench_impl *im, enum workload wl, int n,
 	r.nthreads = wl == WL_PC ? 2 * n : n;
 	r.nprod = wl == WL_PC ? n : 0;
 	r.ncons = wl == WL_PC ? n : 0;
-	r.q = im->create(opt.cap);
+	r.q = im->create(im, opt.cap);
 	if (!r.q) {
 		snprintf(failmsg, failsz, "create failed");
 		return -1;

@@ -35,8 +35,10 @@ struct bench_impl {
 	unsigned int flags;
 	unsigned int batch;	/* BI_BATCH: elements per call */
 
+	const void *priv;	/* the adapter's own (lfq: its struct lfq_kind) */
+
 	/* A fresh, empty instance; capacity applies to bounded ones only. */
-	void *(*create)(unsigned int capacity);
+	void *(*create)(const struct bench_impl *impl, unsigned int capacity);
 	/* Drain (values are plain integers), wait for deferred frees, free. */
 	void (*destroy)(void *q);
 	/* Per-thread state (e.g. an epoch record); may return NULL. */

@@ -120,7 +120,7 @@ struct ckf {
 	unsigned int nspares, spares_cap;
 };
 
-static void *ckf_create(unsigned int cap)
+static void *ckf_create(const struct bench_impl *im, unsigned int cap)
 {
 	struct ckf *q;
 	struct ckf_node *stub;
@@ -292,7 +292,7 @@ struct cks {
 	struct ck_ep ep __attribute__((aligned(128)));
 };
 
-static void *cks_create(unsigned int cap)
+static void *cks_create(const struct bench_impl *im, unsigned int cap)
 {
 	struct cks *s;
 
@@ -384,7 +384,7 @@ struct ckr {
 	ck_ring_buffer_t *buf;
 };
 
-static void *ckr_create(unsigned int cap)
+static void *ckr_create(const struct bench_impl *im, unsigned int cap)
 {
 	struct ckr *r;
 

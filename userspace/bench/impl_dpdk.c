@@ -26,7 +26,7 @@ const char *impl_dpdk_version(void)
 	return rte_version();
 }
 
-static void *rr_create(unsigned int cap)
+static void *rr_create(const struct bench_impl *im, unsigned int cap)
 {
 	ssize_t sz = rte_ring_get_memsize(cap);
 	struct rte_ring *r;

@@ -3,16 +3,26 @@
  * impl_lfq.c - lfq's structures, module/lfq_*.c compiled through the
  * kernel-API shim (userspace/shim) and linked from its library.
  *
- * Node-based structures (msq, stack, tlq) allocate every node from the
- * shim's kmem_cache and free popped ones with call_rcu(), exactly the code
- * the kernel runs; nothing is pre-allocated.  How the shim implements
- * kmem_cache and call_rcu (per variant) is in userspace/shim/README.md.  Pushes pass GFP_KERNEL, what a
+ * The rows come from the kind registry (lfq_kinds[], module/lfq_kinds.c):
+ * one row per kind, "lfq <name>", driven through its struct lfq_kind
+ * operations, as /dev/lfq drives it (one indirect call more per operation
+ * than a direct call of lfq_<kind>_push()); kinds with push_many/pop_many
+ * also get bulk (all or nothing) and burst (as many as fit) rows of 8, 32
+ * and 128 values per call.
+ *
+ * Node-based kinds allocate every node from the shim's kmem_cache and free
+ * popped ones with call_rcu(), exactly the code the kernel runs; nothing is
+ * pre-allocated.  How the shim implements kmem_cache and call_rcu (per
+ * variant) is in userspace/shim/README.md.  Pushes pass GFP_KERNEL, what a
  * process-context kernel caller passes, which also arms lfq's RCU-backlog
- * throttle (lfq_core.c).  The ring is allocated once by lfq_ring_init().
+ * throttle (lfq_core.c).  Bounded kinds allocate their slots at init.
  *
  * This is the only file that includes shim headers; the harness types are
  * plain C.
  */
+#include <stdio.h>
+#include <string.h>
+
 #include "lfq_internal.h"
 
 #include "bench.h"
@@ -22,7 +32,7 @@
 #endif
 
 const char *bench_lfq_desc =
-	"module/lfq_{msq,stack,ring,tlq,core}.c via userspace/shim, variant "
+	"module/lfq_*.c via userspace/shim, every kind of lfq_kinds[], variant "
 	BENCH_SHIM_VARIANT " (libkshim.a); pushes use GFP_KERNEL";
 
 /*
@@ -36,199 +46,136 @@ void bench_lfq_thread_start(int idx)
 	kshim_cpu_id = (32 + idx) % KSHIM_NR_CPUS;
 }
 
-/* ---- msq ---- */
+/* One container of a registered kind. */
+struct lfq_bench_q {
+	const struct lfq_kind *kind;
+	void *c;			/* kind->size bytes, cache-line aligned */
+	bool all;			/* push_n/pop_n: bulk, not burst */
+};
 
-static void *msq_create(unsigned int cap)
+static void *lfq_create(const struct bench_impl *im, unsigned int cap)
 {
-	struct lfq_msq *q = bench_zalloc_aligned(sizeof(*q));
+	const struct lfq_kind *k = im->priv;
+	struct lfq_bench_q *q = bench_zalloc_aligned(sizeof(*q));
 
-	if (lfq_msq_init(q, GFP_KERNEL))
+	q->kind = k;
+	q->all = !(im->flags & BI_BURST);
+	q->c = bench_zalloc_aligned(k->size);
+	if (k->init(q->c, k->flags & LFQ_KIND_BOUNDED ? cap : 0, GFP_KERNEL)) {
+		bench_free(q->c);
+		bench_free(q);
 		return NULL;
+	}
 	return q;
 }
 
-static void msq_destroy(void *q)
+static void lfq_destroy(void *p)
 {
-	lfq_msq_destroy(q, NULL);
+	struct lfq_bench_q *q = p;
+
+	q->kind->destroy(q->c, NULL);
+	bench_free(q->c);
 	bench_free(q);
 }
 
-static bool msq_push(void *q, void *tls, void *val)
+static bool lfq_push(void *p, void *tls, void *val)
 {
-	return lfq_msq_push(q, val, GFP_KERNEL) == 0;
+	struct lfq_bench_q *q = p;
+
+	return q->kind->push(q->c, val, GFP_KERNEL) == 0;
 }
 
-static void *msq_pop(void *q, void *tls)
+static void *lfq_pop(void *p, void *tls)
 {
-	return lfq_msq_pop(q);
+	struct lfq_bench_q *q = p;
+
+	return q->kind->pop(q->c);
 }
 
-static const struct bench_impl lfq_msq_impl = {
-	.name = "lfq msq",
-	.family = "lfq",
-	.note = "lfq_msq_push(GFP_KERNEL)/lfq_msq_pop: node from kmem_cache per push, call_rcu per pop",
-	.flags = BI_FIFO | BI_LFQ,
-	.create = msq_create, .destroy = msq_destroy,
-	.push = msq_push, .pop = msq_pop,
-};
-
-/* ---- stack ---- */
-
-static void *stack_create(unsigned int cap)
+static unsigned int lfq_push_n(void *p, void *tls, void **vals, unsigned int n)
 {
-	struct lfq_stack *s = bench_zalloc_aligned(sizeof(*s));
+	struct lfq_bench_q *q = p;
 
-	lfq_stack_init(s);
-	return s;
+	return q->kind->push_many(q->c, vals, n, q->all);
 }
 
-static void stack_destroy(void *s)
+static unsigned int lfq_pop_n(void *p, void *tls, void **vals, unsigned int n)
 {
-	lfq_stack_destroy(s, NULL);
-	bench_free(s);
+	struct lfq_bench_q *q = p;
+
+	return q->kind->pop_many(q->c, vals, n, q->all);
 }
 
-static bool stack_push(void *s, void *tls, void *val)
+/* room for every kind's rows: 1 + 2 modes x 3 batch sizes */
+#define MAX_ROWS	128
+static struct bench_impl rows[MAX_ROWS];
+static char names[MAX_ROWS][48];
+static unsigned int nrows;
+
+/* A row "lfq <kind><suffix>" with what every lfq row has. */
+static struct bench_impl *add_row(const struct lfq_kind *k, const char *suffix)
 {
-	return lfq_stack_push(s, val, GFP_KERNEL) == 0;
-}
+	struct bench_impl *im;
 
-static void *stack_pop(void *s, void *tls)
-{
-	return lfq_stack_pop(s);
-}
-
-static const struct bench_impl lfq_stack_impl = {
-	.name = "lfq stack",
-	.family = "lfq",
-	.note = "lfq_stack_push(GFP_KERNEL)/lfq_stack_pop: node from kmem_cache per push, call_rcu per pop",
-	.flags = BI_LFQ,
-	.create = stack_create, .destroy = stack_destroy,
-	.push = stack_push, .pop = stack_pop,
-};
-
-/* ---- tlq ---- */
-
-static void *tlq_create(unsigned int cap)
-{
-	struct lfq_tlq *q = bench_zalloc_aligned(sizeof(*q));
-
-	if (lfq_tlq_init(q, GFP_KERNEL))
+	if (nrows == MAX_ROWS) {
+		fprintf(stderr, "impl_lfq: more than %d rows, %s%s left out\n",
+			MAX_ROWS, k->name, suffix);
 		return NULL;
-	return q;
+	}
+	snprintf(names[nrows], sizeof(names[0]), "lfq %s%s", k->name, suffix);
+	im = &rows[nrows];
+	im->name = names[nrows++];
+	im->family = "lfq";
+	im->note = k->desc;
+	im->priv = k;
+	im->flags = BI_LFQ;
+	if (k->flags & LFQ_KIND_FIFO)
+		im->flags |= BI_FIFO;
+	if (k->flags & LFQ_KIND_BOUNDED)
+		im->flags |= BI_BOUNDED;
+	im->create = lfq_create;
+	im->destroy = lfq_destroy;
+	return im;
 }
-
-static void tlq_destroy(void *q)
-{
-	lfq_tlq_destroy(q, NULL);
-	bench_free(q);
-}
-
-static bool tlq_push(void *q, void *tls, void *val)
-{
-	return lfq_tlq_push(q, val, GFP_KERNEL) == 0;
-}
-
-static void *tlq_pop(void *q, void *tls)
-{
-	return lfq_tlq_pop(q);
-}
-
-static const struct bench_impl lfq_tlq_impl = {
-	.name = "lfq tlq",
-	.family = "lfq",
-	.note = "lfq_tlq_push(GFP_KERNEL)/lfq_tlq_pop: two spinlocks (shim spinlock_t), node from kmem_cache, freed under the head lock",
-	.flags = BI_FIFO | BI_LFQ,
-	.create = tlq_create, .destroy = tlq_destroy,
-	.push = tlq_push, .pop = tlq_pop,
-};
-
-/* ---- ring ---- */
-
-static void *ring_create(unsigned int cap)
-{
-	struct lfq_ring *r = bench_zalloc_aligned(sizeof(*r));
-
-	if (lfq_ring_init(r, cap, GFP_KERNEL))
-		return NULL;
-	return r;
-}
-
-static void ring_destroy(void *r)
-{
-	lfq_ring_destroy(r, NULL);
-	bench_free(r);
-}
-
-static bool ring_push(void *r, void *tls, void *val)
-{
-	return lfq_ring_push(r, val) == 0;
-}
-
-static void *ring_pop(void *r, void *tls)
-{
-	return lfq_ring_pop(r);
-}
-
-static unsigned int ring_push_bulk(void *r, void *tls, void **vals, unsigned int n)
-{
-	return lfq_ring_push_bulk(r, vals, n);
-}
-
-static unsigned int ring_pop_bulk(void *r, void *tls, void **vals, unsigned int n)
-{
-	return lfq_ring_pop_bulk(r, vals, n);
-}
-
-static unsigned int ring_push_burst(void *r, void *tls, void **vals, unsigned int n)
-{
-	return lfq_ring_push_burst(r, vals, n);
-}
-
-static unsigned int ring_pop_burst(void *r, void *tls, void **vals, unsigned int n)
-{
-	return lfq_ring_pop_burst(r, vals, n);
-}
-
-static const struct bench_impl lfq_ring_impl = {
-	.name = "lfq ring",
-	.family = "lfq",
-	.note = "lfq_ring_push/lfq_ring_pop (Vyukov per-slot sequence ring)",
-	.flags = BI_FIFO | BI_BOUNDED | BI_LFQ,
-	.create = ring_create, .destroy = ring_destroy,
-	.push = ring_push, .pop = ring_pop,
-};
-
-#define LFQ_RING_BATCH(kind, n, fl)					\
-static const struct bench_impl lfq_ring_##kind##_##n = {		\
-	.name = "lfq ring " #kind "/" #n,				\
-	.family = "lfq",						\
-	.note = "lfq_ring_push_" #kind " / lfq_ring_pop_" #kind,	\
-	.flags = BI_FIFO | BI_BOUNDED | BI_BATCH | BI_PAIRS_ONLY | BI_LFQ | (fl), \
-	.batch = n,							\
-	.create = ring_create, .destroy = ring_destroy,			\
-	.push_n = ring_push_##kind, .pop_n = ring_pop_##kind,		\
-}
-
-LFQ_RING_BATCH(bulk, 8, 0);
-LFQ_RING_BATCH(bulk, 32, 0);
-LFQ_RING_BATCH(bulk, 128, 0);
-LFQ_RING_BATCH(burst, 8, BI_BURST);
-LFQ_RING_BATCH(burst, 32, BI_BURST);
-LFQ_RING_BATCH(burst, 128, BI_BURST);
 
 void impl_lfq_register(void)
 {
+	static const unsigned int batches[] = { 8, 32, 128 };
+	const struct lfq_kind *k;
+	struct bench_impl *im;
+	unsigned int i, burst;
+	char suffix[32];
+
 	if (lfq_core_init())
 		return;
-	bench_add(&lfq_msq_impl);
-	bench_add(&lfq_stack_impl);
-	bench_add(&lfq_ring_impl);
-	bench_add(&lfq_tlq_impl);
-	bench_add(&lfq_ring_bulk_8);
-	bench_add(&lfq_ring_bulk_32);
-	bench_add(&lfq_ring_bulk_128);
-	bench_add(&lfq_ring_burst_8);
-	bench_add(&lfq_ring_burst_32);
-	bench_add(&lfq_ring_burst_128);
+	lfq_for_each_kind(k) {
+		im = add_row(k, "");
+		if (!im)
+			return;
+		im->push = lfq_push;
+		im->pop = lfq_pop;
+		bench_add(im);
+	}
+	lfq_for_each_kind(k) {
+		if (!k->push_many || !k->pop_many)
+			continue;
+		for (burst = 0; burst < 2; burst++) {
+			for (i = 0; i < sizeof(batches) / sizeof(batches[0]); i++) {
+				snprintf(suffix, sizeof(suffix), " %s/%u",
+					 burst ? "burst" : "bulk", batches[i]);
+				im = add_row(k, suffix);
+				if (!im)
+					return;
+				im->note = burst ?
+					"push_many/pop_many, as many as fit" :
+					"push_many/pop_many, all or nothing";
+				im->flags |= BI_BATCH | BI_PAIRS_ONLY |
+					     (burst ? BI_BURST : 0);
+				im->batch = batches[i];
+				im->push_n = lfq_push_n;
+				im->pop_n = lfq_pop_n;
+				bench_add(im);
+			}
+		}
+	}
 }

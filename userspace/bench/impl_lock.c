@@ -51,7 +51,7 @@ static inline void *lockq_get(struct lockq *q)
 	return q->slots[q->head++ & q->mask];
 }
 
-static void *mq_create(unsigned int cap)
+static void *mq_create(const struct bench_impl *im, unsigned int cap)
 {
 	struct lockq *q = lockq_alloc(cap);
 
@@ -92,7 +92,7 @@ static void *mq_pop(void *qv, void *tls)
 	return val;
 }
 
-static void *sq_create(unsigned int cap)
+static void *sq_create(const struct bench_impl *im, unsigned int cap)
 {
 	struct lockq *q = lockq_alloc(cap);
 
@@ -157,7 +157,7 @@ struct line {
 	unsigned long v __attribute__((aligned(128)));
 };
 
-static void *line_create(unsigned int cap)
+static void *line_create(const struct bench_impl *im, unsigned int cap)
 {
 	struct line *l;
 

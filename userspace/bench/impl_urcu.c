@@ -60,7 +60,7 @@ struct lfqr_node {
 	struct rcu_head rcu;
 };
 
-static void *lfqr_create(unsigned int cap)
+static void *lfqr_create(const struct bench_impl *im, unsigned int cap)
 {
 	struct cds_lfq_queue_rcu *q;
 
@@ -143,7 +143,7 @@ struct wfcq_node {
 	void *val;
 };
 
-static void *wfcq_create(unsigned int cap)
+static void *wfcq_create(const struct bench_impl *im, unsigned int cap)
 {
 	struct wfcq *q;
 
@@ -214,7 +214,7 @@ struct lfs_node {
 	struct rcu_head rcu;
 };
 
-static void *lfs_create(unsigned int cap)
+static void *lfs_create(const struct bench_impl *im, unsigned int cap)
 {
 	struct cds_lfs_stack *s;
 

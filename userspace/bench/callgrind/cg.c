@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cg.c - N push+pop pairs of one lfq structure on one thread, for
+ * cg.c - N push+pop pairs of one registered lfq kind on one thread, for
  * instruction counts under callgrind (see cg.sh).
  *
- * usage: cg msq|stack|tlq|ring|bulk32 [N]
+ * usage: cg KIND [N]          one value per call (push, pop)
+ *        cg KIND/bulkB [N]    B values per call (push_many/pop_many, all
+ *                             or nothing; kinds that have them)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,58 +13,64 @@
 #include <linux/rcupdate.h>
 #include "lfq_internal.h"
 
+#define MAX_BATCH	128
+
 int main(int argc, char **argv)
 {
-	const char *what = argv[1];
-	long n = argc > 2 ? atol(argv[2]) : 200000, i;
-	static int vals[64];
-	void *v[32], *o[32];
+	static int vals[MAX_BATCH];
+	void *v[MAX_BATCH], *o[MAX_BATCH];
+	const struct lfq_kind *k;
+	unsigned int batch = 0;
+	char name[32], *slash;
+	long n, i;
+	void *c;
+
+	if (argc < 2 || strlen(argv[1]) >= sizeof(name)) {
+		fprintf(stderr, "usage: cg KIND[/bulkB] [N]\n");
+		return 2;
+	}
+	strcpy(name, argv[1]);
+	slash = strchr(name, '/');
+	if (slash) {
+		*slash = '\0';
+		if (sscanf(slash + 1, "bulk%u", &batch) != 1 || !batch ||
+		    batch > MAX_BATCH) {
+			fprintf(stderr, "cg: %s: want KIND/bulkB, B <= %d\n",
+				argv[1], MAX_BATCH);
+			return 2;
+		}
+	}
+	n = argc > 2 ? atol(argv[2]) : 200000;
+	k = lfq_kind_by_name(name);
+	if (!k || (batch && !k->push_many)) {
+		fprintf(stderr, "cg: no kind %s%s\n", name,
+			k ? " with push_many" : "");
+		return 2;
+	}
+	for (i = 0; i < MAX_BATCH; i++)
+		v[i] = &vals[i];
 
 	rcu_register_thread();
 	lfq_core_init();
-	for (i = 0; i < 32; i++)
-		v[i] = &vals[i];
-	if (!strcmp(what, "msq")) {
-		struct lfq_msq q;
-		lfq_msq_init(&q, GFP_KERNEL);
+	c = aligned_alloc(SMP_CACHE_BYTES,
+			  (k->size + SMP_CACHE_BYTES - 1) & ~(size_t)(SMP_CACHE_BYTES - 1));
+	if (!c || k->init(c, k->flags & LFQ_KIND_BOUNDED ? 1024 : 0, GFP_KERNEL))
+		abort();
+	if (!batch) {
 		for (i = 0; i < n; i++) {
-			lfq_msq_push(&q, v[0], GFP_KERNEL);
-			if (!lfq_msq_pop(&q)) abort();
+			k->push(c, v[0], GFP_KERNEL);
+			if (!k->pop(c))
+				abort();
 		}
-		lfq_msq_destroy(&q, NULL);
-	} else if (!strcmp(what, "stack")) {
-		struct lfq_stack s;
-		lfq_stack_init(&s);
-		for (i = 0; i < n; i++) {
-			lfq_stack_push(&s, v[0], GFP_KERNEL);
-			if (!lfq_stack_pop(&s)) abort();
+	} else {
+		for (i = 0; i < n / batch; i++) {
+			if (k->push_many(c, v, batch, true) != batch ||
+			    k->pop_many(c, o, batch, true) != batch)
+				abort();
 		}
-		lfq_stack_destroy(&s, NULL);
-	} else if (!strcmp(what, "tlq")) {
-		struct lfq_tlq q;
-		lfq_tlq_init(&q, GFP_KERNEL);
-		for (i = 0; i < n; i++) {
-			lfq_tlq_push(&q, v[0], GFP_KERNEL);
-			if (!lfq_tlq_pop(&q)) abort();
-		}
-		lfq_tlq_destroy(&q, NULL);
-	} else if (!strcmp(what, "ring")) {
-		struct lfq_ring r;
-		lfq_ring_init(&r, 1024, GFP_KERNEL);
-		for (i = 0; i < n; i++) {
-			lfq_ring_push(&r, v[0]);
-			if (!lfq_ring_pop(&r)) abort();
-		}
-		lfq_ring_destroy(&r, NULL);
-	} else if (!strcmp(what, "bulk32")) {
-		struct lfq_ring r;
-		lfq_ring_init(&r, 1024, GFP_KERNEL);
-		for (i = 0; i < n / 32; i++) {
-			if (lfq_ring_push_bulk(&r, v, 32) != 32) abort();
-			if (lfq_ring_pop_bulk(&r, o, 32) != 32) abort();
-		}
-		lfq_ring_destroy(&r, NULL);
 	}
+	k->destroy(c, NULL);
+	free(c);
 	rcu_barrier();
 	lfq_core_exit();
 	rcu_unregister_thread();

@@ -1,8 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# cg.sh WHAT [N]: instructions per push and per pop of one lfq structure at
-# one thread, counted by callgrind (repeatable whatever the machine's load).
-#   WHAT: msq | stack | tlq | ring | bulk32     N: pairs (default 200000)
+# cg.sh WHAT [N]: instructions per push and per pop of one lfq kind at one
+# thread, counted by callgrind (repeatable whatever the machine's load).
+#   WHAT: a kind of the registry (msq, stack, ring, ...), or KIND/bulkB for
+#         B values per push_many/pop_many call (ring/bulk32)
+#   N: values moved (default 200000)
 #   VARIANT=fast|default: the shim build to link (default fast)
 # Instructions executed on other threads (liburcu's) are reported apart.
 set -e
@@ -18,10 +20,11 @@ gcc -std=gnu11 -O2 -g -pthread -I"$top/userspace/shim" -I"$top/module" \
 rm -f "$d"/cg.out*
 (cd "$d" && valgrind --tool=callgrind --separate-threads=yes \
 	--callgrind-out-file="$d/cg.out" "$d/cg" "$what" "$n" >/dev/null 2>&1)
+# The exported functions the registry's operations call, by lfq's naming.
+kind=${what%%/*}
 case $what in
-msq|stack|tlq|ring) pu=lfq_${what}_push po=lfq_${what}_pop ;;
-bulk32) pu=lfq_ring_push_bulk po=lfq_ring_pop_bulk ;;
-*) echo "cg.sh: unknown structure $what" >&2; exit 2 ;;
+*/bulk*) pu=lfq_${kind}_push_bulk po=lfq_${kind}_pop_bulk ;;
+*) pu=lfq_${kind}_push po=lfq_${kind}_pop ;;
 esac
 main=$d/cg.out-01
 get() {
@@ -37,7 +40,7 @@ for f in "$d"/cg.out-0[2-9]; do
 		awk '{ gsub(",", "", $1); print $1 }')
 	other=$((other + t))
 done
-# cg.c moves N values in all (bulk32: N/32 calls of 32 values each)
+# cg.c moves N values in all (KIND/bulkB: N/B calls of B values each)
 echo "$what ($variant): push $(echo "scale=1; $p/$n" | bc)" \
 	"pop $(echo "scale=1; $q/$n" | bc)" \
 	"other threads $(echo "scale=1; $other/$n" | bc) instructions per value"

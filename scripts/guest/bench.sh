@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# Guest plan of the in-guest benchmark (scripts/bench-guest.sh runs it with
-# scripts/vm-run.sh -p; sourced by the guest's /init, busybox sh).
+# Guest plan of the in-guest benchmark (scripts/host/bench-report.sh runs it with
+# scripts/host/vm-run.sh -p; sourced by the guest's /init, busybox sh).
 #
 # All in one boot, printed as "devbench: ..." and "lfq_bench: ..." lines:
 #   1. ROUNDS rounds of: devbench (/dev/lfq, write/read and batch ioctls),
@@ -11,7 +11,7 @@
 #      queues (1 thread and one per CPU, REPEAT times), memory per message,
 #      RCU backlog storm.
 #
-# Tunables (bench-guest.sh sets them in a header it puts before this file):
+# Tunables (scripts/host/bench-report.sh sets them in a header it puts before this file):
 #   BENCH_MS  length of each in-kernel run (lfq_bench duration_ms)
 #   REPEAT    repetitions of the in-kernel passes (lfq_bench repeat)
 #   STORM_MS  length of the RCU backlog storm per structure (storm_ms)
@@ -49,7 +49,7 @@ while [ "$r" -le "$ROUNDS" ]; do
 	if [ -x /lfq/bin/devbench ]; then
 		t "devbench-$r" devbench -d "$DEV_MS"
 	else
-		echo "LFQ-TEST: SKIP devbench (no /lfq/bin/devbench)"
+		result SKIP devbench "no /lfq/bin/devbench"
 	fi
 	t "kbench-single-$r" insmod /lfq/lfq_bench.ko threads=1 \
 		duration_ms="$BENCH_MS" storm_ms=0 mem_msgs=0 \

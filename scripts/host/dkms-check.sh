@@ -7,8 +7,8 @@
 # its module signing key in /var/lib/dkms, as on any first use).
 # Prints PASS:/FAIL: lines; exits non-zero on any failure.
 set -uo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/scripts/kernels.sh"
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/scripts/host/lib.sh"
 work=$top/build/dkms
 rm -rf "$work"
 mkdir -p "$work/tree" "$work/installed"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The tree stage of make check: lfq dropped into a kernel tree, the way it
 # would be carried in-tree, checked with the kernel's own tools.  The tree
-# is a copy of Debian's linux-source-6.12 (scripts/linux-src.sh) made of
+# is a copy of Debian's linux-source-6.12 (scripts/host/linux-src.sh) made of
 # symlinks, under build/tree, with
 #   module/              as drivers/misc/lfq/ (Kconfig, Kbuild, .kunitconfig)
 #   uapi/linux/lfq.h     as include/uapi/linux/lfq.h
@@ -13,17 +13,17 @@
 #   make headers; make -C tools/testing/selftests TARGETS=lfq (both O=): the selftest
 #       builds with lfq.h from the installed uapi headers (KHDR_INCLUDES)
 #   ... TARGETS=lfq run_tests on this host, which has no /dev/lfq: every
-#       test is skipped, none fails
+#       test is skipped, none fails (read by scripts/host/ktap.py)
 # Prints PASS:/FAIL: lines; exits non-zero on any failure.
 set -uo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 work=$top/build/tree
 tree=$work/linux
 bad=0
 pass() { echo "PASS: tree/$1"; }
 fail() { echo "FAIL: tree/$1"; bad=1; }
 
-src=$("$top/scripts/linux-src.sh") || { fail linux-source; exit 1; }
+src=$("$top/scripts/host/linux-src.sh") || { fail linux-source; exit 1; }
 rm -rf "$work"
 mkdir -p "$work"
 
@@ -100,13 +100,14 @@ if [ -e /dev/lfq ]; then
 else
 	make -C "$tree/tools/testing/selftests" O="$out" TARGETS=lfq run_tests \
 		>"$work/selftests-run.log" 2>&1
-	# Each test says "ok N name # SKIP"; the 6.12 harness then exits 0,
-	# so the runner's own line for lfq_test is a plain "ok".
-	total=$(grep -c '^# ok [0-9]* ' "$work/selftests-run.log")
-	skipped=$(grep -c '^# ok [0-9]* .* # SKIP /dev/lfq missing' "$work/selftests-run.log")
-	grep -E '^(not )?ok .*lfq|Totals' "$work/selftests-run.log"
-	if [ "$total" -gt 0 ] && [ "$skipped" = "$total" ] &&
-	   ! grep -q 'not ok' "$work/selftests-run.log"; then
+	# The runner nests each program's KTAP under "# "; as indentation
+	# it is one KTAP document.  Every result must be a skip.
+	sed 's/^# /    /' "$work/selftests-run.log" >"$work/selftests-run.ktap"
+	"$top/scripts/host/ktap.py" -p selftests "$work/selftests-run.ktap" \
+		>"$work/selftests-run.results"
+	sed 's/^/# /' "$work/selftests-run.results"
+	if grep -q '^SKIP: ' "$work/selftests-run.results" &&
+	   ! grep -qE '^(PASS|FAIL): ' "$work/selftests-run.results"; then
 		pass selftests-skip
 	else
 		tail -20 "$work/selftests-run.log"

@@ -2,27 +2,22 @@
 # SPDX-License-Identifier: GPL-2.0
 # Static checks over module/ and uapi/: W=1 builds against Debian's 6.1 and
 # 6.12 headers and the debug kernel, sparse (C=2), and checkpatch --strict.  A finding fails the
-# check unless scripts/checkpatch.ignore justifies its type.
+# check unless scripts/config/checkpatch.ignore justifies its type.
 # Prints PASS:/FAIL: lines; exits non-zero on any failure.
 set -uo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/scripts/kernels.sh"
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/scripts/host/lib.sh"
 work=$top/build/static
 rm -rf "$work"
 mkdir -p "$work"
 bad=0
 
 build() { # label KDIR extra-make-args...
-	local label=$1 kdir=$2 src=$work/$1
+	local label=$1 kdir=$2
 	shift 2
-	mkdir -p "$src"
-	cp -r "$top/Kbuild" "$top/module" "$top/uapi" "$src/"
-	if make -C "$kdir" M="$src" W=1 LFQ_TEST_MODULES=1 "$@" modules >"$work/$label.log" 2>&1 &&
-	   ! grep -E 'warning:|error:' "$work/$label.log" >/dev/null; then
+	if build_lfq "$kdir" "$work/$label" "$work/$label.log" "$@"; then
 		echo "PASS: static/$label"
 	else
-		grep -E 'warning:|error:' "$work/$label.log" | head -30
-		tail -5 "$work/$label.log"
 		echo "FAIL: static/$label"
 		bad=1
 	fi
@@ -39,9 +34,9 @@ else
 	bad=1
 fi
 
-src=$("$top/scripts/linux-src.sh") || { echo "FAIL: static/checkpatch (no linux source)"; exit 1; }
+src=$("$top/scripts/host/linux-src.sh") || { echo "FAIL: static/checkpatch (no linux source)"; exit 1; }
 # Debian's kernels have no KUnit, so lfq_kunit.c is compiled only here.
-if kdebug=$("$top/scripts/debug-kernel.sh"); then
+if kdebug=$("$top/scripts/host/debug-kernel.sh"); then
 	build w1-sparse-debug "$kdebug/build" C=2
 else
 	echo "FAIL: static/w1-sparse-debug (debug kernel build failed)"
@@ -49,7 +44,7 @@ else
 fi
 
 cp=$src/scripts/checkpatch.pl
-ignore=$(grep -v '^#' "$top/scripts/checkpatch.ignore" | awk 'NF { print $1 }' | paste -sd, -)
+ignore=$(grep -v '^#' "$top/scripts/config/checkpatch.ignore" | awk 'NF { print $1 }' | paste -sd, -)
 # (not the lfq.mod.c an in-tree "make" leaves behind)
 files=$(cd "$top" && ls module/*.[ch] module/samples/*/*.c uapi/linux/*.h | grep -v '\.mod\.c$')
 if (cd "$top" && perl "$cp" --strict --no-tree --terse --show-types \

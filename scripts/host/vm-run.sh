@@ -4,21 +4,22 @@
 # initramfs holding the modules and the guest binaries, run a guest plan,
 # power off, and judge the run.
 #
-# usage: scripts/vm-run.sh -k KERNEL [-p PLAN] [-o DIR] [-t SECONDS] [-q]
+# usage: scripts/host/vm-run.sh -k KERNEL [-p PLAN] [-o DIR] [-t SECONDS] [-q]
 #   -k  6.1 | 6.12 | debug | kcsan   (Debian's kernels, or the lfq debug
 #       kernels: KASAN+lockdep+..., or KCSAN+lockdep+...)
 #   -p  guest plan, a shell fragment run by the guest's /init
-#       (default scripts/guest-plan.sh; see scripts/guest-lib.sh for the
-#       helpers it may use: t, kunit_suite, ktap)
+#       (default scripts/guest/plan.sh; see scripts/guest/lib.sh for the
+#       helpers it may use: t, tfail, ktap, kunit_suite, result)
 #   -o  output directory (default build/vm/KERNEL): console.log holds the
-#       kernel log (ttyS0), results.log what the plan printed (ttyS1)
+#       kernel log (ttyS0), results.log what the plan printed (ttyS1): a
+#       KTAP document, judged by scripts/host/ktap.py
 #   -t  timeout for the guest in seconds (default 1200)
 #   -q  print only the summary lines, not the guest's output
 #
 # Guest binaries: everything in $GUEST_BIN (default build/guest) is copied
 # to /lfq/bin in the guest ("make guest-bin" fills it).
 #
-# Prints one line per result, "PASS: KERNEL/name" or "FAIL: KERNEL/name",
+# Prints one line per result, "PASS: KERNEL/name", "SKIP: ..." or "FAIL: ...",
 # and exits non-zero if anything failed.  Besides the plan's own tests the
 # run fails when the module does not build, the guest does not finish, or
 # the kernel log shows a WARNING, BUG, Oops, KASAN/UBSAN report, lockdep
@@ -26,10 +27,10 @@
 # call trace.
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/scripts/kernels.sh"
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/scripts/host/lib.sh"
 
-kernel= plan=$top/scripts/guest-plan.sh out= timeout=1200 quiet=0
+kernel= plan=$top/scripts/guest/plan.sh out= timeout=1200 quiet=0
 while getopts "k:p:o:t:q" opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
@@ -37,10 +38,10 @@ while getopts "k:p:o:t:q" opt; do
 	o) out=$OPTARG ;;
 	t) timeout=$OPTARG ;;
 	q) quiet=1 ;;
-	*) sed -n '3,20p' "$0" >&2; exit 2 ;;
+	*) sed -n '3,21p' "$0" >&2; exit 2 ;;
 	esac
 done
-[ -n "$kernel" ] || { sed -n '3,20p' "$0" >&2; exit 2; }
+[ -n "$kernel" ] || { sed -n '3,21p' "$0" >&2; exit 2; }
 guest_bin=${GUEST_BIN:-$top/build/guest}
 out=${out:-$top/build/vm/$kernel}
 
@@ -53,12 +54,7 @@ out=$(realpath "$out")
 
 # 1. The modules, built in a copy so kernels do not share objects.
 src=$out/src
-mkdir -p "$src"
-cp -r "$top/Kbuild" "$top/module" "$top/uapi" "$src/"
-if ! make -C "$KDIR" M="$src" W=1 LFQ_TEST_MODULES=1 modules >"$out/build.log" 2>&1; then
-	tail -30 "$out/build.log"
-	fail module-build
-fi
+build_lfq "$KDIR" "$src" "$out/build.log" || fail module-build
 # The out-of-tree example client (module/samples/client), built as against an
 # installed lfq: lfq.h, lfq.kbuild and this build's Module.symvers laid out
 # as "make install" lays them out.
@@ -69,13 +65,13 @@ cp "$top/module/lfq.h" "$kapi/include/"
 cp "$top/module/lfq.kbuild" "$kapi/"
 cp "$src/Module.symvers" "$kapi/$krel/"
 cp -r "$top/module/samples/client" "$out/client"
-if ! make -C "$out/client" KDIR="$KDIR" LFQ_KAPI="$kapi" W=1 >>"$out/build.log" 2>&1; then
-	tail -30 "$out/build.log"
+if ! make -C "$out/client" KDIR="$KDIR" LFQ_KAPI="$kapi" W=1 >"$out/client.log" 2>&1; then
+	tail -30 "$out/client.log"
 	fail client-build
 fi
-if grep -E 'warning:|error:' "$out/build.log" >/dev/null; then
-	grep -E 'warning:|error:' "$out/build.log" | head -20
-	fail module-build-warnings
+if grep -E 'warning:|error:' "$out/client.log" >/dev/null; then
+	grep -E 'warning:|error:' "$out/client.log" | head -20
+	fail client-build-warnings
 fi
 echo "PASS: $kernel/module-build"
 
@@ -88,7 +84,7 @@ for app in $("$root/bin/busybox" --list); do
 done
 cp "$src"/module/*.ko "$out/client/lfq_client.ko" "$root/lfq/"
 [ -d "$guest_bin" ] && cp -r "$guest_bin"/. "$root/lfq/bin/"
-cp "$top/scripts/guest-lib.sh" "$root/lfq/guest-lib.sh"
+cp "$top/scripts/guest/lib.sh" "$root/lfq/lib.sh"
 cp "$plan" "$root/lfq/plan.sh"
 cat >"$root/init" <<'INIT'
 #!/bin/sh
@@ -100,7 +96,8 @@ mount -t tmpfs tmpfs /tmp
 export PATH=/bin:/sbin:/lfq/bin
 exec >/dev/ttyS1 2>&1
 echo "LFQ-GUEST: start $(uname -r)"
-cd /lfq && . /lfq/guest-lib.sh && . /lfq/plan.sh
+echo "KTAP version 1"
+cd /lfq && . /lfq/lib.sh && . /lfq/plan.sh
 echo "LFQ-GUEST: done"
 sync
 reboot -f
@@ -111,7 +108,7 @@ chmod +x "$root/init"
 # 3. Boot.  KVM where it works (see kvm_works), TCG otherwise.
 accel=tcg
 if [ "${LFQ_ACCEL:-auto}" = kvm ] ||
-   { [ "${LFQ_ACCEL:-auto}" = auto ] && "$top/scripts/kvm-probe.sh"; }; then
+   { [ "${LFQ_ACCEL:-auto}" = auto ] && "$top/scripts/host/kvm-probe.sh"; }; then
 	accel=kvm
 fi
 start=$(date +%s)
@@ -126,12 +123,9 @@ qrc=$?
 echo "# vm-run: $kernel ($accel) ran $(($(date +%s) - start)) s"
 
 # 4. Judge.
-[ "$quiet" = 1 ] || grep -v '^LFQ-TEST:' "$out/results.log" | sed 's/\r$//'
+[ "$quiet" = 1 ] || sed 's/\r$//' "$out/results.log"
 bad=0
-while read -r _ verdict name; do
-	echo "$verdict: $kernel/$name"
-	[ "$verdict" = FAIL ] && bad=1
-done < <(sed 's/\r$//' "$out/results.log" | grep '^LFQ-TEST: ')
+"$top/scripts/host/ktap.py" -p "$kernel" "$out/results.log" || bad=1
 
 if grep -q '^LFQ-GUEST: done' "$out/results.log"; then
 	echo "PASS: $kernel/guest-finished"

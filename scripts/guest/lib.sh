@@ -1,16 +1,45 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers for guest plans (sourced by the guest's /init, busybox sh).
-# Every result is one line "LFQ-TEST: PASS|FAIL|SKIP name" on ttyS1.
+#
+# The results are one KTAP document on ttyS1 (/init prints its "KTAP
+# version 1" line): "ok N name", "not ok N name # reason", "ok N name #
+# SKIP reason".  A test program's own KTAP output (a kselftest, a KUnit
+# suite's debugfs results) goes before its result line, indented, as its
+# subtests.  Nothing here reads results: the host parses the document
+# with the kernel's KTAP parser (scripts/host/ktap.py).
+
+# result PASS|FAIL|SKIP NAME [REASON]: one top-level result, numbered
+# through a file so that results printed from a subshell count too.
+result() {
+	n=$(($(cat /tmp/ktap.n 2>/dev/null || echo 0) + 1))
+	echo "$n" >/tmp/ktap.n
+	case $1 in
+	PASS) echo "ok $n $2" ;;
+	SKIP) echo "ok $n $2 # SKIP${3:+ $3}" ;;
+	*) echo "not ok $n $2${3:+ # $3}" ;;
+	esac
+}
+
+# subtests NAME FILE: FILE, a KTAP document, as the subtests of NAME (its
+# version line replaced by the subtest header the parser needs to find
+# where NAME's subtests end, should the program have died midway).
+subtests() {
+	{
+		echo "KTAP version 1"
+		echo "# Subtest: $1"
+		grep -v -E '^K?TAP version [0-9]+$' "$2"
+	} | sed 's/^/    /'
+}
 
 # t NAME CMD...: run CMD, PASS if it exits 0.
 t() {
 	name=$1
 	shift
-	echo "== $name: $*"
+	echo "# $name: $*"
 	if "$@"; then
-		echo "LFQ-TEST: PASS $name"
+		result PASS "$name"
 	else
-		echo "LFQ-TEST: FAIL $name (exit $?)"
+		result FAIL "$name" "exit $?"
 	fi
 }
 
@@ -18,55 +47,64 @@ t() {
 tfail() {
 	name=$1
 	shift
-	echo "== $name (must fail): $*"
+	echo "# $name (must fail): $*"
 	if "$@"; then
-		echo "LFQ-TEST: FAIL $name (succeeded)"
+		result FAIL "$name" "succeeded"
 	else
-		echo "LFQ-TEST: PASS $name"
+		result PASS "$name"
 	fi
 }
 
-# ktap NAME CMD...: run a KTAP-emitting test program (kselftest); each
-# top-level "ok"/"not ok" line becomes a result, "# SKIP" ones a skip.  A
-# non-zero exit with no "not ok" line (a crash) is a failure of NAME.
+# ktap NAME CMD...: run a KTAP-emitting test program (kselftest); its
+# results become subtests of NAME, which fails if the program exits
+# non-zero (4, KSFT_SKIP: skipped).
 ktap() {
 	name=$1
 	shift
-	echo "== $name: $*"
+	echo "# $name: $*"
 	"$@" >/tmp/ktap.out 2>&1
 	rc=$?
-	cat /tmp/ktap.out
-	awk -v pre="$name" '
-		/^ok [0-9]+ / { n = $3; v = ($0 ~ /# SKIP/) ? "SKIP" : "PASS";
-				print "LFQ-TEST: " v " " pre "/" n; next }
-		/^not ok [0-9]+ / { n = $4; v = ($0 ~ /# SKIP/) ? "SKIP" : "FAIL";
-				    print "LFQ-TEST: " v " " pre "/" n; bad = 1 }
-		END { exit bad }' /tmp/ktap.out
-	bad=$?
-	if [ "$rc" -ne 0 ] && [ "$rc" -ne 4 ] && [ "$bad" -eq 0 ]; then
-		echo "LFQ-TEST: FAIL $name (exit $rc)"
-	fi
+	subtests "$name" /tmp/ktap.out
+	case $rc in
+	0) result PASS "$name" ;;
+	4) result SKIP "$name" "exit 4" ;;
+	*) result FAIL "$name" "exit $rc" ;;
+	esac
 }
 
-# kunit_suite SUITE: one result per test case of a KUnit suite that ran
-# when its module was loaded, read from debugfs; a missing results file is
-# a failure.
+# kunit_suite SUITE: the results of a KUnit suite that ran when its module
+# was loaded, from debugfs, as subtests of kunit/SUITE; a missing results
+# file is a failure.
 kunit_suite() {
 	f=/sys/kernel/debug/kunit/$1/results
 	if [ ! -r "$f" ]; then
-		echo "LFQ-TEST: FAIL kunit/$1 (no results in debugfs)"
+		result FAIL "kunit/$1" "no results in debugfs"
 		return
 	fi
-	cat "$f"
-	awk -v pre="kunit/$1" '
-		/^    1\.\.[0-9]+/ { split($1, a, "."); planned = a[3] }
-		/^    ok [0-9]+ / { n++; v = ($0 ~ /# SKIP/) ? "SKIP" : "PASS";
-				    print "LFQ-TEST: " v " " pre "/" $3; seen = 1 }
-		/^    not ok [0-9]+ / { n++; print "LFQ-TEST: FAIL " pre "/" $4; seen = 1 }
-		/^(not )?ok [0-9]+ / { top = $0 }
-		END { if (!seen) print "LFQ-TEST: FAIL " pre " (no test cases)";
-		      else if (n != planned) print "LFQ-TEST: FAIL " pre " (" n " of " planned " cases reported)";
-		      else if (top ~ /^not ok/) print "LFQ-TEST: FAIL " pre }' "$f"
+	subtests "kunit/$1" "$f"
+	# the suite's own verdict is the document's last line
+	if tail -n 1 "$f" | grep -q '^ok '; then
+		result PASS "kunit/$1"
+	else
+		result FAIL "kunit/$1"
+	fi
+}
+
+# lfq_test_lines: copy stdin, turning each "LFQ-TEST: VERDICT NAME [(WHY)]"
+# line (what ksoak prints) into a result.
+lfq_test_lines() {
+	while IFS= read -r line; do
+		case $line in
+		"LFQ-TEST: "*)
+			echo "${line#LFQ-TEST: }" | {
+				read -r v nm why
+				why=${why#(}
+				result "$v" "$nm" "${why%)}"
+			}
+			;;
+		*) printf '%s\n' "$line" ;;
+		esac
+	done
 }
 
 # ksoak LABEL PARAMS...: load lfq_soak.ko (lfq.ko must be loaded) with

@@ -56,7 +56,7 @@ t example-unload rmmod lfq_example
 t client-load insmod /lfq/lfq_client.ko
 t client-unload rmmod lfq_client
 
-# The short version of make soak (scripts/soak.sh): every structure in the
+# The short version of make soak (scripts/host/soak.sh): every structure in the
 # kernel with kthreads, hard-IRQ hrtimers and (ring) NMIs, and every kind
 # through /dev/lfq across processes with signals and a killed consumer.
 # Much smaller on the debug kernels: they boot one CPU here, KASAN and
@@ -66,7 +66,7 @@ t client-unload rmmod lfq_client
 soak_ops=200000 soak_msgs=20000 soak_dev=
 { [ -e $kml ] || [ -d /sys/kernel/debug/kunit ]; } &&
 	soak_ops=6000 soak_msgs=300 soak_dev="-B 1048576"
-ksoak check ops=$soak_ops secs=60
+ksoak check ops=$soak_ops secs=60 | lfq_test_lines
 ktap devsoak devsoak -n $soak_msgs -t 60 $soak_dev
 
 t unload rmmod lfq

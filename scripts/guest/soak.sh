@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# Guest plan of make soak (scripts/soak.sh), sourced by the guest's /init
-# after scripts/soak.sh has prepended the sizes:
+# Guest plan of make soak (scripts/host/soak.sh), sourced by the guest's /init
+# after scripts/host/soak.sh has prepended the sizes:
 #   SOAK_KINDS    structures, e.g. "msq stack ring tlq"
 #   SOAK_OPS      in-kernel operations per structure (lfq_soak.ko ops=)
 #   SOAK_SECS     cap per structure in seconds (0: none)
@@ -9,7 +9,7 @@
 
 t load insmod /lfq/lfq.ko
 for k in $SOAK_KINDS; do
-	ksoak "$k" ops="$SOAK_OPS" secs="$SOAK_SECS" kinds="$k"
+	ksoak "$k" ops="$SOAK_OPS" secs="$SOAK_SECS" kinds="$k" | lfq_test_lines
 done
 if [ "$SOAK_MSGS" -gt 0 ]; then
 	for k in $SOAK_KINDS; do

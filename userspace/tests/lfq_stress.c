@@ -1,23 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * lfq_test.c - many-thread stress and API tests of module/lfq_*.c built on
- * the userspace shim (userspace/shim).
+ * lfq_stress.c - many-thread stress and API tests of module/lfq_*.c built
+ * on the userspace shim (userspace/shim), for every kind of the registry
+ * (lfq_kinds[], module/lfq_kinds.c): each test drives a container through
+ * its struct lfq_kind operations, and the kind's properties (FIFO, LIFO,
+ * bounded, batch operations) decide which tests apply and what is checked.
  *
- *   lfq_test --list          the test names
- *   lfq_test [-s SCALE] NAME run one test; prints "PASS: NAME" or
- *                            "FAIL: NAME" (or "SKIP: NAME", exit 77)
+ *   lfq_stress --list          the test names
+ *   lfq_stress [-s SCALE] NAME run one test; prints "PASS: NAME" or
+ *                              "FAIL: NAME" (or "SKIP: NAME", exit 77)
  *
  * SCALE multiplies the operation counts (default 1.0; the sanitizer runs
  * use less).  A test that has not finished after 60 s (LFQ_TEST_ALARM)
- * fails: a push or pop that spins forever is a bug.  Each test ends with a leak check: after rcu_barrier() no
- * lfq node and no ring slot array may still be allocated.
+ * fails: a push or pop that spins forever is a bug.  Each test ends with a
+ * leak check: after rcu_barrier() no lfq node and no slot array may still
+ * be allocated.
  *
  * Stress tests: P producers push values that encode (producer, sequence);
  * C consumers pop.  Checked: every value decodes to a real (producer,
  * sequence) -- a poisoned (freed) node yields garbage here --, every value
  * is popped exactly once (hit array), pushed == popped + drained, and for
- * FIFO containers each consumer sees each producer's values in increasing
- * sequence order.
+ * FIFO kinds each consumer sees each producer's values in increasing
+ * sequence order.  Contention is reported as the change of the
+ * module-wide lfq_cas_retries() over the run.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -68,38 +73,44 @@ static double now(void)
 }
 
 /* ------------------------------------------------------------------ */
-/* The containers behind one interface                                */
+/* A container of any registered kind                                 */
 
-enum kind { K_MSQ, K_STACK, K_RING, K_TLQ };
 enum batch { B_SINGLE, B_BULK, B_BURST, B_MIXED };
 
 struct box {
-	enum kind kind;
+	const struct lfq_kind *kind;
 	gfp_t gfp;
-	union {
-		struct lfq_msq msq;
-		struct lfq_stack stack;
-		struct lfq_ring ring;
-		struct lfq_tlq tlq;
-	};
+	void *c;			/* kind->size bytes */
 };
 
-static int box_init(struct box *b, enum kind kind, unsigned int cap)
+static bool is_fifo(const struct lfq_kind *k)
 {
-	b->kind = kind;
+	return k->flags & LFQ_KIND_FIFO;
+}
+
+static bool is_bounded(const struct lfq_kind *k)
+{
+	return k->flags & LFQ_KIND_BOUNDED;
+}
+
+/* @cap is used by bounded kinds only */
+static int box_init(struct box *b, const struct lfq_kind *k, unsigned int cap)
+{
+	size_t size = (k->size + SMP_CACHE_BYTES - 1) & ~(size_t)(SMP_CACHE_BYTES - 1);
+	int ret;
+
+	b->kind = k;
 	b->gfp = GFP_KERNEL;
-	switch (kind) {
-	case K_MSQ:
-		return lfq_msq_init(&b->msq, GFP_KERNEL);
-	case K_STACK:
-		lfq_stack_init(&b->stack);
-		return 0;
-	case K_RING:
-		return lfq_ring_init(&b->ring, cap, GFP_KERNEL);
-	case K_TLQ:
-		return lfq_tlq_init(&b->tlq, GFP_KERNEL);
+	b->c = aligned_alloc(SMP_CACHE_BYTES, size);
+	if (!b->c)
+		return -ENOMEM;
+	memset(b->c, 0, size);
+	ret = k->init(b->c, is_bounded(k) ? cap : 0, GFP_KERNEL);
+	if (ret) {
+		free(b->c);
+		b->c = NULL;
 	}
-	return -EINVAL;
+	return ret;
 }
 
 static unsigned long released;
@@ -111,51 +122,32 @@ static void count_release(void *val)
 
 static void box_destroy(struct box *b)
 {
-	switch (b->kind) {
-	case K_MSQ:
-		lfq_msq_destroy(&b->msq, count_release);
-		break;
-	case K_STACK:
-		lfq_stack_destroy(&b->stack, count_release);
-		break;
-	case K_RING:
-		lfq_ring_destroy(&b->ring, count_release);
-		break;
-	case K_TLQ:
-		lfq_tlq_destroy(&b->tlq, count_release);
-		break;
-	}
+	if (!b->c)
+		return;
+	b->kind->destroy(b->c, count_release);
+	free(b->c);
+	b->c = NULL;
 }
 
 /* 0, or -ENOSPC/-ENOMEM: the caller retries */
-static int box_push(struct box *b, void *v, unsigned int *retries)
+static int box_push(struct box *b, void *v)
 {
-	switch (b->kind) {
-	case K_MSQ:
-		return __lfq_msq_push(&b->msq, v, b->gfp, retries);
-	case K_STACK:
-		return __lfq_stack_push(&b->stack, v, b->gfp, retries);
-	case K_RING:
-		return __lfq_ring_push(&b->ring, v, retries);
-	case K_TLQ:
-		return lfq_tlq_push(&b->tlq, v, b->gfp);
-	}
-	return -EINVAL;
+	return b->kind->push(b->c, v, b->gfp);
 }
 
-static void *box_pop(struct box *b, unsigned int *retries)
+static void *box_pop(struct box *b)
 {
-	switch (b->kind) {
-	case K_MSQ:
-		return __lfq_msq_pop(&b->msq, retries);
-	case K_STACK:
-		return __lfq_stack_pop(&b->stack, retries);
-	case K_RING:
-		return __lfq_ring_pop(&b->ring, retries);
-	case K_TLQ:
-		return lfq_tlq_pop(&b->tlq);
-	}
-	return NULL;
+	return b->kind->pop(b->c);
+}
+
+static unsigned long box_len(struct box *b)
+{
+	return b->kind->len(b->c);
+}
+
+static bool box_empty(struct box *b)
+{
+	return b->kind->empty(b->c);
 }
 
 /* ------------------------------------------------------------------ */
@@ -164,26 +156,31 @@ static void *box_pop(struct box *b, unsigned int *retries)
 #define MAX_THREADS	16
 #define MAX_BATCH	32
 
+/*
+ * One shape of stress run; each applies to every registered kind that has
+ * what it needs, as the test "<kind>_<shape>" (msq_mpmc, ring_cap2, ...).
+ */
 struct stress {
 	const char *name;
-	enum kind kind;
+	unsigned int needs;		/* LFQ_KIND_* flags the kind must have */
+	bool needs_many;		/* the kind must have push_many/pop_many */
 	unsigned int nprod, ncons;
 	unsigned long per;		/* values per producer (before scale) */
-	unsigned int cap;		/* ring capacity */
+	unsigned int cap;		/* capacity of bounded kinds */
 	enum batch batch;
 	unsigned int max_batch;
-	bool fifo;
 	bool nonblocking_gfp;		/* GFP_ATOMIC: never throttled */
 };
 
 struct run {
 	const struct stress *cfg;
+	const struct lfq_kind *kind;
+	bool fifo;			/* per-producer order is checked */
 	struct box box;
 	unsigned long per;
 	unsigned char *hits;
 	int producers_done;
 	unsigned long pushed, popped;
-	unsigned long retries;
 	unsigned long empty_pops, full_pushes;
 };
 
@@ -259,19 +256,17 @@ static void *producer(void *arg)
 {
 	struct worker *w = arg;
 	struct run *run = w->run;
-	const struct stress *c = run->cfg;
-	unsigned int retries = 0;
+	const struct lfq_kind *kind = run->kind;
 	unsigned long seq = 0, full = 0;
 	void *vals[MAX_BATCH];
 
 	rcu_register_thread();
 	while (seq < run->per) {
-		enum batch mode = c->kind == K_RING ? pick_mode(w) : B_SINGLE;
+		enum batch mode = kind->push_many ? pick_mode(w) : B_SINGLE;
 		unsigned int n, k, i;
 
 		if (mode == B_SINGLE) {
-			int ret = box_push(&run->box, encode(w->id, seq),
-					   &retries);
+			int ret = box_push(&run->box, encode(w->id, seq));
 
 			if (ret == 0) {
 				seq++;
@@ -287,8 +282,7 @@ static void *producer(void *arg)
 			n = run->per - seq;
 		for (i = 0; i < n; i++)
 			vals[i] = encode(w->id, seq + i);
-		k = __lfq_ring_push_many(&run->box.ring, vals, n,
-					 mode == B_BULK, &retries);
+		k = kind->push_many(run->box.c, vals, n, mode == B_BULK);
 		CHECK(k <= n && (mode != B_BULK || k == 0 || k == n),
 		      "push_many(%u, %s) returned %u", n,
 		      mode == B_BULK ? "bulk" : "burst", k);
@@ -299,7 +293,6 @@ static void *producer(void *arg)
 		}
 	}
 	__atomic_add_fetch(&run->pushed, seq, __ATOMIC_RELAXED);
-	__atomic_add_fetch(&run->retries, retries, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&run->full_pushes, full, __ATOMIC_RELAXED);
 	rcu_unregister_thread();
 	return NULL;
@@ -310,25 +303,25 @@ static void *consumer(void *arg)
 	struct worker *w = arg;
 	struct run *run = w->run;
 	const struct stress *c = run->cfg;
-	unsigned int retries = 0;
+	const struct lfq_kind *kind = run->kind;
 	unsigned long popped = 0, empty = 0;
 	long *last = NULL;
 	void *vals[MAX_BATCH];
 
-	if (c->fifo) {
+	if (run->fifo) {
 		last = malloc(sizeof(*last) * c->nprod);
 		for (unsigned int i = 0; i < c->nprod; i++)
 			last[i] = -1;
 	}
 	rcu_register_thread();
 	for (;;) {
-		enum batch mode = c->kind == K_RING ? pick_mode(w) : B_SINGLE;
+		enum batch mode = kind->pop_many ? pick_mode(w) : B_SINGLE;
 		unsigned int n, k, i;
 		bool done = __atomic_load_n(&run->producers_done,
 					    __ATOMIC_ACQUIRE);
 
 		if (mode == B_SINGLE || done) {
-			void *v = box_pop(&run->box, &retries);
+			void *v = box_pop(&run->box);
 
 			if (v) {
 				record(run, v, last);
@@ -347,8 +340,7 @@ static void *consumer(void *arg)
 		}
 		n = batch_size(w);
 		memset(vals, 0, sizeof(vals));
-		k = __lfq_ring_pop_many(&run->box.ring, vals, n,
-					mode == B_BULK, &retries);
+		k = kind->pop_many(run->box.c, vals, n, mode == B_BULK);
 		CHECK(k <= n && (mode != B_BULK || k == 0 || k == n),
 		      "pop_many(%u, %s) returned %u", n,
 		      mode == B_BULK ? "bulk" : "burst", k);
@@ -363,26 +355,25 @@ static void *consumer(void *arg)
 		}
 	}
 	__atomic_add_fetch(&run->popped, popped, __ATOMIC_RELAXED);
-	__atomic_add_fetch(&run->retries, retries, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&run->empty_pops, empty, __ATOMIC_RELAXED);
 	rcu_unregister_thread();
 	free(last);
 	return NULL;
 }
 
-static void run_stress(const struct stress *c)
+static void run_stress(const struct lfq_kind *kind, const struct stress *c)
 {
 	struct worker w[MAX_THREADS];
-	struct run run = { .cfg = c };
-	unsigned long total, drained = 0, missing = 0, i;
-	unsigned int t, nthreads = c->nprod + c->ncons, r = 0;
+	struct run run = { .cfg = c, .kind = kind, .fifo = is_fifo(kind) };
+	unsigned long total, drained = 0, missing = 0, i, retries;
+	unsigned int t, nthreads = c->nprod + c->ncons;
 	double t0 = now();
 	void *v;
 
 	run.per = scaled(c->per);
 	total = run.per * c->nprod;
 	run.hits = calloc(total, 1);
-	CHECK(box_init(&run.box, c->kind, c->cap) == 0, "init");
+	CHECK(box_init(&run.box, kind, c->cap) == 0, "init");
 	if (c->nonblocking_gfp)
 		run.box.gfp = GFP_ATOMIC;
 
@@ -391,6 +382,8 @@ static void run_stress(const struct stress *c)
 		w[t].seed = 12345 + t * 7919;
 		w[t].id = t < c->nprod ? t : t - c->nprod;
 	}
+	/* module-wide: counts every retry of the run (and nothing else) */
+	retries = lfq_cas_retries();
 	/* start consumers first, interleaved with producers */
 	for (t = 0; t < c->ncons; t++)
 		pthread_create(&w[c->nprod + t].thread, NULL, consumer,
@@ -402,8 +395,9 @@ static void run_stress(const struct stress *c)
 	__atomic_store_n(&run.producers_done, 1, __ATOMIC_RELEASE);
 	for (t = 0; t < c->ncons; t++)
 		pthread_join(w[c->nprod + t].thread, NULL);
+	retries = lfq_cas_retries() - retries;
 
-	while ((v = box_pop(&run.box, &r))) {
+	while ((v = box_pop(&run.box))) {
 		record(&run, v, NULL);
 		drained++;
 	}
@@ -417,38 +411,46 @@ static void run_stress(const struct stress *c)
 	released = 0;
 	box_destroy(&run.box);
 	CHECK(released == 0, "destroy released %lu values", released);
-	printf("info: %s: %uP/%uC %lu values in %.2fs; retries %lu, "
+	printf("info: %s_%s: %uP/%uC %lu values in %.2fs; retries %lu, "
 	       "full %lu, empty %lu, drained %lu\n",
-	       c->name, c->nprod, c->ncons, total, now() - t0,
-	       run.retries, run.full_pushes, run.empty_pops, drained);
-	if (c->kind == K_RING)
-		printf("info: %s: ring capacity %u, batches up to %u\n",
-		       c->name, c->cap, c->max_batch);
+	       kind->name, c->name, c->nprod, c->ncons, total, now() - t0,
+	       retries, run.full_pushes, run.empty_pops, drained);
+	if (is_bounded(kind) || kind->push_many)
+		printf("info: %s_%s: capacity %u, batches up to %u\n",
+		       kind->name, c->name, c->cap, c->max_batch);
 	free(run.hits);
 }
 
+#define MANY	true		/* .needs_many */
+
 static const struct stress stresses[] = {
-	{ "msq_mpmc", K_MSQ, 4, 4, 200000, 0, B_SINGLE, 1, true },
-	{ "msq_spmc", K_MSQ, 1, 3, 400000, 0, B_SINGLE, 1, true },
-	{ "msq_mpsc", K_MSQ, 3, 1, 150000, 0, B_SINGLE, 1, true },
-	{ "stack_mpmc", K_STACK, 4, 4, 200000, 0, B_SINGLE, 1, false },
-	{ "tlq_mpmc", K_TLQ, 4, 4, 150000, 0, B_SINGLE, 1, true },
-	{ "ring_mpmc", K_RING, 4, 4, 200000, 1024, B_SINGLE, 1, true },
-	{ "ring_cap2", K_RING, 3, 3, 100000, 2, B_SINGLE, 1, true },
-	{ "ring_cap4", K_RING, 3, 3, 100000, 4, B_SINGLE, 1, true },
-	{ "ring_bulk", K_RING, 4, 4, 200000, 64, B_BULK, 16, true },
-	{ "ring_burst", K_RING, 4, 4, 200000, 64, B_BURST, 16, true },
-	{ "ring_mixed_cap4", K_RING, 3, 3, 100000, 4, B_MIXED, 4, true },
-	{ "ring_mixed", K_RING, 4, 4, 200000, 256, B_MIXED, 32, true },
+	{ "mpmc", 0, false, 4, 4, 200000, 1024, B_SINGLE, 1 },
+	{ "spmc", 0, false, 1, 3, 400000, 1024, B_SINGLE, 1 },
+	{ "mpsc", 0, false, 3, 1, 150000, 1024, B_SINGLE, 1 },
+	/* tiny capacities: every few operations wrap around */
+	{ "cap2", LFQ_KIND_BOUNDED, false, 3, 3, 100000, 2, B_SINGLE, 1 },
+	{ "cap4", LFQ_KIND_BOUNDED, false, 3, 3, 100000, 4, B_SINGLE, 1 },
+	{ "bulk", 0, MANY, 4, 4, 200000, 64, B_BULK, 16 },
+	{ "burst", 0, MANY, 4, 4, 200000, 64, B_BURST, 16 },
+	{ "mixed_cap4", 0, MANY, 3, 3, 100000, 4, B_MIXED, 4 },
+	{ "mixed", 0, MANY, 4, 4, 200000, 256, B_MIXED, 32 },
 };
+
+static bool stress_applies(const struct stress *c, const struct lfq_kind *k)
+{
+	return (k->flags & c->needs) == c->needs &&
+	       (!c->needs_many || (k->push_many && k->pop_many));
+}
 
 /* ------------------------------------------------------------------ */
 /* RCU backlog under a push/pop storm                                  */
 
+#define MAX_KINDS	16
+
+/* One push/pop pair after another on every kind whose nodes RCU frees. */
 struct storm {
-	struct lfq_msq *q;
-	struct lfq_stack *s;
-	gfp_t gfp;
+	struct box *boxes;
+	unsigned int nboxes;
 	unsigned long ops;
 	int *stop;
 };
@@ -457,16 +459,18 @@ static void *storm_worker(void *arg)
 {
 	struct storm *st = arg;
 	unsigned long i;
+	unsigned int b;
 	int dummy;
 
 	rcu_register_thread();
 	for (i = 0; i < st->ops; i++) {
-		void *v = &dummy;
+		for (b = 0; b < st->nboxes; b++) {
+			struct box *box = &st->boxes[b];
 
-		if (lfq_msq_push(st->q, v, st->gfp) == 0)
-			CHECK(lfq_msq_pop(st->q), "msq pop after push");
-		if (lfq_stack_push(st->s, v, st->gfp) == 0)
-			CHECK(lfq_stack_pop(st->s), "stack pop after push");
+			if (box_push(box, &dummy) == 0)
+				CHECK(box_pop(box), "%s pop after push",
+				      box->kind->name);
+		}
 	}
 	rcu_unregister_thread();
 	return NULL;
@@ -487,21 +491,30 @@ static void *storm_sampler(void *arg)
 }
 
 static unsigned long storm_once(gfp_t gfp, unsigned int nthreads,
-				unsigned long ops, double *secs)
+				unsigned long ops, unsigned int *nkinds,
+				size_t *node_size, double *secs)
 {
-	struct lfq_msq q;
-	struct lfq_stack s;
+	struct box boxes[MAX_KINDS];
 	struct storm st[MAX_THREADS];
 	pthread_t th[MAX_THREADS], sampler;
+	const struct lfq_kind *k;
+	unsigned int t, n = 0;
 	int stop = 0;
 	void *peak;
-	unsigned int t;
 	double t0 = now();
 
-	CHECK(lfq_msq_init(&q, GFP_KERNEL) == 0, "msq init");
-	lfq_stack_init(&s);
+	*node_size = 0;
+	lfq_for_each_kind(k) {
+		if (!(k->flags & LFQ_KIND_RCU_NODES) || n == MAX_KINDS)
+			continue;
+		CHECK(box_init(&boxes[n], k, 0) == 0, "%s init", k->name);
+		boxes[n++].gfp = gfp;
+		if (k->node_size > *node_size)
+			*node_size = k->node_size;
+	}
+	CHECK(n > 0, "no kind frees its nodes through RCU");
 	for (t = 0; t < nthreads; t++) {
-		st[t] = (struct storm){ &q, &s, gfp, ops, &stop };
+		st[t] = (struct storm){ boxes, n, ops, &stop };
 		pthread_create(&th[t], NULL, storm_worker, &st[t]);
 	}
 	pthread_create(&sampler, NULL, storm_sampler, &st[0]);
@@ -510,28 +523,30 @@ static unsigned long storm_once(gfp_t gfp, unsigned int nthreads,
 	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
 	pthread_join(sampler, &peak);
 	*secs = now() - t0;
-	lfq_msq_destroy(&q, NULL);
-	lfq_stack_destroy(&s, NULL);
+	for (t = 0; t < n; t++)
+		box_destroy(&boxes[t]);
+	*nkinds = n;
 	return (unsigned long)peak;
 }
 
 static void test_rcu_storm(void)
 {
 	unsigned long ops = scaled(400000), peak_atomic, peak_kernel;
-	unsigned long frees = 4 * ops * 2;
+	unsigned int nkinds;
+	size_t node;
 	double sa, sk;
 
-	peak_atomic = storm_once(GFP_ATOMIC, 4, ops, &sa);
+	peak_atomic = storm_once(GFP_ATOMIC, 4, ops, &nkinds, &node, &sa);
 	rcu_barrier();
-	peak_kernel = storm_once(GFP_KERNEL, 4, ops, &sk);
-	printf("info: rcu_storm: 4 threads x %lu push/pop pairs on msq + stack "
-	       "(%lu RCU frees per run)\n", ops, frees);
+	peak_kernel = storm_once(GFP_KERNEL, 4, ops, &nkinds, &node, &sk);
+	printf("info: rcu_storm: 4 threads x %lu push/pop pairs on %u kinds "
+	       "(%lu RCU frees per run)\n", ops, nkinds, 4 * ops * nkinds);
 	printf("info: rcu_storm: peak backlog GFP_ATOMIC (never throttled): "
 	       "%lu nodes (%lu KiB) in %.2fs\n", peak_atomic,
-	       peak_atomic * sizeof(struct lfq_node) / 1024, sa);
+	       peak_atomic * node / 1024, sa);
 	printf("info: rcu_storm: peak backlog GFP_KERNEL (throttle at 65536): "
 	       "%lu nodes (%lu KiB) in %.2fs\n", peak_kernel,
-	       peak_kernel * sizeof(struct lfq_node) / 1024, sk);
+	       peak_kernel * node / 1024, sk);
 	/* throttled pushes keep it near the high mark */
 	CHECK(peak_kernel < 4 * 65536, "backlog %lu not bounded", peak_kernel);
 	rcu_barrier();
@@ -624,12 +639,13 @@ static void *soak_producer(void *arg)
 	struct soak_worker *w = arg;
 	struct soak *s = w->s;
 	unsigned long seq = 0, mix = 0, unflushed = 0;
-	unsigned int retries = 0, n, k, i;
+	const struct lfq_kind *kind = s->box.kind;
+	unsigned int n, k, i;
 	void *vals[MAX_BATCH];
 
 	rcu_register_thread();
 	while (seq < s->per_prod) {
-		if (s->box.kind != K_RING &&
+		if (!is_bounded(kind) &&
 		    __atomic_load_n(&s->queued, __ATOMIC_RELAXED) > SOAK_MAX_QUEUED) {
 			__atomic_add_fetch(&s->queued, unflushed, __ATOMIC_RELAXED);
 			unflushed = 0;
@@ -637,17 +653,17 @@ static void *soak_producer(void *arg)
 			continue;
 		}
 		n = 1;
-		if (s->box.kind == K_RING && next_rand(&w->seed) % 2)
+		if (kind->push_many && next_rand(&w->seed) % 2)
 			n = 1 + next_rand(&w->seed) % MAX_BATCH;
 		if (n > s->per_prod - seq)
 			n = s->per_prod - seq;
 		for (i = 0; i < n; i++)
 			vals[i] = encode(w->id, seq + i);
 		if (n == 1)
-			k = box_push(&s->box, vals[0], &retries) ? 0 : 1;
+			k = box_push(&s->box, vals[0]) ? 0 : 1;
 		else
-			k = __lfq_ring_push_many(&s->box.ring, vals, n,
-						 next_rand(&w->seed) % 2, &retries);
+			k = kind->push_many(s->box.c, vals, n,
+					    next_rand(&w->seed) % 2);
 		for (i = 0; i < k; i++)
 			mix += soak_mix((uintptr_t)vals[i]);
 		seq += k;
@@ -671,7 +687,8 @@ static void *soak_consumer(void *arg)
 	struct soak_worker *w = arg;
 	struct soak *s = w->s;
 	unsigned long next[MAX_THREADS] = { 0 }, popped = 0, unflushed = 0, b;
-	unsigned int retries = 0, n, k, i;
+	const struct lfq_kind *kind = s->box.kind;
+	unsigned int n, k, i;
 	void *vals[MAX_BATCH];
 	bool done;
 
@@ -680,14 +697,14 @@ static void *soak_consumer(void *arg)
 		/* producers joined before the flag: empty then means empty */
 		done = __atomic_load_n(&s->producers_done, __ATOMIC_ACQUIRE);
 		n = 1;
-		if (s->box.kind == K_RING && next_rand(&w->seed) % 2)
+		if (kind->pop_many && next_rand(&w->seed) % 2)
 			n = 1 + next_rand(&w->seed) % MAX_BATCH;
 		if (n == 1) {
-			vals[0] = box_pop(&s->box, &retries);
+			vals[0] = box_pop(&s->box);
 			k = !!vals[0];
 		} else {
-			k = __lfq_ring_pop_many(&s->box.ring, vals, n,
-						next_rand(&w->seed) % 2, &retries);
+			k = kind->pop_many(s->box.c, vals, n,
+					   next_rand(&w->seed) % 2);
 		}
 		for (i = 0; i < k; i++)
 			soak_record(s, w->id, vals[i], next);
@@ -713,13 +730,13 @@ static void *soak_consumer(void *arg)
 	return NULL;
 }
 
-static void run_soak(enum kind kind, const char *name)
+static void run_soak(const struct lfq_kind *kind)
 {
 	static struct soak s;
 	struct soak_worker w[2 * MAX_THREADS];
 	unsigned long ops = scaled(1000000), pops = 0, pushes = 0, peak = 0;
 	unsigned long drained = 0, want_seq, bad = 0, order = 0;
-	unsigned int t, p, c, r = 0;
+	unsigned int t, p, c;
 	const char *env;
 	double t0, secs;
 	void *v;
@@ -733,7 +750,7 @@ static void run_soak(enum kind kind, const char *name)
 	if (env && atoi(env) > 0 && atoi(env) <= MAX_THREADS)
 		s.nprod = s.ncons = atoi(env);
 	s.per_prod = (ops / 2 + s.nprod - 1) / s.nprod;
-	s.fifo = kind != K_STACK;
+	s.fifo = is_fifo(kind);
 	CHECK(box_init(&s.box, kind, 1024) == 0, "init");
 
 	t0 = now();
@@ -750,7 +767,7 @@ static void run_soak(enum kind kind, const char *name)
 	for (t = s.nprod; t < s.nprod + s.ncons; t++)
 		pthread_join(w[t].thread, NULL);
 	secs = now() - t0;
-	while ((v = box_pop(&s.box, &r))) {
+	while ((v = box_pop(&s.box))) {
 		soak_record(&s, s.ncons, v, NULL);
 		drained++;
 	}
@@ -784,182 +801,183 @@ static void run_soak(enum kind kind, const char *name)
 	released = 0;
 	box_destroy(&s.box);
 	CHECK(released == 0, "destroy released %lu values", released);
-	printf("info: %s: ops=%lu secs=%.2f ops_per_s=%.0f pushes=%lu pops=%lu drained=%lu threads=%uP/%uC backlog_peak=%lu\n",
-	       name, pushes + pops, secs, (pushes + pops) / secs, pushes, pops,
+	printf("info: soak_%s: ops=%lu secs=%.2f ops_per_s=%.0f pushes=%lu pops=%lu drained=%lu threads=%uP/%uC backlog_peak=%lu\n",
+	       kind->name, pushes + pops, secs, (pushes + pops) / secs, pushes, pops,
 	       drained, s.nprod, s.ncons, peak);
 }
 
-static void test_soak_msq(void) { run_soak(K_MSQ, "soak_msq"); }
-static void test_soak_stack(void) { run_soak(K_STACK, "soak_stack"); }
-static void test_soak_ring(void) { run_soak(K_RING, "soak_ring"); }
-static void test_soak_tlq(void) { run_soak(K_TLQ, "soak_tlq"); }
 
 /* ------------------------------------------------------------------ */
 /* Single-threaded API tests                                           */
 
-static void test_api_msq(void)
+/*
+ * api_<kind>: the operations of one kind, one thread, against what its
+ * registry entry promises: empty at start, NULL refused, FIFO or LIFO
+ * order, -ENOSPC when a bounded kind is full, capacities refused where
+ * they do not apply, all-or-nothing and as-many-as-fit batches, many laps
+ * round a small bounded kind, and destroy handing back what is left.
+ */
+static void run_api(const struct lfq_kind *k)
 {
-	struct lfq_msq q;
-	int a, b, c;
-
-	CHECK(lfq_msq_init(&q, GFP_KERNEL) == 0, "init");
-	CHECK(lfq_msq_empty(&q) && lfq_msq_len(&q) == 0, "empty at start");
-	CHECK(!lfq_msq_pop(&q), "pop from empty");
-	CHECK(lfq_msq_push(&q, NULL, GFP_KERNEL) == -EINVAL, "push NULL");
-	CHECK(lfq_msq_push(&q, &a, GFP_KERNEL) == 0, "push");
-	CHECK(lfq_msq_push(&q, &b, GFP_KERNEL) == 0, "push");
-	CHECK(lfq_msq_push(&q, &c, GFP_KERNEL) == 0, "push");
-	CHECK(!lfq_msq_empty(&q) && lfq_msq_len(&q) == 3, "len %lu",
-	      lfq_msq_len(&q));
-	CHECK(lfq_msq_pop(&q) == &a, "FIFO");
-	CHECK(lfq_msq_len(&q) == 2, "len %lu", lfq_msq_len(&q));
-	CHECK(lfq_msq_pop(&q) == &b, "FIFO");
-	released = 0;
-	lfq_msq_destroy(&q, count_release);
-	CHECK(released == 1, "destroy released %lu", released);
-}
-
-static void test_api_stack(void)
-{
-	struct lfq_stack s;
-	int a, b, c;
-
-	lfq_stack_init(&s);
-	CHECK(lfq_stack_empty(&s) && lfq_stack_len(&s) == 0, "empty");
-	CHECK(!lfq_stack_pop(&s), "pop from empty");
-	CHECK(lfq_stack_push(&s, NULL, GFP_KERNEL) == -EINVAL, "push NULL");
-	lfq_stack_push(&s, &a, GFP_KERNEL);
-	lfq_stack_push(&s, &b, GFP_KERNEL);
-	lfq_stack_push(&s, &c, GFP_KERNEL);
-	CHECK(lfq_stack_len(&s) == 3, "len %lu", lfq_stack_len(&s));
-	CHECK(lfq_stack_pop(&s) == &c, "LIFO");
-	CHECK(lfq_stack_pop(&s) == &b, "LIFO");
-	CHECK(lfq_stack_len(&s) == 1 && !lfq_stack_empty(&s), "len");
-	lfq_stack_push(&s, &c, GFP_KERNEL);
-	released = 0;
-	lfq_stack_destroy(&s, count_release);
-	CHECK(released == 2, "destroy released %lu", released);
-}
-
-static void test_api_tlq(void)
-{
-	struct lfq_tlq q;
-	int a, b;
-
-	CHECK(lfq_tlq_init(&q, GFP_KERNEL) == 0, "init");
-	CHECK(lfq_tlq_empty(&q) && lfq_tlq_len(&q) == 0, "empty");
-	CHECK(!lfq_tlq_pop(&q), "pop from empty");
-	CHECK(lfq_tlq_push(&q, NULL, GFP_KERNEL) == -EINVAL, "push NULL");
-	lfq_tlq_push(&q, &a, GFP_KERNEL);
-	lfq_tlq_push(&q, &b, GFP_KERNEL);
-	CHECK(lfq_tlq_len(&q) == 2 && !lfq_tlq_empty(&q), "len");
-	CHECK(lfq_tlq_pop(&q) == &a, "FIFO");
-	released = 0;
-	lfq_tlq_destroy(&q, count_release);
-	CHECK(released == 1, "destroy released %lu", released);
-}
-
-static void test_api_ring(void)
-{
-	struct lfq_ring r;
-	void *v[8], *out[8];
-	unsigned long i, lap;
+	unsigned int cap = 4, n, got, pushed = 0;
+	void *v[8], *out[8], *top;
+	unsigned long i, lap, left;
+	struct box b;
 	int x[8];
 
 	for (i = 0; i < 8; i++)
 		v[i] = &x[i];
-	CHECK(lfq_ring_init(&r, 0, GFP_KERNEL) == -EINVAL, "cap 0");
-	CHECK(lfq_ring_init(&r, 1, GFP_KERNEL) == -EINVAL, "cap 1");
-	CHECK(lfq_ring_init(&r, 6, GFP_KERNEL) == -EINVAL, "cap 6");
-	CHECK(lfq_ring_init(&r, 4, GFP_KERNEL) == 0, "cap 4");
-	CHECK(lfq_ring_capacity(&r) == 4, "capacity");
-	CHECK(lfq_ring_empty(&r) && !lfq_ring_full(&r) && !lfq_ring_len(&r),
-	      "empty");
-	CHECK(!lfq_ring_pop(&r), "pop empty");
-	CHECK(lfq_ring_push(&r, NULL) == -EINVAL, "push NULL");
-	for (i = 0; i < 4; i++)
-		CHECK(lfq_ring_push(&r, v[i]) == 0, "push %lu", i);
-	CHECK(lfq_ring_push(&r, v[4]) == -ENOSPC, "push full");
-	CHECK(lfq_ring_full(&r) && lfq_ring_len(&r) == 4, "full");
-	CHECK(lfq_ring_pop(&r) == v[0] && lfq_ring_pop(&r) == v[1], "FIFO");
-	CHECK(lfq_ring_push_bulk(&r, v, 3) == 0, "bulk 3 into 2 free");
-	CHECK(lfq_ring_len(&r) == 2, "bulk failure pushed nothing");
-	CHECK(lfq_ring_push_burst(&r, v + 4, 3) == 2, "burst 3 into 2 free");
-	CHECK(lfq_ring_pop_bulk(&r, out, 5) == 0, "pop bulk 5 of 4");
-	CHECK(lfq_ring_pop_burst(&r, out, 5) == 4, "pop burst 5 of 4");
-	CHECK(out[0] == v[2] && out[1] == v[3] && out[2] == v[4] &&
-	      out[3] == v[5], "burst order");
-	CHECK(lfq_ring_empty(&r), "empty again");
-	/* many laps, all batch sizes */
-	for (lap = 0; lap < 1000; lap++) {
-		unsigned int n = 1 + lap % 4, k;
+	if (is_bounded(k)) {
+		CHECK(box_init(&b, k, 0) == -EINVAL, "cap 0");
+		CHECK(box_init(&b, k, 1) == -EINVAL, "cap 1");
+		CHECK(box_init(&b, k, 6) == -EINVAL, "cap 6");
+	} else {
+		char c[k->size] __attribute__((aligned(SMP_CACHE_BYTES)));
 
-		k = lfq_ring_push_bulk(&r, v, n);
-		CHECK(k == n, "lap %lu push %u: %u", lap, n, k);
-		k = lfq_ring_pop_bulk(&r, out, n);
-		CHECK(k == n, "lap %lu pop %u: %u", lap, n, k);
-		for (i = 0; i < n; i++)
-			CHECK(out[i] == v[i], "lap %lu order", lap);
+		CHECK(k->init(c, 4, GFP_KERNEL) == -EINVAL,
+		      "a capacity for an unbounded kind");
 	}
-	lfq_ring_push(&r, v[0]);
-	lfq_ring_push(&r, v[1]);
+	CHECK(box_init(&b, k, cap) == 0, "init");
+	CHECK(box_empty(&b) && box_len(&b) == 0, "empty at start");
+	CHECK(!box_pop(&b), "pop from empty");
+	CHECK(box_push(&b, NULL) == -EINVAL, "push NULL");
+	for (i = 0; i < 3; i++, pushed++)
+		CHECK(box_push(&b, v[i]) == 0, "push %lu", i);
+	CHECK(!box_empty(&b) && box_len(&b) == 3, "len %lu", box_len(&b));
+	if (is_bounded(k)) {
+		CHECK(box_push(&b, v[pushed++]) == 0, "push to capacity");
+		CHECK(box_push(&b, v[4]) == -ENOSPC, "push full");
+		CHECK(box_len(&b) == cap, "len %lu when full", box_len(&b));
+	}
+	top = v[pushed - 1];
+	if (is_fifo(k)) {
+		CHECK(box_pop(&b) == v[0] && box_pop(&b) == v[1], "FIFO");
+	} else {
+		CHECK(k->flags & LFQ_KIND_LIFO, "neither FIFO nor LIFO");
+		CHECK(box_pop(&b) == top && box_pop(&b) == v[pushed - 2], "LIFO");
+	}
+	CHECK(box_len(&b) == pushed - 2, "len %lu after two pops", box_len(&b));
+
+	if (k->push_many && k->pop_many && is_bounded(k) && is_fifo(k)) {
+		/* 2 of 4 slots used: v[2], v[3] */
+		CHECK(k->push_many(b.c, v, 3, true) == 0, "bulk 3 into 2 free");
+		CHECK(box_len(&b) == 2, "bulk failure pushed nothing");
+		CHECK(k->push_many(b.c, v + 4, 3, false) == 2,
+		      "burst 3 into 2 free");
+		CHECK(k->pop_many(b.c, out, 5, true) == 0, "pop bulk 5 of 4");
+		CHECK(k->pop_many(b.c, out, 5, false) == 4, "pop burst 5 of 4");
+		CHECK(out[0] == v[2] && out[1] == v[3] && out[2] == v[4] &&
+		      out[3] == v[5], "burst order");
+		CHECK(box_empty(&b), "empty again");
+		/* many laps, all batch sizes */
+		for (lap = 0; lap < 1000; lap++) {
+			n = 1 + lap % cap;
+			got = k->push_many(b.c, v, n, true);
+			CHECK(got == n, "lap %lu push %u: %u", lap, n, got);
+			got = k->pop_many(b.c, out, n, true);
+			CHECK(got == n, "lap %lu pop %u: %u", lap, n, got);
+			for (i = 0; i < n; i++)
+				CHECK(out[i] == v[i], "lap %lu order", lap);
+		}
+	} else if (k->push_many && k->pop_many) {
+		left = box_len(&b);
+		CHECK(k->push_many(b.c, v, 3, true) == 3, "bulk push 3");
+		CHECK(k->pop_many(b.c, out, left + 4, true) == 0,
+		      "pop bulk of more than there is");
+		CHECK(k->pop_many(b.c, out, 8, false) == left + 3,
+		      "pop burst takes all");
+	}
+	CHECK(box_push(&b, v[0]) == 0 && box_push(&b, v[1]) == 0, "push");
+	left = box_len(&b);
 	released = 0;
-	lfq_ring_destroy(&r, count_release);
-	CHECK(released == 2, "destroy released %lu", released);
+	box_destroy(&b);
+	CHECK(released == left && left > 0, "destroy released %lu of %lu",
+	      released, left);
 }
 
-static void test_api(void)
+/*
+ * What the registry does not describe: the ring's own capacity and full
+ * queries.
+ */
+static void test_ring_queries(void)
 {
-	test_api_msq();
-	test_api_stack();
-	test_api_tlq();
-	test_api_ring();
+	struct lfq_ring r;
+	int x, i;
+
+	CHECK(lfq_ring_init(&r, 4, GFP_KERNEL) == 0, "init");
+	CHECK(lfq_ring_capacity(&r) == 4 && !lfq_ring_full(&r), "capacity");
+	for (i = 0; i < 4; i++)
+		CHECK(lfq_ring_push(&r, &x) == 0, "push %d", i);
+	CHECK(lfq_ring_full(&r), "full");
+	lfq_ring_destroy(&r, NULL);
 }
 
-/* Allocation failures: -ENOMEM, and nothing lost or leaked. */
+/*
+ * Allocation failures: -ENOMEM, and nothing lost or leaked, for every kind
+ * that allocates a node per push (pushes round-robin across them, one
+ * allocation in 7 failing); then init with every allocation failing.
+ */
 static void test_enomem(void)
 {
-	struct lfq_msq q;
-	struct lfq_stack s;
-	struct lfq_tlq t;
-	unsigned long ok_q = 0, ok_s = 0, ok_t = 0, n = 0, i;
+	struct box b[MAX_KINDS];
+	unsigned long ok[MAX_KINDS], n, i;
+	unsigned int nb = 0, t, init_enomem = 0;
+	const struct lfq_kind *k;
 	int ret, x;
 
-	CHECK(lfq_msq_init(&q, GFP_KERNEL) == 0, "init");
-	CHECK(lfq_tlq_init(&t, GFP_KERNEL) == 0, "init");
-	lfq_stack_init(&s);
+	lfq_for_each_kind(k) {
+		if (!(k->flags & LFQ_KIND_NODES) || nb == MAX_KINDS)
+			continue;
+		CHECK(box_init(&b[nb], k, 0) == 0, "%s init", k->name);
+		ok[nb++] = 0;
+	}
+	CHECK(nb > 0, "no kind allocates nodes");
 	kshim_set_alloc_fail_every(7);
 	for (i = 0; i < 3000; i++) {
-		ret = lfq_msq_push(&q, &x, GFP_KERNEL);
-		CHECK(ret == 0 || ret == -ENOMEM, "msq push %d", ret);
-		ok_q += !ret;
-		ret = lfq_stack_push(&s, &x, GFP_KERNEL);
-		CHECK(ret == 0 || ret == -ENOMEM, "stack push %d", ret);
-		ok_s += !ret;
-		ret = lfq_tlq_push(&t, &x, GFP_KERNEL);
-		CHECK(ret == 0 || ret == -ENOMEM, "tlq push %d", ret);
-		ok_t += !ret;
+		for (t = 0; t < nb; t++) {
+			ret = box_push(&b[t], &x);
+			CHECK(ret == 0 || ret == -ENOMEM, "%s push %d",
+			      b[t].kind->name, ret);
+			ok[t] += !ret;
+		}
 	}
 	kshim_set_alloc_fail_every(0);
-	CHECK(ok_q < 3000 && ok_s < 3000 && ok_t < 3000, "no failure injected");
-	CHECK(lfq_msq_len(&q) == ok_q && lfq_stack_len(&s) == ok_s &&
-	      lfq_tlq_len(&t) == ok_t, "lengths");
-	while (lfq_msq_pop(&q))
-		n++;
-	CHECK(n == ok_q, "msq popped %lu of %lu", n, ok_q);
-	for (n = 0; lfq_stack_pop(&s); n++)
-		;
-	CHECK(n == ok_s, "stack popped %lu of %lu", n, ok_s);
-	for (n = 0; lfq_tlq_pop(&t); n++)
-		;
-	CHECK(n == ok_t, "tlq popped %lu of %lu", n, ok_t);
-	lfq_msq_destroy(&q, NULL);
-	lfq_stack_destroy(&s, NULL);
-	lfq_tlq_destroy(&t, NULL);
+	for (t = 0; t < nb; t++) {
+		const char *name = b[t].kind->name;
+
+		CHECK(ok[t] < 3000, "%s: no failure injected", name);
+		CHECK(box_len(&b[t]) == ok[t], "%s: len %lu, pushed %lu", name,
+		      box_len(&b[t]), ok[t]);
+		for (n = 0; box_pop(&b[t]); n++)
+			;
+		CHECK(n == ok[t], "%s popped %lu of %lu", name, n, ok[t]);
+		box_destroy(&b[t]);
+	}
 	kshim_set_alloc_fail_every(1);
-	CHECK(lfq_msq_init(&q, GFP_KERNEL) == -ENOMEM, "init -ENOMEM");
-	CHECK(lfq_tlq_init(&t, GFP_KERNEL) == -ENOMEM, "init -ENOMEM");
+	lfq_for_each_kind(k) {
+		if (!(k->flags & LFQ_KIND_NODES))
+			continue;
+		ret = box_init(&b[0], k, 0);
+		CHECK(ret == 0 || ret == -ENOMEM, "%s init %d", k->name, ret);
+		if (ret)
+			init_enomem++;
+		else
+			box_destroy(&b[0]);
+	}
 	kshim_set_alloc_fail_every(0);
+	/* msq and tlq allocate their dummy node at init */
+	CHECK(init_enomem > 0, "no init saw an allocation failure");
+}
+
+/* bytes of one node, from the first kind that allocates them */
+static size_t node_size(void)
+{
+	const struct lfq_kind *k;
+
+	lfq_for_each_kind(k)
+		if (k->node_size)
+			return k->node_size;
+	return 0;
 }
 
 /*
@@ -987,7 +1005,8 @@ static void test_poison(void)
 #ifndef KSHIM_ASAN
 	p = kmem_cache_alloc(lfq_node_cachep, GFP_KERNEL);
 	kmem_cache_free(lfq_node_cachep, p);
-	for (i = 0; i < (int)sizeof(struct lfq_node); i++)
+	CHECK(node_size() > 0, "no kind has nodes");
+	for (i = 0; i < (int)node_size(); i++)
 		bad += p[i] != KSHIM_POISON_FREE;
 	CHECK(!bad, "%d bytes of a freed node are not poisoned", bad);
 #else
@@ -1020,21 +1039,68 @@ struct simple {
 };
 
 static const struct simple simples[] = {
-	{ "api", test_api },
+	{ "ring_queries", test_ring_queries },
 	{ "enomem", test_enomem },
 	{ "poison", test_poison },
 	{ "rcu_storm", test_rcu_storm },
-	{ "soak_msq", test_soak_msq },
-	{ "soak_stack", test_soak_stack },
-	{ "soak_ring", test_soak_ring },
-	{ "soak_tlq", test_soak_tlq },
 };
+
+/* With @want NULL, print @name; otherwise true if @name is @want. */
+static bool visit(const char *name, const char *want)
+{
+	if (!want) {
+		printf("%s\n", name);
+		return false;
+	}
+	return !strcmp(name, want);
+}
+
+/*
+ * Every test: the simple ones, then per registered kind api_<kind>, one
+ * <kind>_<shape> per stress shape that applies to it, and soak_<kind>.
+ * Lists them (@want NULL) or runs the one named @want.
+ */
+static bool each_test(const char *want)
+{
+	const struct lfq_kind *k;
+	bool found = false;
+	char name[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(simples) / sizeof(simples[0]); i++) {
+		if (visit(simples[i].name, want)) {
+			simples[i].fn();
+			found = true;
+		}
+	}
+	lfq_for_each_kind(k) {
+		snprintf(name, sizeof(name), "api_%s", k->name);
+		if (visit(name, want)) {
+			run_api(k);
+			found = true;
+		}
+		for (i = 0; i < sizeof(stresses) / sizeof(stresses[0]); i++) {
+			if (!stress_applies(&stresses[i], k))
+				continue;
+			snprintf(name, sizeof(name), "%s_%s", k->name,
+				 stresses[i].name);
+			if (visit(name, want)) {
+				run_stress(k, &stresses[i]);
+				found = true;
+			}
+		}
+		snprintf(name, sizeof(name), "soak_%s", k->name);
+		if (visit(name, want)) {
+			run_soak(k);
+			found = true;
+		}
+	}
+	return found;
+}
 
 int main(int argc, char **argv)
 {
 	const char *name = NULL;
-	bool found = false;
-	size_t i;
 	int opt;
 
 	while ((opt = getopt(argc, argv, "s:l-:")) != -1) {
@@ -1044,10 +1110,7 @@ int main(int argc, char **argv)
 			break;
 		case 'l':
 		case '-':
-			for (i = 0; i < sizeof(simples) / sizeof(simples[0]); i++)
-				printf("%s\n", simples[i].name);
-			for (i = 0; i < sizeof(stresses) / sizeof(stresses[0]); i++)
-				printf("%s\n", stresses[i].name);
+			each_test(NULL);
 			return 0;
 		default:
 			fprintf(stderr, "usage: %s [-s scale] name | --list\n",
@@ -1074,19 +1137,7 @@ int main(int argc, char **argv)
 	}
 	kshim_set_quarantine(8192);
 
-	for (i = 0; i < sizeof(simples) / sizeof(simples[0]); i++) {
-		if (!strcmp(name, simples[i].name)) {
-			simples[i].fn();
-			found = true;
-		}
-	}
-	for (i = 0; i < sizeof(stresses) / sizeof(stresses[0]); i++) {
-		if (!strcmp(name, stresses[i].name)) {
-			run_stress(&stresses[i]);
-			found = true;
-		}
-	}
-	if (!found) {
+	if (!each_test(name)) {
 		fprintf(stderr, "unknown test %s\n", name);
 		return 2;
 	}

@@ -30,8 +30,9 @@
 # Output: $SOAK_OUT (one log per part, vm/<kernel>/ per guest); PASS:/
 # FAIL:/SKIP: lines, the figures, and "N passed, N failed" at the end.
 set -uo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+. scripts/host/lib.sh
 out=${SOAK_OUT:-$top/build/soak}
 rm -rf "$out"
 mkdir -p "$out"
@@ -46,7 +47,7 @@ mkdir -p "$out"
 has() { case " $1 " in *" $2 "*) return 0 ;; esac; return 1; }
 
 native() { # variant ops
-	local v=$1 ops=$2 bin=userspace/tests/build/$1/lfq_test k start
+	local v=$1 ops=$2 bin=userspace/tests/build/$1/lfq_stress k start
 	make -s -C userspace/tests "$top/$bin" >/dev/null || { echo "FAIL: soak/$v/build"; return; }
 	[ "$v" = tsan ] && export TSAN_OPTIONS="halt_on_error=1 suppressions=$top/userspace/tests/tsan.supp"
 	for k in $SOAK_KINDS; do
@@ -80,9 +81,9 @@ if has "$SOAK_PARTS" kernel; then
 		plan=$out/plan-$k.sh
 		{
 			echo "SOAK_KINDS='$SOAK_KINDS' SOAK_OPS=$ops SOAK_SECS=$SOAK_SECS SOAK_MSGS=$msgs SOAK_DEV_ARGS='$SOAK_DEV_ARGS'"
-			cat scripts/guest-soak.sh
+			cat scripts/guest/soak.sh
 		} >"$plan"
-		scripts/vm-run.sh -k "$k" -p "$plan" -o "$out/vm/$k" \
+		scripts/host/vm-run.sh -k "$k" -p "$plan" -o "$out/vm/$k" \
 			-t "$SOAK_VM_TIMEOUT" | tee "$out/vm-$k.log"
 	done
 fi
@@ -94,15 +95,9 @@ cat "$out"/*.log >"$out/all.log"
 	for d in "$out"/vm/*/; do
 		[ -f "$d/results.log" ] || continue
 		sed 's/\r$//' "$d/results.log" |
-			grep -E 'lfq_soak: (start|result)|^devsoak: ' |
+			grep -E 'lfq_soak: (start|result)|^ *devsoak: ' |
 			sed "s|^|$(basename "$d"): |"
 	done
 } | tee "$out/figures.txt"
-pass=$(grep -c '^PASS: ' "$out/all.log")
-fail=$(grep -c '^FAIL: ' "$out/all.log")
-skip=$(grep -c '^SKIP: ' "$out/all.log")
-[ "$fail" -gt 0 ] && grep '^FAIL: ' "$out/all.log" | sed 's/^/  /'
-[ "$skip" -gt 0 ] && echo "($skip skipped, not counted as passed)"
 echo "soak: $(($(date +%s) - t0)) s"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
+summarize "$out/all.log"

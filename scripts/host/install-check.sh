@@ -1,15 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The install stage of make check: "make install" for Debian's 6.12 kernel
-# (or the one named: scripts/install-check.sh 6.1)
+# (or the one named: scripts/host/install-check.sh 6.1)
 # into a staging DESTDIR (from a copy of the tree), a look at what it
 # installed, then the out-of-tree example client built from the installed
 # copy against nothing but the installed files (lfq.h, lfq.kbuild,
 # Module.symvers), a lint of the man pages, and a program linked with the installed liblfq through
 # pkg-config.  Prints PASS:/FAIL: lines; exits non-zero on any failure.
 set -uo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/scripts/kernels.sh"
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/scripts/host/lib.sh"
 work=$top/build/install
 rm -rf "$work"
 mkdir -p "$work"

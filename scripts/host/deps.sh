@@ -3,7 +3,7 @@
 # Install (with apt-get) the Debian packages a group of make targets needs.
 # Quick and silent when everything is already there.
 #
-# usage: scripts/deps.sh [-n] GROUP...
+# usage: scripts/host/deps.sh [-n] GROUP...
 #   build  make, make install: a compiler, kmod (depmod) and the running
 #          kernel's headers (linux-headers-$(uname -r), when Debian has
 #          them and neither KDIR nor /lib/modules/$(uname -r)/build is
@@ -13,7 +13,8 @@
 #          the kselftest harness), QEMU, busybox, liburcu (userspace tests),
 #          sparse, dkms, groff (man page lint), the arm64 cross compiler
 #   bench  make bench: build, plus liburcu, Concurrency Kit, DPDK, gnuplot,
-#          and the 6.12 guest (QEMU, busybox, kernel and headers)
+#          and the 6.12 guest (QEMU, busybox, kernel and headers,
+#          linux-source for the KTAP parser)
 #   all    every group
 #   -n     print the packages of the groups, one a line, and exit
 set -euo pipefail
@@ -37,8 +38,9 @@ check=(
 )
 bench=(
 	liburcu-dev libck-dev libdpdk-dev libnuma-dev pkg-config gnuplot-nox
-	# the guest part (6.12)
-	qemu-system-x86 busybox-static cpio
+	# the guest part (6.12); its results are read by the kernel's KTAP
+	# parser (tools/testing/kunit in linux-source)
+	qemu-system-x86 busybox-static cpio python3 linux-source-6.12
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 )
 

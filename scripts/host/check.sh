@@ -3,7 +3,7 @@
 # make check / make check-quick: run every stage, keep each stage's output in
 # build/check/, and end with one line "N passed, N failed".
 #
-# usage: scripts/check.sh [--quick]
+# usage: scripts/host/check.sh [--quick]
 #   full:   userspace tests, the spin models, static checks, make install
 #           and a client module built against the installed files, dkms
 #           build for 6.1 and 6.12, lfq in a kernel tree (kunit.py config,
@@ -11,8 +11,9 @@
 #           6.1, 6.12, debug (KASAN) and kcsan
 #   quick:  userspace tests, the quick spin models and the 6.12 VM
 set -uo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+. scripts/host/lib.sh
 logs=$top/build/check
 rm -rf "$logs"
 mkdir -p "$logs"
@@ -30,12 +31,12 @@ run_stage() {
 		make -s -C userspace/tests check
 		;;
 	models) scripts/models/run.sh $quick ;;
-	static) scripts/static-check.sh ;;
-	install) scripts/install-check.sh ;;
-	dkms) scripts/dkms-check.sh ;;
-	tree) scripts/tree-check.sh ;;
-	arm64) scripts/arm64-check.sh ;;
-	vm-*) scripts/vm-run.sh -q -k "${1#vm-}" ;;
+	static) scripts/host/static-check.sh ;;
+	install) scripts/host/install-check.sh ;;
+	dkms) scripts/host/dkms-check.sh ;;
+	tree) scripts/host/tree-check.sh ;;
+	arm64) scripts/host/arm64-check.sh ;;
+	vm-*) scripts/host/vm-run.sh -q -k "${1#vm-}" ;;
 	esac
 }
 
@@ -52,13 +53,4 @@ for s in "${stages[@]}"; do
 done
 
 cat "$logs"/*.log >"$logs/all.log"
-pass=$(grep -c '^PASS: ' "$logs/all.log")
-fail=$(grep -c '^FAIL: ' "$logs/all.log")
-skip=$(grep -c '^SKIP: ' "$logs/all.log")
-if [ "$fail" -gt 0 ]; then
-	echo "Failed:"
-	grep '^FAIL: ' "$logs/all.log" | sed 's/^/  /'
-fi
-[ "$skip" -gt 0 ] && echo "($skip skipped, not counted as passed)"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
+summarize "$logs/all.log"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The arm64 stage of make check: lfq.ko and the test modules cross-built
 # for arm64 with W=1 (no warnings allowed), against an arm64 tree prepared
-# from Debian's linux-source-6.12: tinyconfig plus scripts/arm64.config,
+# from Debian's linux-source-6.12: tinyconfig plus scripts/config/arm64.config,
 # "make modules_prepare".  The prepared tree is cached like the debug
 # kernel, under $LFQ_CACHE (default ~/.cache/lfq)/arm64-<hash of the
 # fragment, the linux-source version and RECIPE>.
@@ -10,10 +10,11 @@
 # (KBUILD_MODPOST_WARN=1); the stage is about the compiler's view.
 # Prints PASS:/FAIL: lines; exits non-zero on any failure.
 set -uo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/scripts/host/lib.sh"
 work=$top/build/arm64
 cache=${LFQ_CACHE:-$HOME/.cache/lfq}
-frag=$top/scripts/arm64.config
+frag=$top/scripts/config/arm64.config
 cross=aarch64-linux-gnu-
 RECIPE=1
 rm -rf "$work"
@@ -21,7 +22,7 @@ mkdir -p "$work" "$cache"
 
 command -v ${cross}gcc >/dev/null ||
 	{ echo "FAIL: arm64/toolchain (no ${cross}gcc; make deps-check)"; exit 1; }
-src=$("$top/scripts/linux-src.sh") || { echo "FAIL: arm64/linux-source"; exit 1; }
+src=$("$top/scripts/host/linux-src.sh") || { echo "FAIL: arm64/linux-source"; exit 1; }
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
 key=$( (cat "$frag"; echo "$srcver"; echo "recipe $RECIPE") | sha256sum | cut -c1-16)
 kdir=$cache/arm64-$key
@@ -55,17 +56,12 @@ if [ -n "$missing" ]; then
 	exit 1
 fi
 
-mkdir -p "$work/src"
-cp -r "$top/Kbuild" "$top/module" "$top/uapi" "$work/src/"
-if make -C "$kdir" M="$work/src" "${mk[@]}" W=1 LFQ_TEST_MODULES=1 \
-	KBUILD_MODPOST_WARN=1 modules >"$work/build.log" 2>&1 &&
-   ! grep -E 'warning:|error:' "$work/build.log" >/dev/null &&
+if build_lfq "$kdir" "$work/src" "$work/build.log" "${mk[@]}" \
+	KBUILD_MODPOST_WARN=1 &&
    [ -f "$work/src/module/lfq.ko" ] && [ -f "$work/src/module/lfq_kunit.ko" ]; then
 	file "$work/src/module/lfq.ko" | sed 's/^/# /'
 	echo "PASS: arm64/w1-build"
 else
-	grep -E 'warning:|error:' "$work/build.log" | head -30
-	tail -5 "$work/build.log"
 	echo "FAIL: arm64/w1-build"
 	exit 1
 fi

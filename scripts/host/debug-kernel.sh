@@ -3,9 +3,9 @@
 # Build (once) the lfq debug kernel from Debian's linux-source-6.12 and print
 # the directory that holds it.
 #
-# usage: scripts/debug-kernel.sh [FRAGMENT...]
-#   default: scripts/debug-kernel.config (KASAN, lockdep, ...); later
-#   fragments override earlier ones (scripts/debug-kcsan.config on top of it
+# usage: scripts/host/debug-kernel.sh [FRAGMENT...]
+#   default: scripts/config/debug-kernel.config (KASAN, lockdep, ...); later
+#   fragments override earlier ones (scripts/config/debug-kcsan.config on top of it
 #   gives the KCSAN kernel).  The result is cached outside the tree under
 # $LFQ_CACHE (default ~/.cache/lfq), keyed by a hash of the config fragment,
 # the linux-source package version and RECIPE (bump it when a change to this
@@ -19,7 +19,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 frags=("$@")
-[ ${#frags[@]} -gt 0 ] || frags=("$here/debug-kernel.config")
+[ ${#frags[@]} -gt 0 ] || frags=("$here/../config/debug-kernel.config")
 cache=${LFQ_CACHE:-$HOME/.cache/lfq}
 RECIPE=1
 

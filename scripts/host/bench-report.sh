@@ -1,10 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# bench-guest.sh - the guest part of "make bench": boot Debian's 6.12 kernel
-# under QEMU (scripts/vm-run.sh) with scripts/guest-bench.sh as the plan,
+# bench-report.sh - the guest part of "make bench": boot Debian's 6.12 kernel
+# under QEMU (scripts/host/vm-run.sh) with scripts/guest/bench.sh as the plan,
 # then turn what devbench and lfq_bench.ko printed into markdown tables.
 #
-# usage: scripts/bench-guest.sh [OUTDIR]      (default build/bench)
+# usage: scripts/host/bench-report.sh [OUTDIR]      (default build/bench)
 #
 # Environment (the defaults take about 4 minutes on an idle host, TCG):
 #   BENCH_KERNEL  6.12 (or 6.1, debug)
@@ -27,7 +27,7 @@
 # device-path target is reported in the tables, not as a failure.
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:-$top/build/bench}
 kernel=${BENCH_KERNEL:-6.12}
 BENCH_MS=${BENCH_MS:-300}
@@ -50,17 +50,17 @@ if ! make -s -C "$top/userspace/devbench" OUT="$out/guest-bin" >"$out/devbench-b
 	exit 1
 fi
 
-# The plan: the tunables, then scripts/guest-bench.sh.
+# The plan: the tunables, then scripts/guest/bench.sh.
 {
 	echo "BENCH_MS=$BENCH_MS REPEAT=$REPEAT STORM_MS=$STORM_MS MEM_MSGS=$MEM_MSGS"
 	echo "DEV_MS=$DEV_MS ROUNDS=$ROUNDS TESTS=$TESTS"
-	cat "$top/scripts/guest-bench.sh"
+	cat "$top/scripts/guest/bench.sh"
 } >"$out/plan.sh"
 
 # Guest time limit: generous (TCG on a loaded host is slow to boot).
 limit=$((900 + 3 * STORM_MS / 1000))
-echo "# bench-guest: kernel $kernel, $ROUNDS rounds, runs ${BENCH_MS} ms x $REPEAT, storm ${STORM_MS} ms, devbench ${DEV_MS} ms"
-GUEST_BIN=$out/guest-bin "$top/scripts/vm-run.sh" -q -k "$kernel" \
+echo "# bench-report: kernel $kernel, $ROUNDS rounds, runs ${BENCH_MS} ms x $REPEAT, storm ${STORM_MS} ms, devbench ${DEV_MS} ms"
+GUEST_BIN=$out/guest-bin "$top/scripts/host/vm-run.sh" -q -k "$kernel" \
 	-p "$out/plan.sh" -o "$out/vm" -t "$limit" | tee "$out/vm-run.log"
 vmrc=${PIPESTATUS[0]}
 
@@ -234,7 +234,7 @@ END {
 
 cat "$out/guest-bench.md"
 echo
-echo "# bench-guest: tables in $out/guest-bench.md"
+echo "# bench-report: tables in $out/guest-bench.md"
 if [ "$vmrc" -ne 0 ]; then
 	echo "FAIL: bench/guest-run (see $out/vm/)"
 	exit 1
