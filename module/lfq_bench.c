@@ -30,7 +30,7 @@
  * stack (storm_ms).
  *
  * Output: one pr_info() line per figure, "lfq_bench: <what> key=value ...",
- * so scripts can parse it (scripts/bench-guest.sh does).
+ * so scripts can parse it (scripts/host/bench-report.sh does).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

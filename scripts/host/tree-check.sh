@@ -60,7 +60,7 @@ mkdir -p "$tree/drivers/misc/lfq" "$tree/tools/testing/selftests/lfq"
 cp "$top"/module/{Kconfig,Kbuild,.kunitconfig,*.[ch]} "$tree/drivers/misc/lfq/"
 rm -f "$tree"/drivers/misc/lfq/*.mod.c
 cp "$top/uapi/linux/lfq.h" "$tree/include/uapi/linux/"
-cp "$top"/selftests/{Makefile,config,settings,*.c,*.h} "$tree/tools/testing/selftests/lfq/"
+cp "$top"/selftests/{Makefile,config,settings,*.c,*.h,*.sh} "$tree/tools/testing/selftests/lfq/"
 out=$work/out
 kst=$out/kselftest
 
@@ -87,7 +87,7 @@ else
 fi
 if make -C "$tree/tools/testing/selftests" O="$out" TARGETS=lfq \
 	>"$work/selftests-build.log" 2>&1 &&
-   [ -x "$kst/lfq/lfq_test" ]; then
+   [ -x "$kst/lfq/lfq_abi_test" ]; then
 	pass selftests-build
 else
 	tail -20 "$work/selftests-build.log"
