@@ -134,7 +134,8 @@ endif
 dkms-source:
 	install -d $(DESTDIR)$(DKMSDIR)/module $(DESTDIR)$(DKMSDIR)/uapi/linux
 	install -m 644 dkms.conf Kbuild $(DESTDIR)$(DKMSDIR)/
-	install -m 644 module/Kbuild $(filter-out %.mod.c,$(wildcard module/*.[ch])) \
+	install -m 644 module/Kbuild module/lfq_structs.mk \
+		$(filter-out %.mod.c,$(wildcard module/*.[ch])) \
 		$(DESTDIR)$(DKMSDIR)/module/
 	install -m 644 uapi/linux/lfq.h $(DESTDIR)$(DKMSDIR)/uapi/linux/
 

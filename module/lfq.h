@@ -192,7 +192,7 @@ static inline unsigned int lfq_ring_len(const struct lfq_ring *r)
 
 	if (len <= 0)
 		return 0;
-	return len > r->mask ? r->mask + 1 : len;
+	return (unsigned long)len > r->mask ? r->mask + 1 : (unsigned long)len;
 }
 
 /**
@@ -334,10 +334,22 @@ const struct lfq_kind *lfq_kind_by_name(const char *name);
 const struct lfq_kind *lfq_kind_by_uapi(unsigned int uapi_kind);
 
 /**
+ * lfq_kind_nth() - the @i-th entry of the registry
+ * @i: index, from 0
+ *
+ * Context: any context.
+ * Return: the entry, or NULL if @i is past the last one.
+ */
+static inline const struct lfq_kind *lfq_kind_nth(unsigned int i)
+{
+	return i < lfq_nr_kinds ? &lfq_kinds[i] : NULL;
+}
+
+/**
  * lfq_for_each_kind - iterate over the registry
  * @k: const struct lfq_kind *, the cursor
  */
 #define lfq_for_each_kind(k) \
-	for ((k) = lfq_kinds; (k) < lfq_kinds + lfq_nr_kinds; (k)++)
+	for (unsigned int __lfq_i = 0; ((k) = lfq_kind_nth(__lfq_i)); __lfq_i++)
 
 #endif /* _LFQ_H */

@@ -57,7 +57,7 @@ cp "$src/drivers/misc/Kconfig" "$src/drivers/misc/Makefile" "$tree/drivers/misc/
 sed -i 's|^endmenu$|source "drivers/misc/lfq/Kconfig"\nendmenu|' "$tree/drivers/misc/Kconfig"
 echo 'obj-y				+= lfq/' >>"$tree/drivers/misc/Makefile"
 mkdir -p "$tree/drivers/misc/lfq" "$tree/tools/testing/selftests/lfq"
-cp "$top"/module/{Kconfig,Kbuild,.kunitconfig,*.[ch]} "$tree/drivers/misc/lfq/"
+cp "$top"/module/{Kconfig,Kbuild,.kunitconfig,*.mk,*.[ch]} "$tree/drivers/misc/lfq/"
 rm -f "$tree"/drivers/misc/lfq/*.mod.c
 cp "$top/uapi/linux/lfq.h" "$tree/include/uapi/linux/"
 cp "$top"/selftests/{Makefile,config,settings,*.c,*.h,*.sh} "$tree/tools/testing/selftests/lfq/"

@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: GPL-2.0
+# The structures of lfq.ko: the node cache, the kind registry and one file
+# per kind.  Kbuild links them into lfq.ko; the userspace shim
+# (userspace/shim/Makefile) builds the same list on liburcu.  A new kind
+# adds its object here, once.
+lfq-structs := lfq_core.o lfq_kinds.o lfq_msq.o lfq_stack.o lfq_ring.o \
+	       lfq_tlq.o
