@@ -1,10 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The dkms stage of make check: "make dkms-source" into a staging
-# directory, then "dkms add" and "dkms build" for Debian's 6.1 and 6.12
-# kernels, with DKMS's trees redirected under build/dkms so the host's
-# /var/lib/dkms and /lib/modules are not touched (DKMS may still create
-# its module signing key in /var/lib/dkms, as on any first use).
+# directory, then "dkms add", "dkms build" and "dkms install" for Debian's
+# 6.1 and 6.12 kernels, with DKMS's trees redirected under build/dkms so
+# the host's /var/lib/dkms and /lib/modules are not touched (DKMS may still
+# create its module signing key in /var/lib/dkms, as on any first use).
+# Then each kernel boots in a guest that loads the lfq.ko DKMS installed
+# (not the one vm-run builds), checks it is that file (srcversion), runs
+# lfqctl demo on it and unloads it.
 # Prints PASS:/FAIL: lines; exits non-zero on any failure.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -47,6 +50,43 @@ for k in 6.1 6.12; do
 		cat "$work/tree/lfq/$ver/build/make.log" 2>/dev/null | tail -20
 		echo "FAIL: dkms/build-$k"
 		bad=1
+		continue
 	fi
+
+	# dkms install wants the kernel's module directory to exist.
+	mkdir -p "$work/installed/$krel"
+	if dkms install -m lfq -v "$ver" -k "$krel" "${trees[@]}" \
+		>"$work/install-$k.log" 2>&1 &&
+	   ko=$(find "$work/installed/$krel/updates/dkms" -name 'lfq.ko*') &&
+	   [ -n "$ko" ]; then
+		echo "PASS: dkms/install-$k"
+	else
+		tail -20 "$work/install-$k.log"
+		echo "FAIL: dkms/install-$k"
+		bad=1
+		continue
+	fi
+
+	# The guest: lfqctl and the installed module, nothing else.
+	gb=$work/guest-$k
+	mkdir -p "$gb"
+	# compressed where the kernel's modules are (6.12: lfq.ko.xz)
+	case $ko in
+	*.xz) xz -dc "$ko" >"$gb/lfq-dkms.ko" ;;
+	*.zst) zstd -qdc "$ko" >"$gb/lfq-dkms.ko" ;;
+	*) cp "$ko" "$gb/lfq-dkms.ko" ;;
+	esac
+	cp "$top/build/guest/lfqctl" "$gb/" 2>/dev/null ||
+		{ echo "FAIL: dkms/load-$k (no build/guest/lfqctl: make guest-bin)"; bad=1; continue; }
+	src=$(modinfo -F srcversion "$ko")
+	cat >"$work/plan-$k.sh" <<-EOF
+	t dkms-load insmod /lfq/bin/lfq-dkms.ko
+	t dkms-srcversion sh -c '[ "\$(cat /sys/module/lfq/srcversion)" = "$src" ]'
+	t dkms-demo lfqctl demo
+	t dkms-unload rmmod lfq
+	EOF
+	GUEST_BIN=$gb "$top/scripts/host/vm-run.sh" -k "$k" -q \
+		-p "$work/plan-$k.sh" -o "$work/vm-$k" -t 600 |
+		sed -E "s#^(PASS|FAIL|SKIP): $k/#\1: dkms/$k/#" || bad=1
 done
 exit $bad
