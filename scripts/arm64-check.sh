@@ -60,7 +60,7 @@ cp -r "$top/Kbuild" "$top/module" "$top/uapi" "$work/src/"
 if make -C "$kdir" M="$work/src" "${mk[@]}" W=1 LFQ_TEST_MODULES=1 \
 	KBUILD_MODPOST_WARN=1 modules >"$work/build.log" 2>&1 &&
    ! grep -E 'warning:|error:' "$work/build.log" >/dev/null &&
-   [ -f "$work/src/module/lfq.ko" ] && [ -f "$work/src/module/lfq_kunit.ko" ]; then
+   [ -f "$work/src/module/lfq.ko" ] && [ -f "$work/src/module/tests/lfq_kunit.ko" ]; then
 	file "$work/src/module/lfq.ko" | sed 's/^/# /'
 	echo "PASS: arm64/w1-build"
 else
