@@ -49,8 +49,8 @@ ktap() {
 }
 
 # kunit_suite SUITE: one result per test case of a KUnit suite that ran
-# when its module was loaded, read from debugfs; a missing results file is
-# a failure.
+# when its module was loaded, read from debugfs (a parameterised case: one
+# per parameter, SUITE/CASE/PARAM); a missing results file is a failure.
 kunit_suite() {
 	f=/sys/kernel/debug/kunit/$1/results
 	if [ ! -r "$f" ]; then
@@ -60,9 +60,17 @@ kunit_suite() {
 	cat "$f"
 	awk -v pre="kunit/$1" '
 		/^    1\.\.[0-9]+/ { split($1, a, "."); planned = a[3] }
+		/^        # Subtest: / { cs = $3 }
+		/^        ok [0-9]+ / { v = ($0 ~ /# SKIP/) ? "SKIP" : "PASS";
+				        par = par "LFQ-TEST: " v " " pre "/" cs "/" $3 "\n" }
+		/^        not ok [0-9]+ / { par = par "LFQ-TEST: FAIL " pre "/" cs "/" $4 "\n"; pbad = 1 }
 		/^    ok [0-9]+ / { n++; v = ($0 ~ /# SKIP/) ? "SKIP" : "PASS";
-				    print "LFQ-TEST: " v " " pre "/" $3; seen = 1 }
-		/^    not ok [0-9]+ / { n++; print "LFQ-TEST: FAIL " pre "/" $4; seen = 1 }
+				    if (par != "") printf "%s", par
+				    else print "LFQ-TEST: " v " " pre "/" $3
+				    par = ""; pbad = 0; seen = 1 }
+		/^    not ok [0-9]+ / { n++; printf "%s", par
+				        if (!pbad) print "LFQ-TEST: FAIL " pre "/" $4
+				        par = ""; pbad = 0; seen = 1 }
 		/^(not )?ok [0-9]+ / { top = $0 }
 		END { if (!seen) print "LFQ-TEST: FAIL " pre " (no test cases)";
 		      else if (n != planned) print "LFQ-TEST: FAIL " pre " (" n " of " planned " cases reported)";
