@@ -56,9 +56,9 @@ static unsigned int stress_timeout = 120;
 module_param(stress_timeout, uint, 0444);
 MODULE_PARM_DESC(stress_timeout, "seconds before a stuck stress case gives up (default 120)");
 
-/* Capacity of the ring in the stress cases: small, so it is often full. */
+/* Capacity of bounded kinds in the stress cases: small, so often full. */
 #define LFQ_KT_STRESS_RING	16
-/* Period of the hard-irq pusher/popper in the ring stress. */
+/* Period of the hard-irq pusher/popper in hardirq_stress. */
 #define LFQ_KT_IRQ_PERIOD_NS	(200 * NSEC_PER_USEC)
 
 static void *lfq_kt_val(unsigned long idx)
@@ -283,7 +283,8 @@ static void push_pop_order(struct kunit *test)
 
 /*
  * Many short rounds of pushes and pops against a model, never holding more
- * than four values: for the ring (capacity 4) that is over a thousand laps.
+ * than four values: for a bounded kind (capacity 4) that is over a
+ * thousand laps.
  */
 static void many_laps(struct kunit *test)
 {
