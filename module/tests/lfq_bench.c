@@ -97,6 +97,12 @@ MODULE_PARM_DESC(tests, "comma-separated structures to run, or \"all\" (default)
 #define KB_CAPACITY	4096
 /* Objects in the objpool. */
 #define KB_POOL_OBJS	1024
+/*
+ * Capacity, at least, of a bounded kind whose memory is measured: its
+ * memory comes from the free page count, which per-CPU vmstat deltas blur
+ * by up to a few MiB, so it must be far larger than that.
+ */
+#define KB_MEM_SLOTS	BIT(22)
 
 struct kb_run;
 
@@ -931,21 +937,25 @@ static unsigned long kb_free_pages(void)
  * Kernel memory per queued message of lfq kind @k, measured while @mem_msgs
  * values are queued (per-CPU vmstat deltas make it approximate; more
  * messages, less error): for a kind that allocates a node per value, the
- * growth of the slab page count during the pushes; for the others, which
- * allocate at init (a bounded kind, with room for @mem_msgs rounded up to a
- * power of two), the pages taken from the free lists by init and pushes.
+ * growth of the slab page count during the pushes, per value; for the
+ * others, which allocate at init, the pages taken from the free lists by
+ * init and the pushes, per value or, for a bounded kind (given a capacity
+ * of at least KB_MEM_SLOTS), per slot.
  */
 static void kb_mem_kind(const struct lfq_kind *k)
 {
 	bool nodes = k->flags & LFQ_KIND_NODES;
 	unsigned long before, after;
-	unsigned int cap = 0, n;
+	unsigned int cap = 0, per, n;
 	u64 drained = 0, x10;
+	bool live;
 	void *c;
 	int ret;
 
 	if (k->flags & LFQ_KIND_BOUNDED)
-		cap = roundup_pow_of_two(mem_msgs);
+		cap = max_t(unsigned long, roundup_pow_of_two(mem_msgs),
+			    KB_MEM_SLOTS);
+	per = nodes || !cap ? mem_msgs : cap;
 	c = kzalloc(k->size, GFP_KERNEL);
 	if (!c) {
 		kb_failed++;
@@ -954,10 +964,11 @@ static void kb_mem_kind(const struct lfq_kind *k)
 	rcu_barrier();
 	before = nodes ? kb_slab_pages() : kb_free_pages();
 	ret = k->init(c, cap, GFP_KERNEL);
+	live = !ret;
 	for (n = 0; n < mem_msgs && !ret; n++)
 		ret = k->push(c, (void *)(unsigned long)(n + 1), GFP_KERNEL);
 	after = nodes ? kb_slab_pages() : kb_free_pages();
-	if (n) {
+	if (live) {
 		while (k->pop(c))
 			drained++;
 		k->destroy(c, NULL);
@@ -973,13 +984,13 @@ static void kb_mem_kind(const struct lfq_kind *k)
 	if (!nodes)
 		swap(before, after);	/* free pages shrink */
 	x10 = after > before ?
-		div_u64((u64)(after - before) * PAGE_SIZE * 10, mem_msgs) : 0;
+		div_u64((u64)(after - before) * PAGE_SIZE * 10, per) : 0;
 	if (nodes)
 		pr_info("mem name=%s struct_bytes=%zu measured_bytes_per_msg=%llu.%llu msgs=%u\n",
-			k->name, k->node_size, x10 / 10, x10 % 10, mem_msgs);
+			k->name, k->node_size, x10 / 10, x10 % 10, per);
 	else
 		pr_info("mem name=%s struct_bytes=n/a measured_bytes_per_msg=%llu.%llu msgs=%u\n",
-			k->name, x10 / 10, x10 % 10, mem_msgs);
+			k->name, x10 / 10, x10 % 10, per);
 }
 
 /* Memory per queued message of the lfq kinds, and of the baselines. */
