@@ -13,7 +13,10 @@
  * elsewhere.  A new kind is tested by these cases once it is registered.
  *
  * lfq_ring: what only the ring has, through its own API (capacity edges,
- * full, bulk and burst, thousands of laps at capacity 2).
+ * full, bulk and burst, thousands of laps at capacity 2).  lfq_msq and
+ * lfq_stack: white-box cases of one algorithm each (the MS queue's
+ * lagging tail, the Treiber stack's ABA), which read and set the
+ * containers' public fields.
  *
  * Values are the integers 1..N cast to pointers; the containers never
  * dereference them.  Value 1 + i belongs to producer i / per_prod and is
@@ -1142,7 +1145,112 @@ static struct kunit_suite lfq_kt_ring_suite = {
 	.test_cases = lfq_kt_ring_cases,
 };
 
-kunit_test_suites(&lfq_kt_kind_suite, &lfq_kt_ring_suite);
+/*
+ * msq, white box: the state a push leaves between linking its node and
+ * swinging tail (tail one node behind the last) must be helped along by
+ * the next push, and by a pop that finds head == tail with a successor
+ * before head passes tail: otherwise tail would point at a node that pop
+ * hands to RCU.  The test sets that state by moving tail back itself.
+ */
+static void msq_lagging_tail(struct kunit *test)
+{
+	struct lfq_msq *q = kunit_kzalloc(test, sizeof(*q), GFP_KERNEL);
+	struct lfq_node *before, *head, *tail;
+
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_ASSERT_EQ(test, lfq_msq_init(q, GFP_KERNEL), 0);
+
+	/* a push finds tail lagging: it moves tail on, then appends */
+	before = READ_ONCE(q->tail);
+	KUNIT_ASSERT_EQ(test, lfq_msq_push(q, lfq_kt_val(0), GFP_KERNEL), 0);
+	tail = READ_ONCE(q->tail);
+	KUNIT_ASSERT_PTR_NE(test, tail, before);
+	WRITE_ONCE(q->tail, before);
+	KUNIT_EXPECT_EQ(test, lfq_msq_push(q, lfq_kt_val(1), GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, lfq_msq_len(q), 2UL);
+	KUNIT_EXPECT_PTR_EQ(test, lfq_msq_pop(q), lfq_kt_val(0));
+	KUNIT_EXPECT_PTR_EQ(test, lfq_msq_pop(q), lfq_kt_val(1));
+	KUNIT_EXPECT_TRUE(test, lfq_msq_empty(q));
+
+	/* a pop finds head == tail with a successor: not empty */
+	before = READ_ONCE(q->tail);
+	head = READ_ONCE(q->head);
+	KUNIT_ASSERT_PTR_EQ(test, head, before);
+	KUNIT_ASSERT_EQ(test, lfq_msq_push(q, lfq_kt_val(2), GFP_KERNEL), 0);
+	WRITE_ONCE(q->tail, before);
+	KUNIT_EXPECT_PTR_EQ(test, lfq_msq_pop(q), lfq_kt_val(2));
+	/* tail moved on before head did: both on the new dummy */
+	head = READ_ONCE(q->head);
+	tail = READ_ONCE(q->tail);
+	KUNIT_EXPECT_PTR_EQ(test, tail, head);
+	KUNIT_EXPECT_PTR_NE(test, tail, before);
+	KUNIT_EXPECT_NULL(test, lfq_msq_pop(q));
+	KUNIT_EXPECT_EQ(test, lfq_msq_push(q, lfq_kt_val(3), GFP_KERNEL), 0);
+	KUNIT_EXPECT_PTR_EQ(test, lfq_msq_pop(q), lfq_kt_val(3));
+	lfq_msq_destroy(q, NULL);
+}
+
+static struct kunit_case lfq_kt_msq_cases[] = {
+	KUNIT_CASE(msq_lagging_tail),
+	{}
+};
+
+static struct kunit_suite lfq_kt_msq_suite = {
+	.name = "lfq_msq",
+	.test_cases = lfq_kt_msq_cases,
+};
+
+/*
+ * stack, white box: ABA.  A pop's compare-and-exchange of top would
+ * succeed against a node popped, freed and pushed again at the same
+ * address meanwhile.  RCU rules that out: a node popped while a read-side
+ * section is open is not freed before it ends, so no push in between gets
+ * its address back.  (Without RCU, the slab's freelist would hand the
+ * last freed node to the next push; a KASAN kernel's quarantine hides
+ * that, so only a kernel without KASAN can see this case fail.)
+ */
+static void stack_no_aba(struct kunit *test)
+{
+	struct lfq_stack *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct lfq_node *popped[8], *top;
+	unsigned int i, j, reused = 0;
+	int ret = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	lfq_stack_init(s);
+	for (i = 0; i < ARRAY_SIZE(popped); i++)
+		KUNIT_ASSERT_EQ(test, lfq_stack_push(s, lfq_kt_val(i),
+						     GFP_KERNEL), 0);
+	rcu_read_lock();
+	for (i = 0; i < ARRAY_SIZE(popped); i++) {
+		popped[i] = READ_ONCE(s->top);
+		if (lfq_stack_pop(s) != lfq_kt_val(ARRAY_SIZE(popped) - 1 - i))
+			ret = -EIO;
+	}
+	for (i = 0; i < ARRAY_SIZE(popped); i++) {
+		ret = ret ?: lfq_stack_push(s, lfq_kt_val(i), GFP_ATOMIC);
+		top = READ_ONCE(s->top);
+		for (j = 0; j < ARRAY_SIZE(popped); j++)
+			reused += top == popped[j];
+	}
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, reused, 0U);
+	lfq_stack_destroy(s, NULL);
+}
+
+static struct kunit_case lfq_kt_stack_cases[] = {
+	KUNIT_CASE(stack_no_aba),
+	{}
+};
+
+static struct kunit_suite lfq_kt_stack_suite = {
+	.name = "lfq_stack",
+	.test_cases = lfq_kt_stack_cases,
+};
+
+kunit_test_suites(&lfq_kt_kind_suite, &lfq_kt_ring_suite, &lfq_kt_msq_suite,
+		  &lfq_kt_stack_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(LFQ_NS);
