@@ -58,7 +58,7 @@ fi
 
 if build_lfq "$kdir" "$work/src" "$work/build.log" "${mk[@]}" \
 	KBUILD_MODPOST_WARN=1 &&
-   [ -f "$work/src/module/lfq.ko" ] && [ -f "$work/src/module/lfq_kunit.ko" ]; then
+   [ -f "$work/src/module/lfq.ko" ] && [ -f "$work/src/module/tests/lfq_kunit.ko" ]; then
 	file "$work/src/module/lfq.ko" | sed 's/^/# /'
 	echo "PASS: arm64/w1-build"
 else

@@ -46,7 +46,7 @@ fi
 cp=$src/scripts/checkpatch.pl
 ignore=$(grep -v '^#' "$top/scripts/config/checkpatch.ignore" | awk 'NF { print $1 }' | paste -sd, -)
 # (not the lfq.mod.c an in-tree "make" leaves behind)
-files=$(cd "$top" && ls module/*.[ch] module/samples/*/*.c uapi/linux/*.h | grep -v '\.mod\.c$')
+files=$(cd "$top" && ls module/*.[ch] module/tests/*.c module/samples/*.c module/samples/*/*.c uapi/linux/*.h | grep -v '\.mod\.c$')
 if (cd "$top" && perl "$cp" --strict --no-tree --terse --show-types \
 	${ignore:+--ignore "$ignore"} -f $files) >"$work/checkpatch.log" 2>&1; then
 	echo "PASS: static/checkpatch"

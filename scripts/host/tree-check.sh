@@ -58,6 +58,7 @@ sed -i 's|^endmenu$|source "drivers/misc/lfq/Kconfig"\nendmenu|' "$tree/drivers/
 echo 'obj-y				+= lfq/' >>"$tree/drivers/misc/Makefile"
 mkdir -p "$tree/drivers/misc/lfq" "$tree/tools/testing/selftests/lfq"
 cp "$top"/module/{Kconfig,Kbuild,.kunitconfig,*.mk,*.[ch]} "$tree/drivers/misc/lfq/"
+cp -r "$top"/module/{tests,samples} "$tree/drivers/misc/lfq/"
 rm -f "$tree"/drivers/misc/lfq/*.mod.c
 cp "$top/uapi/linux/lfq.h" "$tree/include/uapi/linux/"
 cp "$top"/selftests/{Makefile,config,settings,*.c,*.h,*.sh} "$tree/tools/testing/selftests/lfq/"

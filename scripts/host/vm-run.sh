@@ -82,7 +82,7 @@ cp /bin/busybox "$root/bin/busybox"
 for app in $("$root/bin/busybox" --list); do
 	[ "$app" = busybox ] || ln -sf busybox "$root/bin/$app"
 done
-cp "$src"/module/*.ko "$out/client/lfq_client.ko" "$root/lfq/"
+cp "$src"/module/{,tests/,samples/}*.ko "$out/client/lfq_client.ko" "$root/lfq/"
 [ -d "$guest_bin" ] && cp -r "$guest_bin"/. "$root/lfq/bin/"
 cp "$top/scripts/guest/lib.sh" "$root/lfq/lib.sh"
 cp "$plan" "$root/lfq/plan.sh"

@@ -1,23 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * lfq_soak.c - long in-kernel soak of the four lfq structures
+ * lfq_soak.c - long in-kernel soak of every kind of lfq's registry
  *
  * Built only by the test targets (make check, make soak), never installed.
  * Everything runs at module load, which prints one line per structure and
  * a final "done result=PASS|FAIL" line, and then succeeds (only bad
  * parameters make it fail); remove the module afterwards.
  *
- * For each selected structure, in turn:
+ * For each selected kind of the registry (lfq_kinds[]), in turn:
  *
  *   - one producer and one consumer kthread bound to every online CPU;
  *     the producers share a budget of ops / 2 values;
- *   - one hrtimer per CPU in HRTIMER_MODE_REL_PINNED_HARD (its callback
- *     runs in hard interrupt context, also on PREEMPT_RT) that pushes and
- *     pops a few values each time it fires, as its own producer and its
- *     own consumer; it fires every irq_us while the producer kthread of
- *     its CPU makes progress (see soak_timer_fn());
- *   - for the structures whose kernel-doc says push and pop may run in NMI
- *     context (the ring, where cmpxchg is NMI-safe), an NMI_LOCAL handler
+ *   - for the kinds whose push_ctx and pop_ctx both include
+ *     LFQ_CTX_HARDIRQ, one hrtimer per CPU in HRTIMER_MODE_REL_PINNED_HARD
+ *     (its callback runs in hard interrupt context, also on PREEMPT_RT)
+ *     that pushes and pops a few values each time it fires, as its own
+ *     producer and its own consumer; it fires every irq_us while the
+ *     producer kthread of its CPU makes progress (see soak_timer_fn());
+ *   - for the kinds whose push_ctx and pop_ctx both include LFQ_CTX_NMI
+ *     (where the architecture's cmpxchg is NMI-safe), an NMI_LOCAL handler
  *     that does the same from NMI context.  The NMIs are self-IPIs sent
  *     with the NMI delivery mode by the kthreads (every nmi_every
  *     operations), so they land in the middle of a push or pop on that
@@ -49,8 +50,9 @@
  *
  * Reported per structure (pr_info, "lfq_soak: result kind=..."): operations
  * (pushes + pops, all contexts), seconds, operations per second, pushes
- * and pops from hard IRQ and from NMI, the peak of lfq_rcu_backlog()
- * sampled during the run, and the verdict.
+ * and pops from hard IRQ and from NMI (hardirq= and nmi= say whether they
+ * took part), the peak of lfq_rcu_backlog() sampled during the run, and
+ * the verdict.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -89,7 +91,7 @@ MODULE_PARM_DESC(ops, "operations (pushes + pops) per structure, at least (defau
 
 static char *kinds = "all";
 module_param(kinds, charp, 0444);
-MODULE_PARM_DESC(kinds, "comma-separated structures (msq,stack,ring,tlq) or \"all\" (default)");
+MODULE_PARM_DESC(kinds, "comma-separated kinds of the registry (msq,stack,...) or \"all\" (default)");
 
 static unsigned int secs;
 module_param(secs, uint, 0444);
@@ -101,11 +103,11 @@ MODULE_PARM_DESC(irq_us, "period of the per-CPU hard-IRQ hrtimer in microseconds
 
 static unsigned int nmi_every = 512;
 module_param(nmi_every, uint, 0444);
-MODULE_PARM_DESC(nmi_every, "kthread operations between self-NMIs, NMI-safe structures only (0: none; default 512)");
+MODULE_PARM_DESC(nmi_every, "kthread operations between self-NMIs, kinds allowed in NMI only (0: none; default 512)");
 
 static unsigned int ring_capacity = 1024;
 module_param(ring_capacity, uint, 0444);
-MODULE_PARM_DESC(ring_capacity, "ring capacity, a power of two (default 1024)");
+MODULE_PARM_DESC(ring_capacity, "capacity of the bounded kinds, a power of two (default 1024)");
 
 static unsigned int max_queued = 65536;
 module_param(max_queued, uint, 0444);
@@ -122,13 +124,6 @@ MODULE_PARM_DESC(max_queued, "producers pause while about this many values are q
 #define SOAK_POLL		1024
 /* hrtimer expiries per SOAK_POLL producer operations, at most */
 #define SOAK_IRQ_CREDIT		8
-
-enum soak_kind { SOAK_MSQ, SOAK_STACK, SOAK_RING, SOAK_TLQ, SOAK_NR_KINDS };
-
-static const char *const soak_kind_name[SOAK_NR_KINDS] = {
-	[SOAK_MSQ] = "msq", [SOAK_STACK] = "stack",
-	[SOAK_RING] = "ring", [SOAK_TLQ] = "tlq",
-};
 
 /* Producer and consumer roles per CPU; the ids are role * nr_cpu_ids + cpu. */
 enum soak_role { SOAK_KTHREAD, SOAK_HARDIRQ, SOAK_NMI, SOAK_NR_ROLES };
@@ -206,13 +201,11 @@ struct soak_cpu {
 };
 
 /**
- * struct soak_run - one structure's soak
- * @kind: which structure
- * @msq: the msq (@kind == SOAK_MSQ)
- * @stack: the stack
- * @ring: the ring
- * @tlq: the two-lock queue
+ * struct soak_run - one kind's soak
+ * @kind: the kind, from the registry
+ * @c: the container (@kind->size bytes)
  * @fifo: per-producer order is checked
+ * @irq: hard-IRQ producers and consumers take part
  * @nmi: NMI producers and consumers take part
  * @budget: values left for the producer kthreads to claim
  * @queued: values pushed minus values popped, approximately
@@ -229,12 +222,10 @@ struct soak_cpu {
  * @cpus: per-CPU actors, indexed by CPU number
  */
 struct soak_run {
-	enum soak_kind kind;
-	struct lfq_msq msq;
-	struct lfq_stack stack;
-	struct lfq_ring ring;
-	struct lfq_tlq tlq;
+	const struct lfq_kind *kind;
+	void *c;
 	bool fifo;
+	bool irq;
 	bool nmi;
 	atomic64_t budget;
 	atomic_long_t queued;
@@ -274,30 +265,12 @@ static void *soak_encode(unsigned int pid, u64 seq)
 
 static int soak_push(struct soak_run *run, void *v, gfp_t gfp)
 {
-	switch (run->kind) {
-	case SOAK_MSQ:
-		return lfq_msq_push(&run->msq, v, gfp);
-	case SOAK_STACK:
-		return lfq_stack_push(&run->stack, v, gfp);
-	case SOAK_RING:
-		return lfq_ring_push(&run->ring, v);
-	default:
-		return lfq_tlq_push(&run->tlq, v, gfp);
-	}
+	return run->kind->push(run->c, v, gfp);
 }
 
 static void *soak_pop(struct soak_run *run)
 {
-	switch (run->kind) {
-	case SOAK_MSQ:
-		return lfq_msq_pop(&run->msq);
-	case SOAK_STACK:
-		return lfq_stack_pop(&run->stack);
-	case SOAK_RING:
-		return lfq_ring_pop(&run->ring);
-	default:
-		return lfq_tlq_pop(&run->tlq);
-	}
+	return run->kind->pop(run->c);
 }
 
 /* Account one popped value to consumer @c. */
@@ -391,7 +364,7 @@ static enum hrtimer_restart soak_timer_fn(struct hrtimer *timer)
 /* Called by the producer kthread on its own CPU, so not concurrently. */
 static void soak_timer_arm(struct soak_cpu *sc)
 {
-	if (!irq_us)
+	if (!sc->run->irq)
 		return;
 	WRITE_ONCE(sc->irq_credit, SOAK_IRQ_CREDIT);
 	if (!hrtimer_active(&sc->timer))
@@ -594,39 +567,6 @@ static void soak_wait(struct completion *done, struct soak_cons *sampler)
 		soak_backlog_sample(sampler);
 }
 
-static int soak_init_kind(struct soak_run *run)
-{
-	switch (run->kind) {
-	case SOAK_MSQ:
-		return lfq_msq_init(&run->msq, GFP_KERNEL);
-	case SOAK_STACK:
-		lfq_stack_init(&run->stack);
-		return 0;
-	case SOAK_RING:
-		return lfq_ring_init(&run->ring, ring_capacity, GFP_KERNEL);
-	default:
-		return lfq_tlq_init(&run->tlq, GFP_KERNEL);
-	}
-}
-
-static void soak_destroy_kind(struct soak_run *run)
-{
-	switch (run->kind) {
-	case SOAK_MSQ:
-		lfq_msq_destroy(&run->msq, NULL);
-		break;
-	case SOAK_STACK:
-		lfq_stack_destroy(&run->stack, NULL);
-		break;
-	case SOAK_RING:
-		lfq_ring_destroy(&run->ring, NULL);
-		break;
-	default:
-		lfq_tlq_destroy(&run->tlq, NULL);
-		break;
-	}
-}
-
 static void soak_free(struct soak_run *run)
 {
 	unsigned int i;
@@ -640,6 +580,7 @@ static void soak_free(struct soak_run *run)
 	kvfree(run->cons);
 	kvfree(run->prod);
 	kvfree(run->cpus);
+	kfree(run->c);
 }
 
 static int soak_alloc(struct soak_run *run)
@@ -651,7 +592,8 @@ static int soak_alloc(struct soak_run *run)
 	run->prod = kvcalloc(run->nprod, sizeof(*run->prod), GFP_KERNEL);
 	run->cons = kvcalloc(run->ncons, sizeof(*run->cons), GFP_KERNEL);
 	run->cpus = kvcalloc(nr_cpu_ids, sizeof(*run->cpus), GFP_KERNEL);
-	if (!run->prod || !run->cons || !run->cpus)
+	run->c = kzalloc(run->kind->size, GFP_KERNEL);
+	if (!run->prod || !run->cons || !run->cpus || !run->c)
 		return -ENOMEM;
 	for (i = 0; i < run->ncons; i++) {
 		run->cons[i].tally = kvcalloc(run->nprod, sizeof(struct soak_tally),
@@ -729,14 +671,33 @@ static unsigned int soak_check(struct soak_run *run)
 			continue;
 		if (bad++ < 8)
 			pr_err("error kind=%s producer=%u role=%u cpu=%u pushed=%llu popped=%llu seq_sum=%llu want=%llu mix=%016llx want=%016llx\n",
-			       soak_kind_name[run->kind], pid, pid / nr_cpu_ids,
+			       run->kind->name, pid, pid / nr_cpu_ids,
 			       pid % nr_cpu_ids, p->pushed, sum.count,
 			       sum.seq_sum, want_seq_sum, sum.mix, p->mix);
 	}
 	return bad;
 }
 
-static bool soak_one(enum soak_kind kind)
+/* Both operations of @kind may run in every context of @ctx. */
+static bool soak_ctx(const struct lfq_kind *kind, unsigned int ctx)
+{
+	return (kind->push_ctx & ctx) == ctx && (kind->pop_ctx & ctx) == ctx;
+}
+
+/*
+ * For the report: "yes" if @used, "unavailable" if @kind allows @ctx but
+ * the run could not use it (no NMI source, irq_us=0, nmi_every=0), else
+ * "not-claimed".
+ */
+static const char *soak_ctx_word(bool used, const struct lfq_kind *kind,
+				 unsigned int ctx)
+{
+	if (used)
+		return "yes";
+	return soak_ctx(kind, ctx) ? "unavailable" : "not-claimed";
+}
+
+static bool soak_one(const struct lfq_kind *kind)
 {
 	struct soak_run *run;
 	unsigned int i, started, unbalanced;
@@ -752,9 +713,9 @@ static bool soak_one(enum soak_kind kind)
 	if (!run)
 		return false;
 	run->kind = kind;
-	run->fifo = kind != SOAK_STACK;
-	/* only the ring's kernel-doc allows push and pop in NMI context */
-	run->nmi = LFQ_SOAK_NMI && kind == SOAK_RING && nmi_every;
+	run->fifo = kind->flags & LFQ_KIND_FIFO;
+	run->irq = irq_us && soak_ctx(kind, LFQ_CTX_HARDIRQ);
+	run->nmi = LFQ_SOAK_NMI && nmi_every && soak_ctx(kind, LFQ_CTX_NMI);
 	atomic64_set(&run->budget, div_u64(ops + 1, 2));
 	atomic_long_set(&run->queued, 0);
 	run->capped_run = secs != 0;
@@ -762,9 +723,10 @@ static bool soak_one(enum soak_kind kind)
 	run->extra_on = true;
 	err = soak_alloc(run);
 	if (!err)
-		err = soak_init_kind(run);
+		err = kind->init(run->c, kind->flags & LFQ_KIND_BOUNDED ?
+				 ring_capacity : 0, GFP_KERNEL);
 	if (err) {
-		pr_err("error kind=%s setup err=%d\n", soak_kind_name[kind], err);
+		pr_err("error kind=%s setup err=%d\n", kind->name, err);
 		soak_free(run);
 		kfree(run);
 		return false;
@@ -778,7 +740,7 @@ static bool soak_one(enum soak_kind kind)
 					   "lfq_soak");
 		if (err) {
 			pr_err("error kind=%s register_nmi_handler err=%d\n",
-			       soak_kind_name[kind], err);
+			       kind->name, err);
 			run->nmi = false;
 		}
 	}
@@ -820,7 +782,7 @@ static bool soak_one(enum soak_kind kind)
 		soak_record(run, drain, v);
 	soak_backlog_sample(drain);
 	unbalanced = soak_check(run);
-	soak_destroy_kind(run);
+	kind->destroy(run->c, NULL);
 
 	for (i = 0; i < run->nprod; i++) {
 		pushes += run->prod[i].pushed;
@@ -846,20 +808,21 @@ static bool soak_one(enum soak_kind kind)
 	total = pushes + pops;
 	pass = started && !unbalanced && !bad && !order && nmi_ok &&
 	       pushes == pops;
-	pr_info("result kind=%s ops=%llu target=%lu secs=%llu.%03llu ops_per_s=%llu pushes=%llu pops=%llu drained=%llu kthreads=%u irq_pushes=%llu irq_pops=%llu nmi=%s nmi_pushes=%llu nmi_pops=%llu backlog_peak=%lu capped=%d bad=%llu order=%llu unbalanced=%u verdict=%s\n",
-		soak_kind_name[kind], total, ops, div_u64(ns, NSEC_PER_SEC),
+	pr_info("result kind=%s ops=%llu target=%lu secs=%llu.%03llu ops_per_s=%llu pushes=%llu pops=%llu drained=%llu kthreads=%u hardirq=%s irq_pushes=%llu irq_pops=%llu nmi=%s nmi_pushes=%llu nmi_pops=%llu backlog_peak=%lu capped=%d bad=%llu order=%llu unbalanced=%u verdict=%s\n",
+		kind->name, total, ops, div_u64(ns, NSEC_PER_SEC),
 		div_u64(ns % NSEC_PER_SEC, NSEC_PER_MSEC),
 		ns ? div64_u64(total * NSEC_PER_SEC, ns) : 0, pushes, pops,
-		drain->pops, 2 * started, irq_push, irq_pop,
-		run->nmi ? "yes" : (kind == SOAK_RING ? "unavailable" : "not-claimed"),
+		drain->pops, 2 * started,
+		soak_ctx_word(run->irq, kind, LFQ_CTX_HARDIRQ), irq_push, irq_pop,
+		soak_ctx_word(run->nmi, kind, LFQ_CTX_NMI),
 		nmi_push, nmi_pop, peak, READ_ONCE(run->capped), bad, order,
 		unbalanced, pass ? "PASS" : "FAIL");
 	if (bad || order)
 		pr_err("error kind=%s first bad or out-of-order value %#lx\n",
-		       soak_kind_name[kind], first_err);
+		       kind->name, first_err);
 	if (!nmi_ok)
 		pr_err("error kind=%s a self-NMI was never taken\n",
-		       soak_kind_name[kind]);
+		       kind->name);
 	soak_free(run);
 	kfree(run);
 	return pass;
@@ -885,8 +848,9 @@ static bool soak_selected(const char *name)
 
 static int __init lfq_soak_init(void)
 {
+	const struct lfq_kind *kind;
 	bool all_pass = true;
-	unsigned int k, ran = 0;
+	unsigned int ran = 0;
 
 	if (!ops || (irq_us && irq_us < 10) ||
 	    !is_power_of_2(ring_capacity) || ring_capacity < 2 ||
@@ -897,11 +861,11 @@ static int __init lfq_soak_init(void)
 	pr_info("start cpus=%u ops=%lu kinds=%s secs=%u irq_us=%u nmi_every=%u nmi_source=%s\n",
 		num_online_cpus(), ops, kinds, secs, irq_us, nmi_every,
 		LFQ_SOAK_NMI ? "apic-self-ipi" : "none");
-	for (k = 0; k < SOAK_NR_KINDS; k++) {
-		if (!soak_selected(soak_kind_name[k]))
+	lfq_for_each_kind(kind) {
+		if (!soak_selected(kind->name))
 			continue;
 		ran++;
-		if (!soak_one(k))
+		if (!soak_one(kind))
 			all_pass = false;
 	}
 	/* the popped msq and stack nodes: freed before we report */

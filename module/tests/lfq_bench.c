@@ -2,8 +2,9 @@
 /*
  * lfq_bench.c - in-kernel benchmark of lfq against the kernel's own queues
  *
- * Everything runs at module load; the module then stays loaded, doing
- * nothing, until it is removed.  Module parameters select what runs.
+ * Everything runs at module load, which then fails with -EAGAIN once the
+ * figures are printed (-EIO if a conservation check failed), so the
+ * module never stays loaded.  Module parameters select what runs.
  *
  * Workload ("pairs"): one kthread per CPU, bound to it, each doing push then
  * pop in a loop for duration_ms, all released at once by a start gate.  It
@@ -12,8 +13,10 @@
  * thread per online CPU (or the "threads" parameter).
  *
  * Structures:
- *   lfq:      msq, stack, ring (single values), ring_bulk32 (bulk push and
- *             pop of 32 values), tlq
+ *   lfq:      every kind of the registry (lfq_kinds[]: msq, stack, ring,
+ *             tlq, ...) with single values, and, for the kinds that have
+ *             push_many/pop_many, "<kind>_bulk32" (all-or-nothing push and
+ *             pop of 32 values)
  *   kernel:   spin_list (spinlock + list_head, kmalloc'd nodes), kfifo (a
  *             kfifo of pointers under one spinlock), ptr_ring (its own
  *             producer and consumer locks), llist (llist_add, and
@@ -26,8 +29,8 @@
  * fails and module load returns -EIO.
  *
  * Also reported: the kernel memory per queued message for each lfq kind,
- * and the peak of lfq_rcu_backlog() during a push/pop storm on msq and
- * stack (storm_ms).
+ * and the peak of lfq_rcu_backlog() during a push/pop storm on the kinds
+ * whose popped nodes wait for RCU (LFQ_KIND_RCU_NODES; storm_ms).
  *
  * Output: one pr_info() line per figure, "lfq_bench: <what> key=value ...",
  * so scripts can parse it (scripts/host/bench-report.sh does).
@@ -61,7 +64,6 @@
 #endif
 
 #include "lfq.h"
-#include "lfq_internal.h"	/* sizeof(struct lfq_node), lfq_ring_slot */
 
 static unsigned int duration_ms = 200;
 module_param(duration_ms, uint, 0444);
@@ -95,6 +97,12 @@ MODULE_PARM_DESC(tests, "comma-separated structures to run, or \"all\" (default)
 #define KB_CAPACITY	4096
 /* Objects in the objpool. */
 #define KB_POOL_OBJS	1024
+/*
+ * Capacity, at least, of a bounded kind whose memory is measured: its
+ * memory comes from the free page count, which per-CPU vmstat deltas blur
+ * by up to a few MiB, so it must be far larger than that.
+ */
+#define KB_MEM_SLOTS	BIT(22)
 
 struct kb_run;
 
@@ -135,23 +143,26 @@ struct kb_thread {
 /**
  * struct kb_kind - one structure under test
  * @name: name in the output and in the "tests" parameter
- * @lfq: one of lfq's (compared against every baseline)
- * @rcu: frees through RCU (run in the backlog storm)
+ * @lfq: the registry's kind, or NULL for a kernel baseline
  * @setup: create the structure in @run->q; may pre-fill it
  * @step: one push+pop pair (or its equivalent) by thread @t
- * @drain: pop everything left, adding to *@n and *@sum
+ * @pop: pop one value, NULL if empty (baselines; lfq kinds use @lfq's)
+ * @drain: pop everything left, adding to *@n and *@sum, where popping
+ *         until empty with @pop does not do that
  * @teardown: free the (empty) structure
- * @push: push one value (node-based lfq kinds: memory measurement), or NULL
+ *
+ * The lfq kinds are compared against every baseline.  Their entries are
+ * made from the registry at load (kb_kinds_build()), with the kb_lfq_*()
+ * operations, which go through the kind's own operations.
  */
 struct kb_kind {
-	const char *name;
-	bool lfq;
-	bool rcu;
+	char name[32];
+	const struct lfq_kind *lfq;
 	int (*setup)(struct kb_run *run);
 	int (*step)(struct kb_run *run, struct kb_thread *t);
+	void *(*pop)(void *q);
 	void (*drain)(struct kb_run *run, u64 *n, u64 *sum);
 	void (*teardown)(struct kb_run *run);
-	int (*push)(void *q, void *val, gfp_t gfp);
 };
 
 /**
@@ -227,148 +238,58 @@ static void kb_popped(struct kb_thread *t, const void *v)
 	}
 }
 
-/* lfq: Michael-Scott queue */
+/* lfq: any kind of the registry, through its operations */
 
-static int kb_msq_setup(struct kb_run *run)
+static int kb_lfq_setup(struct kb_run *run)
 {
-	struct lfq_msq *q = kzalloc(sizeof(*q), GFP_KERNEL);
+	const struct lfq_kind *k = run->kind->lfq;
+	void *c = kzalloc(k->size, GFP_KERNEL);
 	int ret;
 
-	if (!q)
+	if (!c)
 		return -ENOMEM;
-	ret = lfq_msq_init(q, GFP_KERNEL);
+	ret = k->init(c, k->flags & LFQ_KIND_BOUNDED ? KB_CAPACITY : 0,
+		      GFP_KERNEL);
 	if (ret) {
-		kfree(q);
+		kfree(c);
 		return ret;
 	}
-	run->q = q;
+	run->q = c;
 	return 0;
 }
 
-static int kb_msq_push(void *q, void *val, gfp_t gfp)
+/* A full bounded kind counts as "full"; any other push error ends the run. */
+static int kb_lfq_step(struct kb_run *run, struct kb_thread *t)
 {
-	return lfq_msq_push(q, val, gfp);
-}
-
-static int kb_msq_step(struct kb_run *run, struct kb_thread *t)
-{
+	const struct lfq_kind *k = run->kind->lfq;
 	void *v = kb_token(t);
 	int ret;
 
-	ret = lfq_msq_push(run->q, v, GFP_KERNEL);
+	ret = k->push(run->q, v, GFP_KERNEL);
+	if (ret && ret != -ENOSPC)
+		return ret;
 	if (ret)
-		return ret;
-	kb_pushed(t, v);
-	kb_popped(t, lfq_msq_pop(run->q));
-	return 0;
-}
-
-static void kb_msq_drain(struct kb_run *run, u64 *n, u64 *sum)
-{
-	void *v;
-
-	while ((v = lfq_msq_pop(run->q))) {
-		(*n)++;
-		*sum += (unsigned long)v;
-	}
-}
-
-static void kb_msq_teardown(struct kb_run *run)
-{
-	lfq_msq_destroy(run->q, NULL);
-	kfree(run->q);
-}
-
-/* lfq: Treiber stack */
-
-static int kb_stack_setup(struct kb_run *run)
-{
-	struct lfq_stack *s = kzalloc(sizeof(*s), GFP_KERNEL);
-
-	if (!s)
-		return -ENOMEM;
-	lfq_stack_init(s);
-	run->q = s;
-	return 0;
-}
-
-static int kb_stack_push(void *q, void *val, gfp_t gfp)
-{
-	return lfq_stack_push(q, val, gfp);
-}
-
-static int kb_stack_step(struct kb_run *run, struct kb_thread *t)
-{
-	void *v = kb_token(t);
-	int ret;
-
-	ret = lfq_stack_push(run->q, v, GFP_KERNEL);
-	if (ret)
-		return ret;
-	kb_pushed(t, v);
-	kb_popped(t, lfq_stack_pop(run->q));
-	return 0;
-}
-
-static void kb_stack_drain(struct kb_run *run, u64 *n, u64 *sum)
-{
-	void *v;
-
-	while ((v = lfq_stack_pop(run->q))) {
-		(*n)++;
-		*sum += (unsigned long)v;
-	}
-}
-
-static void kb_stack_teardown(struct kb_run *run)
-{
-	lfq_stack_destroy(run->q, NULL);
-	kfree(run->q);
-}
-
-/* lfq: ring, single values and bulk */
-
-static int kb_ring_setup(struct kb_run *run)
-{
-	struct lfq_ring *r = kzalloc(sizeof(*r), GFP_KERNEL);
-	int ret;
-
-	if (!r)
-		return -ENOMEM;
-	ret = lfq_ring_init(r, KB_CAPACITY, GFP_KERNEL);
-	if (ret) {
-		kfree(r);
-		return ret;
-	}
-	run->q = r;
-	return 0;
-}
-
-static int kb_ring_step(struct kb_run *run, struct kb_thread *t)
-{
-	void *v = kb_token(t);
-
-	if (lfq_ring_push(run->q, v))
 		t->full++;
 	else
 		kb_pushed(t, v);
-	kb_popped(t, lfq_ring_pop(run->q));
+	kb_popped(t, k->pop(run->q));
 	return 0;
 }
 
-static int kb_ring_bulk_step(struct kb_run *run, struct kb_thread *t)
+static int kb_lfq_bulk_step(struct kb_run *run, struct kb_thread *t)
 {
+	const struct lfq_kind *k = run->kind->lfq;
 	unsigned int i, n;
 
 	for (i = 0; i < KB_BULK; i++)
 		t->vals[i] = kb_token(t);
-	if (lfq_ring_push_bulk(run->q, t->vals, KB_BULK) == KB_BULK) {
+	if (k->push_many(run->q, t->vals, KB_BULK, true) == KB_BULK) {
 		for (i = 0; i < KB_BULK; i++)
 			kb_pushed(t, t->vals[i]);
 	} else {
 		t->full++;
 	}
-	n = lfq_ring_pop_bulk(run->q, t->vals, KB_BULK);
+	n = k->pop_many(run->q, t->vals, KB_BULK, true);
 	if (!n)
 		t->empty++;
 	for (i = 0; i < n; i++)
@@ -376,71 +297,9 @@ static int kb_ring_bulk_step(struct kb_run *run, struct kb_thread *t)
 	return 0;
 }
 
-static void kb_ring_drain(struct kb_run *run, u64 *n, u64 *sum)
+static void kb_lfq_teardown(struct kb_run *run)
 {
-	void *v;
-
-	while ((v = lfq_ring_pop(run->q))) {
-		(*n)++;
-		*sum += (unsigned long)v;
-	}
-}
-
-static void kb_ring_teardown(struct kb_run *run)
-{
-	lfq_ring_destroy(run->q, NULL);
-	kfree(run->q);
-}
-
-/* lfq: two-lock queue */
-
-static int kb_tlq_setup(struct kb_run *run)
-{
-	struct lfq_tlq *q = kzalloc(sizeof(*q), GFP_KERNEL);
-	int ret;
-
-	if (!q)
-		return -ENOMEM;
-	ret = lfq_tlq_init(q, GFP_KERNEL);
-	if (ret) {
-		kfree(q);
-		return ret;
-	}
-	run->q = q;
-	return 0;
-}
-
-static int kb_tlq_push(void *q, void *val, gfp_t gfp)
-{
-	return lfq_tlq_push(q, val, gfp);
-}
-
-static int kb_tlq_step(struct kb_run *run, struct kb_thread *t)
-{
-	void *v = kb_token(t);
-	int ret;
-
-	ret = lfq_tlq_push(run->q, v, GFP_KERNEL);
-	if (ret)
-		return ret;
-	kb_pushed(t, v);
-	kb_popped(t, lfq_tlq_pop(run->q));
-	return 0;
-}
-
-static void kb_tlq_drain(struct kb_run *run, u64 *n, u64 *sum)
-{
-	void *v;
-
-	while ((v = lfq_tlq_pop(run->q))) {
-		(*n)++;
-		*sum += (unsigned long)v;
-	}
-}
-
-static void kb_tlq_teardown(struct kb_run *run)
-{
-	lfq_tlq_destroy(run->q, NULL);
+	run->kind->lfq->destroy(run->q, NULL);
 	kfree(run->q);
 }
 
@@ -468,8 +327,9 @@ static int kb_list_setup(struct kb_run *run)
 	return 0;
 }
 
-static void *kb_list_pop(struct kb_list *l)
+static void *kb_list_pop(void *q)
 {
+	struct kb_list *l = q;
 	struct kb_list_node *node;
 	void *v = NULL;
 
@@ -502,16 +362,6 @@ static int kb_list_step(struct kb_run *run, struct kb_thread *t)
 	return 0;
 }
 
-static void kb_list_drain(struct kb_run *run, u64 *n, u64 *sum)
-{
-	void *v;
-
-	while ((v = kb_list_pop(run->q))) {
-		(*n)++;
-		*sum += (unsigned long)v;
-	}
-}
-
 static void kb_free_q(struct kb_run *run)
 {
 	kfree(run->q);
@@ -539,8 +389,9 @@ static int kb_kfifo_setup(struct kb_run *run)
 	return 0;
 }
 
-static void *kb_kfifo_pop(struct kb_kfifo *f)
+static void *kb_kfifo_pop(void *q)
 {
+	struct kb_kfifo *f = q;
 	void *v = NULL;
 
 	spin_lock(&f->lock);
@@ -567,16 +418,6 @@ static int kb_kfifo_step(struct kb_run *run, struct kb_thread *t)
 	return 0;
 }
 
-static void kb_kfifo_drain(struct kb_run *run, u64 *n, u64 *sum)
-{
-	void *v;
-
-	while ((v = kb_kfifo_pop(run->q))) {
-		(*n)++;
-		*sum += (unsigned long)v;
-	}
-}
-
 static void kb_kfifo_teardown(struct kb_run *run)
 {
 	struct kb_kfifo *f = run->q;
@@ -601,6 +442,11 @@ static int kb_ptr_ring_setup(struct kb_run *run)
 	return 0;
 }
 
+static void *kb_ptr_ring_pop(void *q)
+{
+	return ptr_ring_consume(q);
+}
+
 static int kb_ptr_ring_step(struct kb_run *run, struct kb_thread *t)
 {
 	void *v = kb_token(t);
@@ -609,18 +455,8 @@ static int kb_ptr_ring_step(struct kb_run *run, struct kb_thread *t)
 		t->full++;
 	else
 		kb_pushed(t, v);
-	kb_popped(t, ptr_ring_consume(run->q));
+	kb_popped(t, kb_ptr_ring_pop(run->q));
 	return 0;
-}
-
-static void kb_ptr_ring_drain(struct kb_run *run, u64 *n, u64 *sum)
-{
-	void *v;
-
-	while ((v = ptr_ring_consume(run->q))) {
-		(*n)++;
-		*sum += (unsigned long)v;
-	}
 }
 
 static void kb_ptr_ring_teardown(struct kb_run *run)
@@ -764,32 +600,78 @@ static void kb_objpool_teardown(struct kb_run *run)
 }
 #endif /* LFQ_HAVE_OBJPOOL */
 
-static const struct kb_kind kb_kinds[] = {
-	{ "msq", true, true, kb_msq_setup, kb_msq_step, kb_msq_drain,
-	  kb_msq_teardown, kb_msq_push },
-	{ "stack", true, true, kb_stack_setup, kb_stack_step, kb_stack_drain,
-	  kb_stack_teardown, kb_stack_push },
-	{ "ring", true, false, kb_ring_setup, kb_ring_step, kb_ring_drain,
-	  kb_ring_teardown },
-	{ "ring_bulk32", true, false, kb_ring_setup, kb_ring_bulk_step,
-	  kb_ring_drain, kb_ring_teardown },
-	{ "tlq", true, false, kb_tlq_setup, kb_tlq_step, kb_tlq_drain,
-	  kb_tlq_teardown, kb_tlq_push },
-	{ "spin_list", false, false, kb_list_setup, kb_list_step,
-	  kb_list_drain, kb_free_q },
-	{ "kfifo", false, false, kb_kfifo_setup, kb_kfifo_step,
-	  kb_kfifo_drain, kb_kfifo_teardown },
-	{ "ptr_ring", false, false, kb_ptr_ring_setup, kb_ptr_ring_step,
-	  kb_ptr_ring_drain, kb_ptr_ring_teardown },
-	{ "llist", false, false, kb_llist_setup, kb_llist_step,
-	  kb_llist_drain, kb_free_q },
+/* The kernel's own structures, after the lfq kinds in kb_kinds[]. */
+static const struct kb_kind kb_baselines[] = {
+	{ .name = "spin_list", .setup = kb_list_setup, .step = kb_list_step,
+	  .pop = kb_list_pop, .teardown = kb_free_q },
+	{ .name = "kfifo", .setup = kb_kfifo_setup, .step = kb_kfifo_step,
+	  .pop = kb_kfifo_pop, .teardown = kb_kfifo_teardown },
+	{ .name = "ptr_ring", .setup = kb_ptr_ring_setup,
+	  .step = kb_ptr_ring_step, .pop = kb_ptr_ring_pop,
+	  .teardown = kb_ptr_ring_teardown },
+	{ .name = "llist", .setup = kb_llist_setup, .step = kb_llist_step,
+	  .drain = kb_llist_drain, .teardown = kb_free_q },
 #ifdef LFQ_HAVE_OBJPOOL
-	{ "objpool", false, false, kb_objpool_setup, kb_objpool_step,
-	  kb_objpool_drain, kb_objpool_teardown },
+	{ .name = "objpool", .setup = kb_objpool_setup,
+	  .step = kb_objpool_step, .drain = kb_objpool_drain,
+	  .teardown = kb_objpool_teardown },
 #endif
 };
 
-#define KB_NR_KINDS	ARRAY_SIZE(kb_kinds)
+/* Every structure under test: the lfq kinds, then the baselines. */
+static struct kb_kind *kb_kinds;
+static unsigned int kb_nr_kinds;
+
+/*
+ * One entry per kind of the registry, one more ("<kind>_bulk32") for each
+ * kind with push_many and pop_many, then kb_baselines[].
+ */
+static int kb_kinds_build(void)
+{
+	const struct lfq_kind *k;
+	struct kb_kind *e;
+
+	kb_kinds = kcalloc(2 * lfq_nr_kinds + ARRAY_SIZE(kb_baselines),
+			   sizeof(*kb_kinds), GFP_KERNEL);
+	if (!kb_kinds)
+		return -ENOMEM;
+	e = kb_kinds;
+	lfq_for_each_kind(k) {
+		strscpy(e->name, k->name, sizeof(e->name));
+		e->lfq = k;
+		e->setup = kb_lfq_setup;
+		e->step = kb_lfq_step;
+		e->pop = k->pop;
+		e->teardown = kb_lfq_teardown;
+		if (k->push_many && k->pop_many) {
+			e[1] = e[0];
+			snprintf(e[1].name, sizeof(e[1].name), "%s_bulk%u",
+				 k->name, KB_BULK);
+			e[1].step = kb_lfq_bulk_step;
+			e++;
+		}
+		e++;
+	}
+	memcpy(e, kb_baselines, sizeof(kb_baselines));
+	kb_nr_kinds = e - kb_kinds + ARRAY_SIZE(kb_baselines);
+	return 0;
+}
+
+/* Pop everything left in @run, adding to *@n and *@sum. */
+static void kb_drain(struct kb_run *run, u64 *n, u64 *sum)
+{
+	const struct kb_kind *kind = run->kind;
+	void *v;
+
+	if (kind->drain) {
+		kind->drain(run, n, sum);
+		return;
+	}
+	while ((v = kind->pop(run->q))) {
+		(*n)++;
+		*sum += (unsigned long)v;
+	}
+}
 
 /* Is @name in the comma-separated "tests" parameter (or is it "all")? */
 static bool kb_selected(const char *name)
@@ -952,7 +834,7 @@ static int kb_run_one(const struct kb_kind *kind, unsigned int nthreads,
 		kfree(t);
 	}
 
-	kind->drain(run, &drained, &drain_sum);
+	kb_drain(run, &drained, &drain_sum);
 	ok = run->prefill_n + pushes == pops + drained &&
 	     run->prefill_sum + push_sum == pop_sum + drain_sum;
 	pr_info("check name=%s threads=%u rep=%u pushed=%llu popped=%llu drained=%llu prefill=%llu empty=%llu full=%llu result=%s\n",
@@ -972,8 +854,8 @@ static int kb_run_one(const struct kb_kind *kind, unsigned int nthreads,
 	if (storm)
 		pr_info("backlog name=%s threads=%u storm_ms=%u peak_nodes=%lu peak_bytes=%lu node_bytes=%zu now_nodes=%lu ops=%llu\n",
 			kind->name, nthreads, ms, backlog_peak,
-			backlog_peak * sizeof(struct lfq_node),
-			sizeof(struct lfq_node), lfq_rcu_backlog(), res->ops);
+			backlog_peak * kind->lfq->node_size,
+			kind->lfq->node_size, lfq_rcu_backlog(), res->ops);
 
 teardown:
 	kind->teardown(run);
@@ -1003,12 +885,12 @@ static void kb_pass(unsigned int nthreads)
 	unsigned int i, j;
 	char buf[32];
 
-	res = kcalloc(KB_NR_KINDS, sizeof(*res), GFP_KERNEL);
+	res = kcalloc(kb_nr_kinds, sizeof(*res), GFP_KERNEL);
 	if (!res) {
 		kb_failed++;
 		return;
 	}
-	for (i = 0; i < KB_NR_KINDS; i++) {
+	for (i = 0; i < kb_nr_kinds; i++) {
 		int ret;
 
 		if (!kb_selected(kb_kinds[i].name))
@@ -1025,10 +907,10 @@ static void kb_pass(unsigned int nthreads)
 		}
 		kb_print_result(&kb_kinds[i], nthreads, &res[i]);
 	}
-	for (i = 0; i < KB_NR_KINDS; i++) {
+	for (i = 0; i < kb_nr_kinds; i++) {
 		if (!kb_kinds[i].lfq || !res[i].ops_per_s)
 			continue;
-		for (j = 0; j < KB_NR_KINDS; j++) {
+		for (j = 0; j < kb_nr_kinds; j++) {
 			if (kb_kinds[j].lfq || !res[j].ops_per_s)
 				continue;
 			kb_ratio(buf, sizeof(buf), res[i].ops_per_s,
@@ -1046,61 +928,81 @@ static unsigned long kb_slab_pages(void)
 	return global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B);
 }
 
+static unsigned long kb_free_pages(void)
+{
+	return global_zone_page_state(NR_FREE_PAGES);
+}
+
 /*
- * Kernel memory per queued message, for the lfq kinds: the size of what one
- * message occupies, and, for the node-based kinds, a measurement: the
- * growth of the slab page count while @mem_msgs values are queued (per-CPU
- * vmstat deltas make this approximate; more messages, less error).
+ * Kernel memory per queued message of lfq kind @k, measured while @mem_msgs
+ * values are queued (per-CPU vmstat deltas make it approximate; more
+ * messages, less error): for a kind that allocates a node per value, the
+ * growth of the slab page count during the pushes, per value; for the
+ * others, which allocate at init, the pages taken from the free lists by
+ * init and the pushes, per value or, for a bounded kind (given a capacity
+ * of at least KB_MEM_SLOTS), per slot.
  */
+static void kb_mem_kind(const struct lfq_kind *k)
+{
+	bool nodes = k->flags & LFQ_KIND_NODES;
+	unsigned long before, after;
+	unsigned int cap = 0, per, n;
+	u64 drained = 0, x10;
+	bool live;
+	void *c;
+	int ret;
+
+	if (k->flags & LFQ_KIND_BOUNDED)
+		cap = max_t(unsigned long, roundup_pow_of_two(mem_msgs),
+			    KB_MEM_SLOTS);
+	per = nodes || !cap ? mem_msgs : cap;
+	c = kzalloc(k->size, GFP_KERNEL);
+	if (!c) {
+		kb_failed++;
+		return;
+	}
+	rcu_barrier();
+	before = nodes ? kb_slab_pages() : kb_free_pages();
+	ret = k->init(c, cap, GFP_KERNEL);
+	live = !ret;
+	for (n = 0; n < mem_msgs && !ret; n++)
+		ret = k->push(c, (void *)(unsigned long)(n + 1), GFP_KERNEL);
+	after = nodes ? kb_slab_pages() : kb_free_pages();
+	if (live) {
+		while (k->pop(c))
+			drained++;
+		k->destroy(c, NULL);
+	}
+	kfree(c);
+	rcu_barrier();
+	if (ret || drained != mem_msgs) {
+		pr_info("error name=%s mem push=%d drained=%llu\n",
+			k->name, ret, drained);
+		kb_failed++;
+		return;
+	}
+	if (!nodes)
+		swap(before, after);	/* free pages shrink */
+	x10 = after > before ?
+		div_u64((u64)(after - before) * PAGE_SIZE * 10, per) : 0;
+	if (nodes)
+		pr_info("mem name=%s struct_bytes=%zu measured_bytes_per_msg=%llu.%llu msgs=%u\n",
+			k->name, k->node_size, x10 / 10, x10 % 10, per);
+	else
+		pr_info("mem name=%s struct_bytes=n/a measured_bytes_per_msg=%llu.%llu msgs=%u\n",
+			k->name, x10 / 10, x10 % 10, per);
+}
+
+/* Memory per queued message of the lfq kinds, and of the baselines. */
 static void kb_mem(void)
 {
+	const struct lfq_kind *k;
 	struct kb_llist_node *lln;
 	struct kb_list_node *ln;
-	unsigned int i, n;
 
-	for (i = 0; i < KB_NR_KINDS; i++) {
-		const struct kb_kind *kind = &kb_kinds[i];
-		unsigned long before, after;
-		u64 drained = 0, sum = 0, x10;
-		struct kb_run *run;
-		int ret = 0;
-
-		if (!kind->push || !kb_selected(kind->name))
-			continue;
-		run = kzalloc(sizeof(*run), GFP_KERNEL);
-		if (!run || kind->setup(run)) {
-			kfree(run);
-			kb_failed++;
-			continue;
-		}
-		rcu_barrier();
-		before = kb_slab_pages();
-		for (n = 0; n < mem_msgs && !ret; n++)
-			ret = kind->push(run->q, (void *)(unsigned long)(n + 1),
-					 GFP_KERNEL);
-		after = kb_slab_pages();
-		kind->drain(run, &drained, &sum);
-		kind->teardown(run);
-		kfree(run);
-		rcu_barrier();
-		if (ret || drained != mem_msgs) {
-			pr_info("error name=%s mem push=%d drained=%llu\n",
-				kind->name, ret, drained);
-			kb_failed++;
-			continue;
-		}
-		x10 = after > before ?
-			div_u64((u64)(after - before) * PAGE_SIZE * 10, mem_msgs) :
-			0;
-		pr_info("mem name=%s struct_bytes=%zu measured_bytes_per_msg=%llu.%llu msgs=%u\n",
-			kind->name, sizeof(struct lfq_node), x10 / 10, x10 % 10,
-			mem_msgs);
-	}
-
-	if (kb_selected("ring"))
-		pr_info("mem name=ring struct_bytes=%zu measured_bytes_per_msg=%zu.0 msgs=%u\n",
-			sizeof(struct lfq_ring_slot),
-			sizeof(struct lfq_ring_slot), KB_CAPACITY);
+	lfq_for_each_kind(k)
+		if (kb_selected(k->name))
+			kb_mem_kind(k);
 
 	/* The baselines, for comparison: allocation size per message. */
 	ln = kmalloc(sizeof(*ln), GFP_KERNEL);
@@ -1126,6 +1028,8 @@ static int __init lfq_bench_init(void)
 	unsigned int nmax = num_online_cpus();
 	unsigned int i;
 
+	if (kb_kinds_build())
+		return -ENOMEM;
 	if (threads)
 		nmax = min(threads, nmax);
 	pr_info("start cpus=%u threads=%u duration_ms=%u repeat=%u storm_ms=%u mem_msgs=%u tests=%s\n",
@@ -1140,11 +1044,13 @@ static int __init lfq_bench_init(void)
 	if (mem_msgs)
 		kb_mem();
 	if (storm_ms) {
-		for (i = 0; i < KB_NR_KINDS; i++) {
+		for (i = 0; i < kb_nr_kinds; i++) {
 			struct kb_result res;
 			int ret;
 
-			if (!kb_kinds[i].rcu || !kb_selected(kb_kinds[i].name))
+			if (!kb_kinds[i].lfq ||
+			    !(kb_kinds[i].lfq->flags & LFQ_KIND_RCU_NODES) ||
+			    !kb_selected(kb_kinds[i].name))
 				continue;
 			ret = kb_run_one(&kb_kinds[i], nmax, storm_ms, true,
 					 &res);
@@ -1162,15 +1068,15 @@ static int __init lfq_bench_init(void)
 
 	pr_info("done result=%s failed=%d\n", kb_failed ? "FAIL" : "ok",
 		kb_failed);
-	return kb_failed ? -EIO : 0;
-}
-
-static void __exit lfq_bench_exit(void)
-{
+	kfree(kb_kinds);
+	/*
+	 * Nothing to keep loaded: fail the load once the figures are out,
+	 * with -EAGAIN when every check held.
+	 */
+	return kb_failed ? -EIO : -EAGAIN;
 }
 
 module_init(lfq_bench_init);
-module_exit(lfq_bench_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(LFQ_NS);

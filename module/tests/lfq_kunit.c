@@ -2,11 +2,21 @@
 /*
  * KUnit suites for the lfq containers
  *
- * One suite per container: lfq_msq, lfq_stack, lfq_ring and lfq_tlq.  The
- * cases common to all four are written once against a small table of
- * operations (struct lfq_kt_ops) that each suite's init hook puts in
- * test->priv; the ring has extra cases for its bounded, bulk and burst
- * operations and for pushing and popping from hard interrupt context.
+ * lfq_kinds: one suite whose cases run once per kind of the registry
+ * (lfq_kinds[], the parameter's description is the kind's name), through
+ * the registry's operations only, for what every kind must do: start
+ * empty, refuse NULL, keep its order (FIFO or LIFO, as its flags say),
+ * count, drain on destroy, move values exactly once under many kthreads,
+ * and from hard interrupt context where its push_ctx and pop_ctx allow
+ * it.  What a kind's flags or optional operations promise (bounded,
+ * push_many, RCU_NODES) is checked where the kind has it and skipped
+ * elsewhere.  A new kind is tested by these cases once it is registered.
+ *
+ * lfq_ring: what only the ring has, through its own API (capacity edges,
+ * full, bulk and burst, thousands of laps at capacity 2).  lfq_msq and
+ * lfq_stack: white-box cases of one algorithm each (the MS queue's
+ * lagging tail, the Treiber stack's ABA), which read and set the
+ * containers' public fields.
  *
  * Values are the integers 1..N cast to pointers; the containers never
  * dereference them.  Value 1 + i belongs to producer i / per_prod and is
@@ -18,8 +28,8 @@
  * CPU (at least two of each), released together by a completion, and check
  * conservation: everything pushed is either popped or handed to the release
  * callback by destroy, exactly once.  Their size is the module parameter
- * stress_values (values per producer); the default keeps each suite well
- * under 20 s on a KASAN+lockdep kernel running under TCG emulation.
+ * stress_values (values per producer); the default keeps each stress case
+ * well under 20 s on a KASAN+lockdep kernel running under TCG emulation.
  */
 #include <kunit/test.h>
 #include <linux/atomic.h>
@@ -37,6 +47,7 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "lfq.h"
 
@@ -48,205 +59,10 @@ static unsigned int stress_timeout = 120;
 module_param(stress_timeout, uint, 0444);
 MODULE_PARM_DESC(stress_timeout, "seconds before a stuck stress case gives up (default 120)");
 
-/* Capacity of the ring in the stress cases: small, so it is often full. */
+/* Capacity of bounded kinds in the stress cases: small, so often full. */
 #define LFQ_KT_STRESS_RING	16
-/* Period of the hard-irq pusher/popper in the ring stress. */
+/* Period of the hard-irq pusher/popper in hardirq_stress. */
 #define LFQ_KT_IRQ_PERIOD_NS	(200 * NSEC_PER_USEC)
-
-/* Storage for any of the four containers. */
-union lfq_kt_obj {
-	struct lfq_msq msq;
-	struct lfq_stack stack;
-	struct lfq_ring ring;
-	struct lfq_tlq tlq;
-};
-
-/**
- * struct lfq_kt_ops - one container, seen through a common interface
- * @fifo: values come out in the order they went in (else LIFO)
- * @bounded: push fails with -ENOSPC when @init's capacity is reached
- * @rcu: popped nodes wait for a grace period (counted by lfq_rcu_backlog())
- * @init: set up, with room for at least @capacity values where bounded
- * @destroy: drain, calling @release once per remaining value
- * @push: add one value
- * @pop: remove one value, NULL when empty
- * @empty: nothing to pop
- * @len: number of values held
- */
-struct lfq_kt_ops {
-	bool fifo;
-	bool bounded;
-	bool rcu;
-	int (*init)(union lfq_kt_obj *o, unsigned int capacity, gfp_t gfp);
-	void (*destroy)(union lfq_kt_obj *o, void (*release)(void *val));
-	int (*push)(union lfq_kt_obj *o, void *val, gfp_t gfp);
-	void *(*pop)(union lfq_kt_obj *o);
-	bool (*empty)(union lfq_kt_obj *o);
-	unsigned long (*len)(union lfq_kt_obj *o);
-};
-
-static int msq_init(union lfq_kt_obj *o, unsigned int capacity, gfp_t gfp)
-{
-	return lfq_msq_init(&o->msq, gfp);
-}
-
-static void msq_destroy(union lfq_kt_obj *o, void (*release)(void *val))
-{
-	lfq_msq_destroy(&o->msq, release);
-}
-
-static int msq_push(union lfq_kt_obj *o, void *val, gfp_t gfp)
-{
-	return lfq_msq_push(&o->msq, val, gfp);
-}
-
-static void *msq_pop(union lfq_kt_obj *o)
-{
-	return lfq_msq_pop(&o->msq);
-}
-
-static bool msq_empty(union lfq_kt_obj *o)
-{
-	return lfq_msq_empty(&o->msq);
-}
-
-static unsigned long msq_len(union lfq_kt_obj *o)
-{
-	return lfq_msq_len(&o->msq);
-}
-
-static const struct lfq_kt_ops lfq_kt_msq_ops = {
-	.fifo = true,
-	.rcu = true,
-	.init = msq_init,
-	.destroy = msq_destroy,
-	.push = msq_push,
-	.pop = msq_pop,
-	.empty = msq_empty,
-	.len = msq_len,
-};
-
-static int stack_init(union lfq_kt_obj *o, unsigned int capacity, gfp_t gfp)
-{
-	lfq_stack_init(&o->stack);
-	return 0;
-}
-
-static void stack_destroy(union lfq_kt_obj *o, void (*release)(void *val))
-{
-	lfq_stack_destroy(&o->stack, release);
-}
-
-static int stack_push(union lfq_kt_obj *o, void *val, gfp_t gfp)
-{
-	return lfq_stack_push(&o->stack, val, gfp);
-}
-
-static void *stack_pop(union lfq_kt_obj *o)
-{
-	return lfq_stack_pop(&o->stack);
-}
-
-static bool stack_empty(union lfq_kt_obj *o)
-{
-	return lfq_stack_empty(&o->stack);
-}
-
-static unsigned long stack_len(union lfq_kt_obj *o)
-{
-	return lfq_stack_len(&o->stack);
-}
-
-static const struct lfq_kt_ops lfq_kt_stack_ops = {
-	.rcu = true,
-	.init = stack_init,
-	.destroy = stack_destroy,
-	.push = stack_push,
-	.pop = stack_pop,
-	.empty = stack_empty,
-	.len = stack_len,
-};
-
-static int ring_init(union lfq_kt_obj *o, unsigned int capacity, gfp_t gfp)
-{
-	return lfq_ring_init(&o->ring, capacity, gfp);
-}
-
-static void ring_destroy(union lfq_kt_obj *o, void (*release)(void *val))
-{
-	lfq_ring_destroy(&o->ring, release);
-}
-
-static int ring_push(union lfq_kt_obj *o, void *val, gfp_t gfp)
-{
-	return lfq_ring_push(&o->ring, val);
-}
-
-static void *ring_pop(union lfq_kt_obj *o)
-{
-	return lfq_ring_pop(&o->ring);
-}
-
-static bool ring_empty(union lfq_kt_obj *o)
-{
-	return lfq_ring_empty(&o->ring);
-}
-
-static unsigned long ring_len(union lfq_kt_obj *o)
-{
-	return lfq_ring_len(&o->ring);
-}
-
-static const struct lfq_kt_ops lfq_kt_ring_ops = {
-	.fifo = true,
-	.bounded = true,
-	.init = ring_init,
-	.destroy = ring_destroy,
-	.push = ring_push,
-	.pop = ring_pop,
-	.empty = ring_empty,
-	.len = ring_len,
-};
-
-static int tlq_init(union lfq_kt_obj *o, unsigned int capacity, gfp_t gfp)
-{
-	return lfq_tlq_init(&o->tlq, gfp);
-}
-
-static void tlq_destroy(union lfq_kt_obj *o, void (*release)(void *val))
-{
-	lfq_tlq_destroy(&o->tlq, release);
-}
-
-static int tlq_push(union lfq_kt_obj *o, void *val, gfp_t gfp)
-{
-	return lfq_tlq_push(&o->tlq, val, gfp);
-}
-
-static void *tlq_pop(union lfq_kt_obj *o)
-{
-	return lfq_tlq_pop(&o->tlq);
-}
-
-static bool tlq_empty(union lfq_kt_obj *o)
-{
-	return lfq_tlq_empty(&o->tlq);
-}
-
-static unsigned long tlq_len(union lfq_kt_obj *o)
-{
-	return lfq_tlq_len(&o->tlq);
-}
-
-static const struct lfq_kt_ops lfq_kt_tlq_ops = {
-	.fifo = true,
-	.init = tlq_init,
-	.destroy = tlq_destroy,
-	.push = tlq_push,
-	.pop = tlq_pop,
-	.empty = tlq_empty,
-	.len = tlq_len,
-};
 
 static void *lfq_kt_val(unsigned long idx)
 {
@@ -316,21 +132,45 @@ static void lfq_kt_release(void *val)
 	atomic_long_inc(&lfq_kt_release_tally->released);
 }
 
-static void lfq_kt_destroy(union lfq_kt_obj *o, const struct lfq_kt_ops *ops,
+static void lfq_kt_destroy(const struct lfq_kind *k, void *c,
 			   struct lfq_kt_tally *t)
 {
 	lfq_kt_release_tally = t;
-	ops->destroy(o, lfq_kt_release);
+	k->destroy(c, lfq_kt_release);
 	lfq_kt_release_tally = NULL;
 }
 
-static union lfq_kt_obj *lfq_kt_obj_alloc(struct kunit *test)
+/* Zeroed room for a container of kind @k, freed with the test. */
+static void *lfq_kt_alloc(struct kunit *test, const struct lfq_kind *k)
 {
-	union lfq_kt_obj *o;
+	void *c;
 
-	o = kunit_kzalloc(test, sizeof(*o), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, o);
-	return o;
+	c = kunit_kzalloc(test, k->size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	return c;
+}
+
+/* Set up @c with room for @capacity values (a power of two) if bounded. */
+static int lfq_kt_init(const struct lfq_kind *k, void *c,
+		       unsigned int capacity)
+{
+	return k->init(c, k->flags & LFQ_KIND_BOUNDED ? capacity : 0,
+		       GFP_KERNEL);
+}
+
+/* The cases that check an order need a kind that promises one. */
+static void lfq_kt_need_order(struct kunit *test, const struct lfq_kind *k)
+{
+	if (!(k->flags & (LFQ_KIND_FIFO | LFQ_KIND_LIFO)))
+		kunit_skip(test, "%s promises no order", k->name);
+}
+
+/* ... and those that push and pop in context @ctx a kind that allows it. */
+static void lfq_kt_need_ctx(struct kunit *test, const struct lfq_kind *k,
+			    unsigned int ctx)
+{
+	if (!(k->push_ctx & ctx) || !(k->pop_ctx & ctx))
+		kunit_skip(test, "%s: not in that context", k->name);
 }
 
 /*
@@ -371,111 +211,115 @@ static void *lfq_kt_model_pop(struct lfq_kt_model *m)
 /* A fresh container is empty, and destroying it releases nothing. */
 static void empty_after_init(struct kunit *test)
 {
-	const struct lfq_kt_ops *ops = test->priv;
-	union lfq_kt_obj *o = lfq_kt_obj_alloc(test);
+	const struct lfq_kind *k = test->param_value;
+	void *o = lfq_kt_alloc(test, k);
 	struct lfq_kt_tally *t = lfq_kt_tally_alloc(test, 1);
 
-	KUNIT_ASSERT_EQ(test, ops->init(o, 8, GFP_KERNEL), 0);
-	KUNIT_EXPECT_TRUE(test, ops->empty(o));
-	KUNIT_EXPECT_EQ(test, ops->len(o), 0UL);
-	KUNIT_EXPECT_NULL(test, ops->pop(o));
-	KUNIT_EXPECT_NULL(test, ops->pop(o));
-	KUNIT_EXPECT_TRUE(test, ops->empty(o));
-	KUNIT_EXPECT_EQ(test, ops->len(o), 0UL);
-	lfq_kt_destroy(o, ops, t);
+	KUNIT_ASSERT_EQ(test, lfq_kt_init(k, o, 8), 0);
+	KUNIT_EXPECT_TRUE(test, k->empty(o));
+	KUNIT_EXPECT_EQ(test, k->len(o), 0UL);
+	KUNIT_EXPECT_NULL(test, k->pop(o));
+	KUNIT_EXPECT_NULL(test, k->pop(o));
+	KUNIT_EXPECT_TRUE(test, k->empty(o));
+	KUNIT_EXPECT_EQ(test, k->len(o), 0UL);
+	lfq_kt_destroy(k, o, t);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->released), 0L);
 
 	/* Destroyed containers can be initialised again. */
-	KUNIT_ASSERT_EQ(test, ops->init(o, 8, GFP_KERNEL), 0);
-	KUNIT_EXPECT_EQ(test, ops->push(o, lfq_kt_val(0), GFP_KERNEL), 0);
-	KUNIT_EXPECT_PTR_EQ(test, ops->pop(o), lfq_kt_val(0));
-	lfq_kt_destroy(o, ops, t);
+	KUNIT_ASSERT_EQ(test, lfq_kt_init(k, o, 8), 0);
+	KUNIT_EXPECT_EQ(test, k->push(o, lfq_kt_val(0), GFP_KERNEL), 0);
+	KUNIT_EXPECT_PTR_EQ(test, k->pop(o), lfq_kt_val(0));
+	lfq_kt_destroy(k, o, t);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->released), 0L);
 }
 
 /* NULL is not a value: push refuses it and the container is unchanged. */
 static void null_is_rejected(struct kunit *test)
 {
-	const struct lfq_kt_ops *ops = test->priv;
-	union lfq_kt_obj *o = lfq_kt_obj_alloc(test);
+	const struct lfq_kind *k = test->param_value;
+	void *o = lfq_kt_alloc(test, k);
 	struct lfq_kt_tally *t = lfq_kt_tally_alloc(test, 1);
 
-	KUNIT_ASSERT_EQ(test, ops->init(o, 8, GFP_KERNEL), 0);
-	KUNIT_EXPECT_EQ(test, ops->push(o, NULL, GFP_KERNEL), -EINVAL);
-	KUNIT_EXPECT_TRUE(test, ops->empty(o));
-	KUNIT_EXPECT_EQ(test, ops->len(o), 0UL);
-	KUNIT_EXPECT_NULL(test, ops->pop(o));
+	KUNIT_ASSERT_EQ(test, lfq_kt_init(k, o, 8), 0);
+	KUNIT_EXPECT_EQ(test, k->push(o, NULL, GFP_KERNEL), -EINVAL);
+	KUNIT_EXPECT_TRUE(test, k->empty(o));
+	KUNIT_EXPECT_EQ(test, k->len(o), 0UL);
+	KUNIT_EXPECT_NULL(test, k->pop(o));
 
-	KUNIT_EXPECT_EQ(test, ops->push(o, lfq_kt_val(0), GFP_KERNEL), 0);
-	KUNIT_EXPECT_EQ(test, ops->push(o, NULL, GFP_KERNEL), -EINVAL);
-	KUNIT_EXPECT_EQ(test, ops->len(o), 1UL);
-	KUNIT_EXPECT_PTR_EQ(test, ops->pop(o), lfq_kt_val(0));
-	KUNIT_EXPECT_NULL(test, ops->pop(o));
-	KUNIT_EXPECT_TRUE(test, ops->empty(o));
-	lfq_kt_destroy(o, ops, t);
+	KUNIT_EXPECT_EQ(test, k->push(o, lfq_kt_val(0), GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, k->push(o, NULL, GFP_KERNEL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, k->len(o), 1UL);
+	KUNIT_EXPECT_PTR_EQ(test, k->pop(o), lfq_kt_val(0));
+	KUNIT_EXPECT_NULL(test, k->pop(o));
+	KUNIT_EXPECT_TRUE(test, k->empty(o));
+	lfq_kt_destroy(k, o, t);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->released), 0L);
 }
 
 /* Values come out in FIFO (or LIFO) order; len and empty follow. */
 static void push_pop_order(struct kunit *test)
 {
-	const struct lfq_kt_ops *ops = test->priv;
-	union lfq_kt_obj *o = lfq_kt_obj_alloc(test);
+	const struct lfq_kind *k = test->param_value;
+	void *o = lfq_kt_alloc(test, k);
 	struct lfq_kt_tally *t = lfq_kt_tally_alloc(test, 1);
 	const unsigned long n = 64;
 	unsigned long i, want;
 
-	KUNIT_ASSERT_EQ(test, ops->init(o, n, GFP_KERNEL), 0);
+	lfq_kt_need_order(test, k);
+	KUNIT_ASSERT_EQ(test, lfq_kt_init(k, o, n), 0);
 	for (i = 0; i < n; i++) {
-		KUNIT_EXPECT_EQ(test, ops->push(o, lfq_kt_val(i), GFP_KERNEL),
+		KUNIT_EXPECT_EQ(test, k->push(o, lfq_kt_val(i), GFP_KERNEL),
 				0);
-		KUNIT_EXPECT_EQ(test, ops->len(o), i + 1);
-		KUNIT_EXPECT_FALSE(test, ops->empty(o));
+		KUNIT_EXPECT_EQ(test, k->len(o), i + 1);
+		KUNIT_EXPECT_FALSE(test, k->empty(o));
 	}
 	for (i = 0; i < n; i++) {
-		want = ops->fifo ? i : n - 1 - i;
-		KUNIT_EXPECT_PTR_EQ(test, ops->pop(o), lfq_kt_val(want));
-		KUNIT_EXPECT_EQ(test, ops->len(o), n - 1 - i);
+		want = (k->flags & LFQ_KIND_FIFO) ? i : n - 1 - i;
+		KUNIT_EXPECT_PTR_EQ(test, k->pop(o), lfq_kt_val(want));
+		KUNIT_EXPECT_EQ(test, k->len(o), n - 1 - i);
 	}
-	KUNIT_EXPECT_NULL(test, ops->pop(o));
-	KUNIT_EXPECT_TRUE(test, ops->empty(o));
-	lfq_kt_destroy(o, ops, t);
+	KUNIT_EXPECT_NULL(test, k->pop(o));
+	KUNIT_EXPECT_TRUE(test, k->empty(o));
+	lfq_kt_destroy(k, o, t);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->released), 0L);
 }
 
 /*
  * Many short rounds of pushes and pops against a model, never holding more
- * than four values: for the ring (capacity 4) that is over a thousand laps.
+ * than four values: for a bounded kind (capacity 4) that is over a
+ * thousand laps.
  */
 static void many_laps(struct kunit *test)
 {
-	const struct lfq_kt_ops *ops = test->priv;
-	union lfq_kt_obj *o = lfq_kt_obj_alloc(test);
+	const struct lfq_kind *k = test->param_value;
+	void *o = lfq_kt_alloc(test, k);
 	struct lfq_kt_tally *t = lfq_kt_tally_alloc(test, 1);
 	struct lfq_kt_model *m;
+	const bool bounded = k->flags & LFQ_KIND_BOUNDED;
 	const unsigned long cap = 4;
-	unsigned long round, k, errors = 0;
+	unsigned long round, j, errors = 0;
 
 	m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, m);
-	m->fifo = ops->fifo;
-	KUNIT_ASSERT_EQ(test, ops->init(o, cap, GFP_KERNEL), 0);
+	m->fifo = k->flags & LFQ_KIND_FIFO;
+	lfq_kt_need_order(test, k);
+	KUNIT_ASSERT_EQ(test, lfq_kt_init(k, o, cap), 0);
 	/* fewer rounds where there are no laps to go round */
-	for (round = 0; round < (ops->bounded ? 3000 : 500); round++) {
+	for (round = 0; round < (bounded ? 3000 : 500); round++) {
 		unsigned long npush = 1 + round % 4, npop = 1 + (round * 7) % 4;
 
-		for (k = 0; k < npush && lfq_kt_model_len(m) < cap; k++)
-			if (ops->push(o, lfq_kt_model_push(m), GFP_KERNEL))
+		for (j = 0; j < npush && lfq_kt_model_len(m) < cap; j++)
+			if (k->push(o, lfq_kt_model_push(m), GFP_KERNEL))
 				errors++;
-		/* a full ring turns the next push away */
-		if (ops->bounded && lfq_kt_model_len(m) == cap &&
-		    ops->push(o, lfq_kt_val(m->next), GFP_KERNEL) != -ENOSPC)
+		/* a full bounded kind turns the next push away */
+		if (bounded && lfq_kt_model_len(m) == cap &&
+		    k->push(o, lfq_kt_val(m->next), GFP_KERNEL) != -ENOSPC)
 			errors++;
-		for (k = 0; k < npop; k++)
-			if (ops->pop(o) != lfq_kt_model_pop(m))
+		for (j = 0; j < npop; j++)
+			if (k->pop(o) != lfq_kt_model_pop(m))
 				errors++;
-		if (ops->len(o) != lfq_kt_model_len(m) ||
-		    ops->empty(o) != !lfq_kt_model_len(m))
+		if (k->len(o) != lfq_kt_model_len(m) ||
+		    k->empty(o) != !lfq_kt_model_len(m))
 			errors++;
 		if (errors) {
 			KUNIT_FAIL(test, "round %lu: %lu mismatches with the model",
@@ -483,7 +327,7 @@ static void many_laps(struct kunit *test)
 			break;
 		}
 	}
-	lfq_kt_destroy(o, ops, t);
+	lfq_kt_destroy(k, o, t);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->released),
 			(long)lfq_kt_model_len(m));
 }
@@ -494,22 +338,22 @@ static void many_laps(struct kunit *test)
  */
 static void destroy_drains(struct kunit *test)
 {
-	const struct lfq_kt_ops *ops = test->priv;
-	union lfq_kt_obj *o = lfq_kt_obj_alloc(test);
+	const struct lfq_kind *k = test->param_value;
+	void *o = lfq_kt_alloc(test, k);
 	const unsigned long n = 40, popped = 11;
 	struct lfq_kt_tally *t = lfq_kt_tally_alloc(test, n);
 	unsigned long i;
 	void *val;
 
-	KUNIT_ASSERT_EQ(test, ops->init(o, 64, GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, lfq_kt_init(k, o, 64), 0);
 	for (i = 0; i < n; i++)
-		KUNIT_EXPECT_EQ(test, ops->push(o, lfq_kt_val(i), GFP_KERNEL),
+		KUNIT_EXPECT_EQ(test, k->push(o, lfq_kt_val(i), GFP_KERNEL),
 				0);
 	for (i = 0; i < popped; i++) {
-		val = ops->pop(o);
+		val = k->pop(o);
 		KUNIT_EXPECT_TRUE(test, lfq_kt_tally_add(t, val));
 	}
-	lfq_kt_destroy(o, ops, t);
+	lfq_kt_destroy(k, o, t);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->released),
 			(long)(n - popped));
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->dups), 0L);
@@ -517,42 +361,126 @@ static void destroy_drains(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (unsigned long)bitmap_weight(t->seen, n), n);
 
 	/* A NULL release callback is allowed: the values are just dropped. */
-	KUNIT_ASSERT_EQ(test, ops->init(o, 64, GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, lfq_kt_init(k, o, 64), 0);
 	for (i = 0; i < 5; i++)
-		KUNIT_EXPECT_EQ(test, ops->push(o, lfq_kt_val(i), GFP_KERNEL),
+		KUNIT_EXPECT_EQ(test, k->push(o, lfq_kt_val(i), GFP_KERNEL),
 				0);
-	ops->destroy(o, NULL);
+	k->destroy(o, NULL);
+}
+
+/*
+ * The optional push_many and pop_many: all or none when @all, else as many
+ * as fit (or as are held), in the kind's order.
+ */
+static void push_many(struct kunit *test)
+{
+	const struct lfq_kind *k = test->param_value;
+	void *o = lfq_kt_alloc(test, k);
+	struct lfq_kt_tally *t = lfq_kt_tally_alloc(test, 12);
+	struct lfq_kt_tally *none = lfq_kt_tally_alloc(test, 1);
+	void *in[12], *out[12];
+	unsigned int i;
+
+	if (!k->push_many || !k->pop_many)
+		kunit_skip(test, "%s has no bulk operations", k->name);
+	for (i = 0; i < ARRAY_SIZE(in); i++)
+		in[i] = lfq_kt_val(i);
+	KUNIT_ASSERT_EQ(test, lfq_kt_init(k, o, 8), 0);
+
+	KUNIT_EXPECT_EQ(test, k->push_many(o, in, 0, true), 0U);
+	KUNIT_EXPECT_EQ(test, k->pop_many(o, out, 1, true), 0U);
+	KUNIT_EXPECT_EQ(test, k->pop_many(o, out, 1, false), 0U);
+	KUNIT_EXPECT_EQ(test, k->push_many(o, in, 5, true), 5U);
+	if (k->flags & LFQ_KIND_BOUNDED) {
+		/* 3 free: none of 4 go in, or the first 3 of them */
+		KUNIT_EXPECT_EQ(test, k->push_many(o, in + 5, 4, true), 0U);
+		KUNIT_EXPECT_EQ(test, k->len(o), 5UL);
+		KUNIT_EXPECT_EQ(test, k->push_many(o, in + 5, 4, false), 3U);
+	} else {
+		KUNIT_EXPECT_EQ(test, k->push_many(o, in + 5, 3, false), 3U);
+	}
+	KUNIT_EXPECT_EQ(test, k->len(o), 8UL);
+
+	/* 8 held: all of 9 gets none; 3, then a burst of 12 gets the rest */
+	KUNIT_EXPECT_EQ(test, k->pop_many(o, out, 9, true), 0U);
+	KUNIT_EXPECT_EQ(test, k->len(o), 8UL);
+	KUNIT_EXPECT_EQ(test, k->pop_many(o, out, 3, true), 3U);
+	KUNIT_EXPECT_EQ(test, k->pop_many(o, out + 3, 12, false), 5U);
+	for (i = 0; i < 8; i++) {
+		KUNIT_EXPECT_TRUE(test, lfq_kt_tally_add(t, out[i]));
+		if (k->flags & LFQ_KIND_FIFO)
+			KUNIT_EXPECT_PTR_EQ(test, out[i], in[i]);
+	}
+	KUNIT_EXPECT_EQ(test, (unsigned long)bitmap_weight(t->seen, 12), 8UL);
+	KUNIT_EXPECT_TRUE(test, k->empty(o));
+	lfq_kt_destroy(k, o, none);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&none->released), 0L);
+}
+
+/*
+ * Popped nodes of an RCU_NODES kind wait for a grace period and are
+ * counted by lfq_rcu_backlog() meanwhile; other kinds add nothing to it.
+ * No grace period can end inside one read-side section, so every node
+ * freed inside it is still counted at its end.
+ */
+static void rcu_backlog(struct kunit *test)
+{
+	const struct lfq_kind *k = test->param_value;
+	void *o = lfq_kt_alloc(test, k);
+	const unsigned long n = 32;
+	unsigned long i, before, during, popped = 0, errors = 0;
+
+	KUNIT_ASSERT_EQ(test, lfq_kt_init(k, o, n), 0);
+	rcu_barrier();
+	before = lfq_rcu_backlog();
+	rcu_read_lock();
+	for (i = 0; i < n; i++)
+		errors += !!k->push(o, lfq_kt_val(i), GFP_ATOMIC);
+	for (i = 0; i < n; i++)
+		popped += !!k->pop(o);
+	during = lfq_rcu_backlog();
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, errors, 0UL);
+	KUNIT_EXPECT_EQ(test, popped, n);
+	if (k->flags & LFQ_KIND_RCU_NODES)
+		KUNIT_EXPECT_GE(test, during, before + n);
+	else
+		KUNIT_EXPECT_EQ(test, during, before);
+	k->destroy(o, NULL);
+	rcu_barrier();
+	KUNIT_EXPECT_EQ(test, lfq_rcu_backlog(), 0UL);
 }
 
 /* push (GFP_ATOMIC) and pop work with interrupts disabled. */
 static void irqs_disabled_ops(struct kunit *test)
 {
-	const struct lfq_kt_ops *ops = test->priv;
-	union lfq_kt_obj *o = lfq_kt_obj_alloc(test);
+	const struct lfq_kind *k = test->param_value;
+	void *o = lfq_kt_alloc(test, k);
 	struct lfq_kt_tally *t = lfq_kt_tally_alloc(test, 1);
 	unsigned long flags;
 	int ret1, ret2;
 	void *v1, *v2, *v3;
 
-	KUNIT_ASSERT_EQ(test, ops->init(o, 8, GFP_KERNEL), 0);
+	lfq_kt_need_ctx(test, k, LFQ_CTX_HARDIRQ);
+	KUNIT_ASSERT_EQ(test, lfq_kt_init(k, o, 8), 0);
 	local_irq_save(flags);
-	ret1 = ops->push(o, lfq_kt_val(0), GFP_ATOMIC);
-	ret2 = ops->push(o, lfq_kt_val(1), GFP_ATOMIC);
-	v1 = ops->pop(o);
-	v2 = ops->pop(o);
-	v3 = ops->pop(o);
+	ret1 = k->push(o, lfq_kt_val(0), GFP_ATOMIC);
+	ret2 = k->push(o, lfq_kt_val(1), GFP_ATOMIC);
+	v1 = k->pop(o);
+	v2 = k->pop(o);
+	v3 = k->pop(o);
 	local_irq_restore(flags);
 	KUNIT_EXPECT_EQ(test, ret1, 0);
 	KUNIT_EXPECT_EQ(test, ret2, 0);
-	KUNIT_EXPECT_PTR_EQ(test, v1, lfq_kt_val(ops->fifo ? 0 : 1));
-	KUNIT_EXPECT_PTR_EQ(test, v2, lfq_kt_val(ops->fifo ? 1 : 0));
+	KUNIT_EXPECT_PTR_EQ(test, v1, lfq_kt_val((k->flags & LFQ_KIND_FIFO) ? 0 : 1));
+	KUNIT_EXPECT_PTR_EQ(test, v2, lfq_kt_val((k->flags & LFQ_KIND_FIFO) ? 1 : 0));
 	KUNIT_EXPECT_NULL(test, v3);
-	lfq_kt_destroy(o, ops, t);
+	lfq_kt_destroy(k, o, t);
 }
 
 /**
  * struct lfq_kt_stress - shared state of one stress run
- * @ops: the container under test
+ * @kind: the kind under test
  * @obj: the container
  * @tally: every value popped or released, exactly once
  * @per_prod: values per producer (and the most the hrtimer pushes)
@@ -567,7 +495,7 @@ static void irqs_disabled_ops(struct kunit *test)
  * @push_errors: pushes that failed other than with -ENOSPC
  * @order_errors: values seen out of their producer's order
  * @backlog_peak: highest lfq_rcu_backlog() seen during the run
- * @timer: the hard-irq pusher and popper (ring only)
+ * @timer: the hard-irq pusher and popper (hardirq_stress only)
  * @irq_stop: tells @timer not to rearm
  * @irq_calls: @timer callbacks run
  * @irq_hard: ... of which in hard interrupt context
@@ -580,8 +508,8 @@ static void irqs_disabled_ops(struct kunit *test)
  * runs concurrently with itself, and read after hrtimer_cancel().
  */
 struct lfq_kt_stress {
-	const struct lfq_kt_ops *ops;
-	union lfq_kt_obj *obj;
+	const struct lfq_kind *kind;
+	void *obj;
 	struct lfq_kt_tally *tally;
 	unsigned long per_prod;
 	unsigned int nr_prod;
@@ -655,7 +583,7 @@ static void lfq_kt_consume(struct lfq_kt_stress *s, void *val,
 	 * A FIFO container hands each producer's values to any one consumer
 	 * in the order that producer pushed them.
 	 */
-	if (s->ops->fifo && seq < last[prod])
+	if ((s->kind->flags & LFQ_KIND_FIFO) && seq < last[prod])
 		atomic_long_inc(&s->order_errors);
 	last[prod] = seq + 1;
 }
@@ -670,8 +598,8 @@ static int lfq_kt_producer(void *arg)
 
 	wait_for_completion(&s->gate);
 	for (i = 0; i < s->per_prod; i++) {
-		while ((ret = s->ops->push(s->obj, lfq_kt_val(base + i),
-					   GFP_KERNEL)) == -ENOSPC) {
+		while ((ret = s->kind->push(s->obj, lfq_kt_val(base + i),
+					    GFP_KERNEL)) == -ENOSPC) {
 			if (lfq_kt_expired(s))
 				goto out;
 			cond_resched();
@@ -704,7 +632,7 @@ static int lfq_kt_consumer(void *arg)
 
 	wait_for_completion(&s->gate);
 	for (;;) {
-		val = s->ops->pop(s->obj);
+		val = s->kind->pop(s->obj);
 		if (!val) {
 			/*
 			 * Whatever the last producers push after this pop
@@ -718,7 +646,7 @@ static int lfq_kt_consumer(void *arg)
 		}
 		lfq_kt_consume(s, val, t->last);
 		if (!(++popped % 64)) {
-			if (s->ops->rcu)
+			if ((s->kind->flags & LFQ_KIND_RCU_NODES))
 				lfq_kt_note_backlog(s);
 			cond_resched();
 		}
@@ -740,13 +668,13 @@ static enum hrtimer_restart lfq_kt_irq(struct hrtimer *timer)
 	if (in_hardirq())
 		s->irq_hard++;
 	if (s->irq_pushed < s->per_prod) {
-		ret = s->ops->push(s->obj, lfq_kt_val(idx), GFP_ATOMIC);
+		ret = s->kind->push(s->obj, lfq_kt_val(idx), GFP_ATOMIC);
 		if (!ret)
 			s->irq_pushed++;
 		else if (ret != -ENOSPC)
 			s->irq_errors++;
 	}
-	val = s->ops->pop(s->obj);
+	val = s->kind->pop(s->obj);
 	if (val) {
 		s->irq_popped++;
 		lfq_kt_consume(s, val, s->irq_last);
@@ -759,7 +687,7 @@ static enum hrtimer_restart lfq_kt_irq(struct hrtimer *timer)
 
 static void lfq_kt_stress(struct kunit *test, bool use_irq)
 {
-	const struct lfq_kt_ops *ops = test->priv;
+	const struct lfq_kind *k = test->param_value;
 	unsigned int nr_threads, i, nr_created = 0;
 	struct lfq_kt_thread *threads;
 	struct lfq_kt_stress *s;
@@ -769,7 +697,7 @@ static void lfq_kt_stress(struct kunit *test, bool use_irq)
 
 	s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, s);
-	s->ops = ops;
+	s->kind = k;
 	s->per_prod = max(stress_values, 1U);
 	s->nr_prod = max(num_online_cpus(), 2U);
 	s->nr_cons = s->nr_prod;
@@ -777,7 +705,7 @@ static void lfq_kt_stress(struct kunit *test, bool use_irq)
 	/* one extra producer's worth of values for the hrtimer */
 	nr_vals = (s->nr_prod + 1) * s->per_prod;
 	s->tally = lfq_kt_tally_alloc(test, nr_vals);
-	s->obj = lfq_kt_obj_alloc(test);
+	s->obj = lfq_kt_alloc(test, k);
 	s->irq_last = kunit_kcalloc(test, s->nr_prod + 1, sizeof(long),
 				    GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, s->irq_last);
@@ -795,7 +723,7 @@ static void lfq_kt_stress(struct kunit *test, bool use_irq)
 	rcu_barrier();
 	KUNIT_EXPECT_EQ(test, lfq_rcu_backlog(), 0UL);
 
-	KUNIT_ASSERT_EQ(test, ops->init(s->obj, LFQ_KT_STRESS_RING, GFP_KERNEL),
+	KUNIT_ASSERT_EQ(test, lfq_kt_init(k, s->obj, LFQ_KT_STRESS_RING),
 			0);
 
 	for (i = 0; i < nr_threads; i++) {
@@ -818,7 +746,7 @@ static void lfq_kt_stress(struct kunit *test, bool use_irq)
 		/* Not yet woken: kthread_stop() ends them unrun. */
 		for (i = 0; i < nr_created; i++)
 			kthread_stop(threads[i].task);
-		ops->destroy(s->obj, NULL);
+		k->destroy(s->obj, NULL);
 		return;
 	}
 
@@ -842,7 +770,7 @@ static void lfq_kt_stress(struct kunit *test, bool use_irq)
 	for (i = 0; i < nr_threads; i++) {
 		while (!wait_for_completion_timeout(&threads[i].done,
 						    msecs_to_jiffies(10)))
-			if (ops->rcu)
+			if ((k->flags & LFQ_KIND_RCU_NODES))
 				lfq_kt_note_backlog(s);
 	}
 
@@ -851,7 +779,7 @@ static void lfq_kt_stress(struct kunit *test, bool use_irq)
 		hrtimer_cancel(&s->timer);
 	}
 
-	lfq_kt_destroy(s->obj, ops, s->tally);
+	lfq_kt_destroy(k, s->obj, s->tally);
 
 	pushed = atomic_long_read(&s->pushed) + s->irq_pushed;
 	popped = atomic_long_read(&s->popped) + s->irq_popped;
@@ -890,7 +818,7 @@ static void lfq_kt_stress(struct kunit *test, bool use_irq)
 		KUNIT_EXPECT_EQ(test, s->irq_errors, 0UL);
 	}
 
-	if (ops->rcu) {
+	if ((k->flags & LFQ_KIND_RCU_NODES)) {
 		kunit_info(test, "peak lfq_rcu_backlog() during the run: %ld",
 			   atomic_long_read(&s->backlog_peak));
 		KUNIT_EXPECT_GT(test, atomic_long_read(&s->backlog_peak), 0L);
@@ -906,8 +834,8 @@ static void kthread_stress(struct kunit *test)
 
 static void ring_capacity(struct kunit *test)
 {
-	union lfq_kt_obj *o = lfq_kt_obj_alloc(test);
-	struct lfq_ring *r = &o->ring;
+	const struct lfq_kind *k = test->priv;
+	struct lfq_ring *r = lfq_kt_alloc(test, k);
 	u64 cap;
 
 	KUNIT_EXPECT_EQ(test, lfq_ring_init(r, 0, GFP_KERNEL), -EINVAL);
@@ -936,9 +864,9 @@ static void ring_capacity(struct kunit *test)
 /* A full ring refuses a push with -ENOSPC and keeps its contents. */
 static void ring_full(struct kunit *test)
 {
-	union lfq_kt_obj *o = lfq_kt_obj_alloc(test);
+	const struct lfq_kind *k = test->priv;
 	struct lfq_kt_tally *t = lfq_kt_tally_alloc(test, 1);
-	struct lfq_ring *r = &o->ring;
+	struct lfq_ring *r = lfq_kt_alloc(test, k);
 	const unsigned int cap = 8;
 	unsigned int i;
 
@@ -963,16 +891,16 @@ static void ring_full(struct kunit *test)
 		KUNIT_EXPECT_PTR_EQ(test, lfq_ring_pop(r), lfq_kt_val(i));
 	KUNIT_EXPECT_NULL(test, lfq_ring_pop(r));
 	KUNIT_EXPECT_TRUE(test, lfq_ring_empty(r));
-	lfq_kt_destroy(o, &lfq_kt_ring_ops, t);
+	lfq_kt_destroy(k, r, t);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->released), 0L);
 }
 
 /* Bulk operations move all n values or none, and leave the ring alone. */
 static void ring_bulk(struct kunit *test)
 {
-	union lfq_kt_obj *o = lfq_kt_obj_alloc(test);
+	const struct lfq_kind *k = test->priv;
 	struct lfq_kt_tally *t = lfq_kt_tally_alloc(test, 1);
-	struct lfq_ring *r = &o->ring;
+	struct lfq_ring *r = lfq_kt_alloc(test, k);
 	void *in[10], *out[10];
 	unsigned int i;
 
@@ -1015,16 +943,16 @@ static void ring_bulk(struct kunit *test)
 		KUNIT_EXPECT_PTR_EQ(test, out[i], in[3 + i]);
 	KUNIT_EXPECT_TRUE(test, lfq_ring_empty(r));
 	KUNIT_EXPECT_NULL(test, lfq_ring_pop(r));
-	lfq_kt_destroy(o, &lfq_kt_ring_ops, t);
+	lfq_kt_destroy(k, r, t);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->released), 0L);
 }
 
 /* Burst operations move as many values as fit, in order. */
 static void ring_burst(struct kunit *test)
 {
-	union lfq_kt_obj *o = lfq_kt_obj_alloc(test);
+	const struct lfq_kind *k = test->priv;
 	struct lfq_kt_tally *t = lfq_kt_tally_alloc(test, 1);
-	struct lfq_ring *r = &o->ring;
+	struct lfq_ring *r = lfq_kt_alloc(test, k);
 	void *in[12], *out[12];
 	unsigned int i;
 
@@ -1062,7 +990,7 @@ static void ring_burst(struct kunit *test)
 		KUNIT_EXPECT_PTR_EQ(test, out[i], in[2 + i]);
 	KUNIT_EXPECT_TRUE(test, lfq_ring_empty(r));
 	KUNIT_EXPECT_EQ(test, lfq_ring_pop_burst(r, out, 12), 0U);
-	lfq_kt_destroy(o, &lfq_kt_ring_ops, t);
+	lfq_kt_destroy(k, r, t);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->released), 0L);
 }
 
@@ -1072,9 +1000,9 @@ static void ring_burst(struct kunit *test)
  */
 static void ring_tiny_laps(struct kunit *test)
 {
-	union lfq_kt_obj *o = lfq_kt_obj_alloc(test);
+	const struct lfq_kind *k = test->priv;
 	struct lfq_kt_tally *t = lfq_kt_tally_alloc(test, 1);
-	struct lfq_ring *r = &o->ring;
+	struct lfq_ring *r = lfq_kt_alloc(test, k);
 	struct lfq_kt_model *m;
 	const unsigned int cap = 2;
 	unsigned int step, op, i, n, want, got, len;
@@ -1139,107 +1067,76 @@ static void ring_tiny_laps(struct kunit *test)
 	}
 	kunit_info(test, "%lu values through a ring of %u", m->next, cap);
 	KUNIT_EXPECT_GT(test, m->next, 1000UL);
-	lfq_kt_destroy(o, &lfq_kt_ring_ops, t);
+	lfq_kt_destroy(k, r, t);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->released),
 			(long)lfq_kt_model_len(m));
 }
 
-static void ring_hardirq_stress(struct kunit *test)
+static void hardirq_stress(struct kunit *test)
 {
+	const struct lfq_kind *k = test->param_value;
+
+	lfq_kt_need_ctx(test, k, LFQ_CTX_HARDIRQ);
 	lfq_kt_stress(test, true);
 }
 
-static int lfq_kt_msq_init(struct kunit *test)
+/* The parameters of the lfq_kinds suite: every kind of the registry. */
+static const void *lfq_kt_kind_params(const void *prev, char *desc)
 {
-	test->priv = (void *)&lfq_kt_msq_ops;
-	return 0;
+	const struct lfq_kind *k = prev ? (const struct lfq_kind *)prev + 1 :
+				   lfq_kinds;
+
+	if (k >= lfq_kinds + lfq_nr_kinds)
+		return NULL;
+	strscpy(desc, k->name, KUNIT_PARAM_DESC_SIZE);
+	return k;
 }
 
-static int lfq_kt_stack_init(struct kunit *test)
-{
-	test->priv = (void *)&lfq_kt_stack_ops;
-	return 0;
-}
-
-static int lfq_kt_ring_init(struct kunit *test)
-{
-	test->priv = (void *)&lfq_kt_ring_ops;
-	return 0;
-}
-
-static int lfq_kt_tlq_init(struct kunit *test)
-{
-	test->priv = (void *)&lfq_kt_tlq_ops;
-	return 0;
-}
-
-/* KUNIT_CASE_SLOW is a macro where KUnit has speed attributes */
+/* KUNIT_CASE_PARAM_ATTR with KUNIT_SPEED_SLOW where KUnit has speeds. */
 #ifdef KUNIT_CASE_SLOW
-#define LFQ_KT_SLOW_CASE(fn)	KUNIT_CASE_SLOW(fn)
+#define LFQ_KT_SLOW_PARAM(fn, gen) \
+	KUNIT_CASE_PARAM_ATTR(fn, gen, { .speed = KUNIT_SPEED_SLOW })
 #else
-#define LFQ_KT_SLOW_CASE(fn)	KUNIT_CASE(fn)
+#define LFQ_KT_SLOW_PARAM(fn, gen)	KUNIT_CASE_PARAM(fn, gen)
 #endif
 
-static struct kunit_case lfq_kt_msq_cases[] = {
-	KUNIT_CASE(empty_after_init),
-	KUNIT_CASE(null_is_rejected),
-	KUNIT_CASE(push_pop_order),
-	KUNIT_CASE(many_laps),
-	KUNIT_CASE(destroy_drains),
-	KUNIT_CASE(irqs_disabled_ops),
-	LFQ_KT_SLOW_CASE(kthread_stress),
+static struct kunit_case lfq_kt_kind_cases[] = {
+	KUNIT_CASE_PARAM(empty_after_init, lfq_kt_kind_params),
+	KUNIT_CASE_PARAM(null_is_rejected, lfq_kt_kind_params),
+	KUNIT_CASE_PARAM(push_pop_order, lfq_kt_kind_params),
+	KUNIT_CASE_PARAM(many_laps, lfq_kt_kind_params),
+	KUNIT_CASE_PARAM(destroy_drains, lfq_kt_kind_params),
+	KUNIT_CASE_PARAM(push_many, lfq_kt_kind_params),
+	KUNIT_CASE_PARAM(rcu_backlog, lfq_kt_kind_params),
+	KUNIT_CASE_PARAM(irqs_disabled_ops, lfq_kt_kind_params),
+	LFQ_KT_SLOW_PARAM(kthread_stress, lfq_kt_kind_params),
+	LFQ_KT_SLOW_PARAM(hardirq_stress, lfq_kt_kind_params),
 	{}
 };
 
-static struct kunit_case lfq_kt_stack_cases[] = {
-	KUNIT_CASE(empty_after_init),
-	KUNIT_CASE(null_is_rejected),
-	KUNIT_CASE(push_pop_order),
-	KUNIT_CASE(many_laps),
-	KUNIT_CASE(destroy_drains),
-	KUNIT_CASE(irqs_disabled_ops),
-	LFQ_KT_SLOW_CASE(kthread_stress),
-	{}
+static struct kunit_suite lfq_kt_kind_suite = {
+	.name = "lfq_kinds",
+	.test_cases = lfq_kt_kind_cases,
 };
+
+/* The ring's own suite runs on the registry's "ring" entry. */
+static int lfq_kt_ring_init(struct kunit *test)
+{
+	const struct lfq_kind *k = lfq_kind_by_name("ring");
+
+	if (!k || k->size != sizeof(struct lfq_ring))
+		return -ENODEV;
+	test->priv = (void *)k;
+	return 0;
+}
 
 static struct kunit_case lfq_kt_ring_cases[] = {
-	KUNIT_CASE(empty_after_init),
-	KUNIT_CASE(null_is_rejected),
-	KUNIT_CASE(push_pop_order),
-	KUNIT_CASE(many_laps),
-	KUNIT_CASE(destroy_drains),
-	KUNIT_CASE(irqs_disabled_ops),
 	KUNIT_CASE(ring_capacity),
 	KUNIT_CASE(ring_full),
 	KUNIT_CASE(ring_bulk),
 	KUNIT_CASE(ring_burst),
 	KUNIT_CASE(ring_tiny_laps),
-	LFQ_KT_SLOW_CASE(kthread_stress),
-	LFQ_KT_SLOW_CASE(ring_hardirq_stress),
 	{}
-};
-
-static struct kunit_case lfq_kt_tlq_cases[] = {
-	KUNIT_CASE(empty_after_init),
-	KUNIT_CASE(null_is_rejected),
-	KUNIT_CASE(push_pop_order),
-	KUNIT_CASE(many_laps),
-	KUNIT_CASE(destroy_drains),
-	KUNIT_CASE(irqs_disabled_ops),
-	LFQ_KT_SLOW_CASE(kthread_stress),
-	{}
-};
-
-static struct kunit_suite lfq_kt_msq_suite = {
-	.name = "lfq_msq",
-	.init = lfq_kt_msq_init,
-	.test_cases = lfq_kt_msq_cases,
-};
-
-static struct kunit_suite lfq_kt_stack_suite = {
-	.name = "lfq_stack",
-	.init = lfq_kt_stack_init,
-	.test_cases = lfq_kt_stack_cases,
 };
 
 static struct kunit_suite lfq_kt_ring_suite = {
@@ -1248,14 +1145,112 @@ static struct kunit_suite lfq_kt_ring_suite = {
 	.test_cases = lfq_kt_ring_cases,
 };
 
-static struct kunit_suite lfq_kt_tlq_suite = {
-	.name = "lfq_tlq",
-	.init = lfq_kt_tlq_init,
-	.test_cases = lfq_kt_tlq_cases,
+/*
+ * msq, white box: the state a push leaves between linking its node and
+ * swinging tail (tail one node behind the last) must be helped along by
+ * the next push, and by a pop that finds head == tail with a successor
+ * before head passes tail: otherwise tail would point at a node that pop
+ * hands to RCU.  The test sets that state by moving tail back itself.
+ */
+static void msq_lagging_tail(struct kunit *test)
+{
+	struct lfq_msq *q = kunit_kzalloc(test, sizeof(*q), GFP_KERNEL);
+	struct lfq_node *before, *head, *tail;
+
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_ASSERT_EQ(test, lfq_msq_init(q, GFP_KERNEL), 0);
+
+	/* a push finds tail lagging: it moves tail on, then appends */
+	before = READ_ONCE(q->tail);
+	KUNIT_ASSERT_EQ(test, lfq_msq_push(q, lfq_kt_val(0), GFP_KERNEL), 0);
+	tail = READ_ONCE(q->tail);
+	KUNIT_ASSERT_PTR_NE(test, tail, before);
+	WRITE_ONCE(q->tail, before);
+	KUNIT_EXPECT_EQ(test, lfq_msq_push(q, lfq_kt_val(1), GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, lfq_msq_len(q), 2UL);
+	KUNIT_EXPECT_PTR_EQ(test, lfq_msq_pop(q), lfq_kt_val(0));
+	KUNIT_EXPECT_PTR_EQ(test, lfq_msq_pop(q), lfq_kt_val(1));
+	KUNIT_EXPECT_TRUE(test, lfq_msq_empty(q));
+
+	/* a pop finds head == tail with a successor: not empty */
+	before = READ_ONCE(q->tail);
+	head = READ_ONCE(q->head);
+	KUNIT_ASSERT_PTR_EQ(test, head, before);
+	KUNIT_ASSERT_EQ(test, lfq_msq_push(q, lfq_kt_val(2), GFP_KERNEL), 0);
+	WRITE_ONCE(q->tail, before);
+	KUNIT_EXPECT_PTR_EQ(test, lfq_msq_pop(q), lfq_kt_val(2));
+	/* tail moved on before head did: both on the new dummy */
+	head = READ_ONCE(q->head);
+	tail = READ_ONCE(q->tail);
+	KUNIT_EXPECT_PTR_EQ(test, tail, head);
+	KUNIT_EXPECT_PTR_NE(test, tail, before);
+	KUNIT_EXPECT_NULL(test, lfq_msq_pop(q));
+	KUNIT_EXPECT_EQ(test, lfq_msq_push(q, lfq_kt_val(3), GFP_KERNEL), 0);
+	KUNIT_EXPECT_PTR_EQ(test, lfq_msq_pop(q), lfq_kt_val(3));
+	lfq_msq_destroy(q, NULL);
+}
+
+static struct kunit_case lfq_kt_msq_cases[] = {
+	KUNIT_CASE(msq_lagging_tail),
+	{}
 };
 
-kunit_test_suites(&lfq_kt_msq_suite, &lfq_kt_stack_suite, &lfq_kt_ring_suite,
-		  &lfq_kt_tlq_suite);
+static struct kunit_suite lfq_kt_msq_suite = {
+	.name = "lfq_msq",
+	.test_cases = lfq_kt_msq_cases,
+};
+
+/*
+ * stack, white box: ABA.  A pop's compare-and-exchange of top would
+ * succeed against a node popped, freed and pushed again at the same
+ * address meanwhile.  RCU rules that out: a node popped while a read-side
+ * section is open is not freed before it ends, so no push in between gets
+ * its address back.  (Without RCU, the slab's freelist would hand the
+ * last freed node to the next push; a KASAN kernel's quarantine hides
+ * that, so only a kernel without KASAN can see this case fail.)
+ */
+static void stack_no_aba(struct kunit *test)
+{
+	struct lfq_stack *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct lfq_node *popped[8], *top;
+	unsigned int i, j, reused = 0;
+	int ret = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	lfq_stack_init(s);
+	for (i = 0; i < ARRAY_SIZE(popped); i++)
+		KUNIT_ASSERT_EQ(test, lfq_stack_push(s, lfq_kt_val(i),
+						     GFP_KERNEL), 0);
+	rcu_read_lock();
+	for (i = 0; i < ARRAY_SIZE(popped); i++) {
+		popped[i] = READ_ONCE(s->top);
+		if (lfq_stack_pop(s) != lfq_kt_val(ARRAY_SIZE(popped) - 1 - i))
+			ret = -EIO;
+	}
+	for (i = 0; i < ARRAY_SIZE(popped); i++) {
+		ret = ret ?: lfq_stack_push(s, lfq_kt_val(i), GFP_ATOMIC);
+		top = READ_ONCE(s->top);
+		for (j = 0; j < ARRAY_SIZE(popped); j++)
+			reused += top == popped[j];
+	}
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, reused, 0U);
+	lfq_stack_destroy(s, NULL);
+}
+
+static struct kunit_case lfq_kt_stack_cases[] = {
+	KUNIT_CASE(stack_no_aba),
+	{}
+};
+
+static struct kunit_suite lfq_kt_stack_suite = {
+	.name = "lfq_stack",
+	.test_cases = lfq_kt_stack_cases,
+};
+
+kunit_test_suites(&lfq_kt_kind_suite, &lfq_kt_ring_suite, &lfq_kt_msq_suite,
+		  &lfq_kt_stack_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(LFQ_NS);
