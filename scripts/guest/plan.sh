@@ -17,7 +17,9 @@ if [ -f /lfq/lfq_kunit.ko ]; then
 	t kunit-unload rmmod lfq_kunit
 fi
 
-for p in /lfq/bin/selftests/*; do
+# The kselftest programs (*_test) and wrappers (*.sh); not their helpers
+# (lfq_hold, which lfq_unload.sh runs).
+for p in /lfq/bin/selftests/*_test /lfq/bin/selftests/*.sh; do
 	[ -x "$p" ] || continue
 	ktap "selftests/${p##*/}" "$p"
 done
