@@ -41,6 +41,11 @@ build_lfq() {
 	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 	mkdir -p "$dir"
 	cp -r "$top/Kbuild" "$top/module" "$top/uapi" "$dir/"
+	# only sources: objects an in-tree build left (for another kernel,
+	# maybe) must not be linked or copied into a guest from here
+	find "$dir" \( -name '*.o' -o -name '*.ko' -o -name '*.ko.*' \
+		-o -name '*.mod' -o -name '*.mod.c' -o -name '.*.cmd' \
+		-o -name 'modules.order' -o -name 'Module.symvers' \) -delete
 	if make -C "$kdir" M="$dir" W=1 LFQ_TEST_MODULES=1 "$@" modules >"$log" 2>&1 &&
 	   ! grep -qE 'warning:|error:' "$log"; then
 		return 0
