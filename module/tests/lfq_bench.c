@@ -14,7 +14,9 @@
  *
  * Structures:
  *   lfq:      every kind of the registry (lfq_kinds[]: msq, stack, ring,
- *             tlq, ...) with single values, and, for the kinds that have
+ *             tlq, ...; not the owner-only deque, whose push and pop may
+ *             not run on two threads at once) with single values, and,
+ *             for the kinds that have
  *             push_many/pop_many, "<kind>_bulk32" (all-or-nothing push and
  *             pop of 32 values)
  *   kernel:   spin_list (spinlock + list_head, kmalloc'd nodes), kfifo (a
@@ -637,6 +639,16 @@ static int kb_kinds_build(void)
 		return -ENOMEM;
 	e = kb_kinds;
 	lfq_for_each_kind(k) {
+		/*
+		 * "pairs" pushes and pops from every thread at once, which an
+		 * owner-only kind's push and pop forbid (its memory figure is
+		 * single-threaded and still reported).
+		 */
+		if (k->flags & LFQ_KIND_OWNER) {
+			pr_info("skip name=%s reason=push/pop owner-only (LFQ_KIND_OWNER)\n",
+				k->name);
+			continue;
+		}
 		strscpy(e->name, k->name, sizeof(e->name));
 		e->lfq = k;
 		e->setup = kb_lfq_setup;
