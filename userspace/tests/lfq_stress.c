@@ -455,7 +455,8 @@ static bool stress_applies(const struct stress *c, const struct lfq_kind *k)
  * <kind>_<shape> for owner kinds: one owner thread pushes values
  * 0 .. per - 1 (encoded as producer 0) and, at random between pushes,
  * pops one value or pops until empty (so it races the thieves for the
- * last value); a push that finds the deque full pops instead.  @nthief
+ * last value); a push that finds the deque full yields the CPU to the
+ * thieves three times in four, and pops the fourth.  @nthief
  * threads steal until the owner is done and the deque is empty.
  * Checked: every value taken exactly once (hit array), pushed == popped
  * + stolen + drained, and each thief's values in increasing order (the
@@ -582,7 +583,11 @@ static void run_steal(const struct lfq_kind *kind,
 			}
 			CHECK(ret == -ENOSPC, "push: %d", ret);
 			sr.full++;
-			owner_pop(&sr);
+			/* mostly leave it to the thieves to make room */
+			if (next_rand(&seed) % 4)
+				sched_yield();
+			else
+				owner_pop(&sr);
 		} else if (r < 254) {
 			owner_pop(&sr);
 		} else {
