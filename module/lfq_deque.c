@@ -110,9 +110,8 @@ EXPORT_SYMBOL_NS_GPL(lfq_deque_destroy, LFQ_NS);
  *
  * Context: any context in which the owner runs, including hard interrupts
  * and NMI (no locks, no atomics beyond loads and stores).
- * Return: 0, -EINVAL if @val is NULL, -ENOSPC if the deque is full (a full
- * deque may also be one whose last free slot a thief is still reading
- * from: full is reported from top as last published).
+ * Return: 0, -EINVAL if @val is NULL, -ENOSPC if the deque was full when
+ * top was read (a steal that completes just after is not waited for).
  */
 int lfq_deque_push(struct lfq_deque *d, void *val)
 {
@@ -186,7 +185,7 @@ void *lfq_deque_pop(struct lfq_deque *d)
 		WRITE_ONCE(d->bottom, b + 1);
 		return NULL;
 	}
-	/* C11: relaxed load; only this CPU writes the slots. */
+	/* C11: relaxed load; only the owner writes the slots. */
 	val = READ_ONCE(d->slots[b & d->mask]);
 	if (likely(b != t))
 		return val;	/* more than one value: b is ours alone */
