@@ -9,6 +9,12 @@
  *   struct lfq_ring   bounded FIFO ring (2^n)       bounded    see lfq_ring_push()
  *   struct lfq_tlq    Michael-Scott two-lock queue  unbounded  blocking (baseline)
  *
+ * and one single-owner container with concurrent thieves:
+ *
+ *   struct lfq_deque  Chase-Lev work-stealing deque bounded    push/pop
+ *                     (2^n), owner LIFO, thieves FIFO          wait-free,
+ *                                                              steal lock-free
+ *
  * NULL is not a value: pop returns NULL when the container is empty, as
  * ptr_ring does.  The node-based containers (msq, stack, tlq) allocate one
  * node per pushed value from a kmem_cache using the caller's gfp_t; the ring
@@ -24,6 +30,8 @@
  *   init/destroy   -      -       -            -
  *
  * ("-": the caller must guarantee exclusion, as for any object's lifetime.)
+ * The deque has its own table, at struct lfq_deque: its push and pop are
+ * the owner's only.
  *
  * Memory reclamation and ABA (msq and stack).  Every access to a node that
  * another CPU may unlink happens inside rcu_read_lock(), which the functions
@@ -246,6 +254,103 @@ void *lfq_tlq_pop(struct lfq_tlq *q);
 bool lfq_tlq_empty(struct lfq_tlq *q);
 unsigned long lfq_tlq_len(struct lfq_tlq *q);
 
+/**
+ * struct lfq_deque - bounded Chase-Lev work-stealing deque
+ * @top: next position a thief steals from; advanced by compare-and-exchange
+ *	only (thieves, and the owner taking the last value)
+ * @bottom: next position the owner pushes to; written by the owner only
+ * @mask: capacity - 1 (capacity is a power of two)
+ * @slots: the value array, allocated by lfq_deque_init()
+ *
+ * Opaque: use the lfq_deque_*() functions only.
+ *
+ * One owner pushes and pops at the bottom (LIFO for the owner); any number
+ * of thieves steal from the top (FIFO), concurrently with the owner and
+ * with each other.  Which calls may run concurrently on the same deque
+ * without a lock held by the caller:
+ *
+ *                 push   pop   steal   empty/len   init/destroy
+ *   push           -      -      Y         Y            -
+ *   pop            -      -      Y         Y            -
+ *   steal          Y      Y      Y         Y            -
+ *   empty/len      Y      Y      Y         Y            -
+ *   init/destroy   -      -      -         -            -
+ *
+ * push and pop are the owner's: at most one of them runs at a time on a
+ * deque, the caller serialises them (typically by making one CPU or one
+ * thread the owner; the owner may change, with the hand-over ordered by
+ * the caller, e.g. a lock or a release/acquire pair).  steal, empty and len
+ * may run anywhere, any number at once, including in hard interrupts that
+ * interrupt the owner.
+ */
+struct lfq_deque {
+	unsigned long top ____cacheline_aligned_in_smp;
+	unsigned long bottom ____cacheline_aligned_in_smp;
+	unsigned long mask ____cacheline_aligned_in_smp;
+	void **slots;
+};
+
+/*
+ * Largest capacity lfq_deque_init() accepts: the value array then stays
+ * below INT_MAX bytes, as for the ring.
+ */
+#define LFQ_DEQUE_MAX_CAPACITY	BIT(26)
+
+int lfq_deque_init(struct lfq_deque *d, unsigned int capacity, gfp_t gfp);
+void lfq_deque_destroy(struct lfq_deque *d, void (*release)(void *val));
+int lfq_deque_push(struct lfq_deque *d, void *val);
+void *lfq_deque_pop(struct lfq_deque *d);
+void *lfq_deque_steal(struct lfq_deque *d);
+
+/**
+ * lfq_deque_capacity() - number of slots
+ * @d: the deque
+ *
+ * Context: any context.
+ * Return: the capacity given to lfq_deque_init().
+ */
+static inline unsigned int lfq_deque_capacity(const struct lfq_deque *d)
+{
+	return d->mask + 1;
+}
+
+/**
+ * lfq_deque_len() - approximate number of values in the deque
+ * @d: the deque
+ *
+ * Wait-free: bottom minus top, clamped.  While the owner pops it may count
+ * one value less (bottom is lowered before the owner knows whether it got
+ * the value), and a thief between reading its value and claiming it is
+ * not seen; approximate under concurrency, exact when quiescent.
+ *
+ * Context: any context, including NMI.
+ * Return: 0 to lfq_deque_capacity().
+ */
+static inline unsigned int lfq_deque_len(const struct lfq_deque *d)
+{
+	/* No ordering: not a snapshot anyway; clamped to 0..capacity. */
+	unsigned long top = READ_ONCE(d->top);
+	long len = READ_ONCE(d->bottom) - top;
+
+	if (len <= 0)
+		return 0;
+	return (unsigned long)len > d->mask ? d->mask + 1 : (unsigned long)len;
+}
+
+/**
+ * lfq_deque_empty() - whether the deque holds no value
+ * @d: the deque
+ *
+ * Wait-free; same approximation as lfq_deque_len().
+ *
+ * Context: any context, including NMI.
+ * Return: true if bottom was not above top when looked at.
+ */
+static inline bool lfq_deque_empty(const struct lfq_deque *d)
+{
+	return lfq_deque_len(d) == 0;
+}
+
 unsigned long lfq_rcu_backlog(void);
 unsigned long lfq_cas_retries(void);
 
@@ -268,6 +373,10 @@ enum lfq_kind_flags {
 	LFQ_KIND_LOCKFREE	= BIT(4),	/* no operation takes a lock */
 	LFQ_KIND_RCU_NODES	= BIT(5),	/* popped nodes freed after a GP */
 	LFQ_KIND_DUMMY		= BIT(6),	/* holds one node while empty */
+	LFQ_KIND_OWNER		= BIT(7),	/* push/pop: one owner at a time,
+						 * serialised by the caller;
+						 * only @steal is concurrent
+						 */
 };
 
 /* enum lfq_ctx - contexts an operation may be called from (bit mask) */
@@ -280,8 +389,8 @@ enum lfq_ctx {
 
 /**
  * struct lfq_kind - one kind of container, as the registry describes it
- * @name:      short name ("msq", "stack", "ring", "tlq"), as the uapi and
- *             liblfq spell it
+ * @name:      short name ("msq", "stack", "ring", "tlq", "deque"), as
+ *             the uapi and liblfq spell it
  * @desc:      one line: algorithm and source
  * @uapi_kind: LFQ_KIND_* of uapi/linux/lfq.h if /dev/lfq offers the kind,
  *             0 if it is kernel-API only
@@ -298,7 +407,11 @@ enum lfq_ctx {
  *             Returns 0 or a negative errno.
  * @destroy:   tear down; @release (may be NULL) gets each value left
  * @push:      add @val (not NULL); 0, -EINVAL, -ENOMEM or -ENOSPC
- * @pop:       remove a value; NULL if empty
+ * @pop:       remove a value; NULL if empty.  For LFQ_KIND_OWNER kinds
+ *             @push and @pop are the owner's: never two at once
+ * @steal:     optional, LFQ_KIND_OWNER kinds: remove a value from the
+ *             other end, concurrently with the owner and other thieves;
+ *             NULL if empty.  Context: @pop_ctx
  * @push_many: optional: push @n values, all or none (@all) or as many as
  *             fit; returns the number pushed.  @vals holds no NULL.
  * @pop_many:  optional: the same for pop
@@ -319,6 +432,7 @@ struct lfq_kind {
 	void (*destroy)(void *c, void (*release)(void *val));
 	int (*push)(void *c, void *val, gfp_t gfp);
 	void *(*pop)(void *c);
+	void *(*steal)(void *c);
 	unsigned int (*push_many)(void *c, void * const *vals, unsigned int n,
 				  bool all);
 	unsigned int (*pop_many)(void *c, void **vals, unsigned int n,

@@ -159,6 +159,42 @@ static bool tlq_empty(const void *c)
 	return lfq_tlq_empty((struct lfq_tlq *)c);
 }
 
+static int deque_init(void *c, unsigned int capacity, gfp_t gfp)
+{
+	return lfq_deque_init(c, capacity, gfp);
+}
+
+static void deque_destroy(void *c, void (*release)(void *val))
+{
+	lfq_deque_destroy(c, release);
+}
+
+/* Owner only (LFQ_KIND_OWNER); never allocates: @gfp is not used. */
+static int deque_push(void *c, void *val, gfp_t gfp)
+{
+	return lfq_deque_push(c, val);
+}
+
+static void *deque_pop(void *c)
+{
+	return lfq_deque_pop(c);
+}
+
+static void *deque_steal(void *c)
+{
+	return lfq_deque_steal(c);
+}
+
+static unsigned long deque_len(const void *c)
+{
+	return lfq_deque_len(c);
+}
+
+static bool deque_empty(const void *c)
+{
+	return lfq_deque_empty(c);
+}
+
 #define LFQ_CTX_NODE	(LFQ_CTX_TASK | LFQ_CTX_SOFTIRQ | LFQ_CTX_HARDIRQ)
 #define LFQ_CTX_ANY	(LFQ_CTX_NODE | LFQ_CTX_NMI)
 
@@ -233,6 +269,28 @@ const struct lfq_kind lfq_kinds[] = {
 		.len		= tlq_len,
 		.empty		= tlq_empty,
 	},
+	{
+		/*
+		 * Kernel API only: a queue fd may be used by any number of
+		 * tasks at once, which the owner-only push and pop forbid.
+		 */
+		.name		= "deque",
+		.desc		= "Chase-Lev work-stealing deque, bounded (SPAA 2005; PPoPP 2013)",
+		.uapi_kind	= 0,
+		.flags		= LFQ_KIND_LIFO | LFQ_KIND_BOUNDED |
+				  LFQ_KIND_LOCKFREE | LFQ_KIND_OWNER,
+		.push_ctx	= LFQ_CTX_ANY,
+		.pop_ctx	= LFQ_CTX_ANY,
+		.size		= sizeof(struct lfq_deque),
+		.slot_size	= sizeof(void *),
+		.init		= deque_init,
+		.destroy	= deque_destroy,
+		.push		= deque_push,
+		.pop		= deque_pop,
+		.steal		= deque_steal,
+		.len		= deque_len,
+		.empty		= deque_empty,
+	},
 };
 EXPORT_SYMBOL_NS_GPL(lfq_kinds, LFQ_NS);
 
@@ -241,7 +299,7 @@ EXPORT_SYMBOL_NS_GPL(lfq_nr_kinds, LFQ_NS);
 
 /**
  * lfq_kind_by_name() - look a kind up by its name
- * @name: "msq", "stack", "ring", "tlq", ...
+ * @name: "msq", "stack", "ring", "tlq", "deque", ...
  *
  * Context: any context.
  * Return: the registry entry, or NULL if no kind has that name.

@@ -4,4 +4,4 @@
 # (userspace/shim/Makefile) builds the same list on liburcu.  A new kind
 # adds its object here, once.
 lfq-structs := lfq_core.o lfq_kinds.o lfq_msq.o lfq_stack.o lfq_ring.o \
-	       lfq_tlq.o
+	       lfq_tlq.o lfq_deque.o

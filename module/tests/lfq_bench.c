@@ -22,6 +22,11 @@
  *             producer and consumer locks), llist (llist_add, and
  *             llist_del_all to take everything), objpool (pop then push,
  *             where the kernel has it)
+ *   deques:   owner-only kinds (LFQ_KIND_OWNER: the deque) and spin_deque
+ *             (an array deque under one spinlock): thread 0 is the owner
+ *             and does push+pop pairs, the other threads steal (so the
+ *             one-thread pass is the owner alone, the many-thread pass
+ *             owner + thieves); ratios only between these
  *
  * Every value pushed is a distinct non-NULL token.  Each thread counts and
  * sums what it pushes and pops; after a run the structure is drained and
@@ -150,6 +155,8 @@ struct kb_thread {
  * @drain: pop everything left, adding to *@n and *@sum, where popping
  *         until empty with @pop does not do that
  * @teardown: free the (empty) structure
+ * @owner: thread 0 pushes and pops, the others steal (work-stealing
+ *         deques); compared only with other @owner entries
  *
  * The lfq kinds are compared against every baseline.  Their entries are
  * made from the registry at load (kb_kinds_build()), with the kb_lfq_*()
@@ -163,6 +170,7 @@ struct kb_kind {
 	void *(*pop)(void *q);
 	void (*drain)(struct kb_run *run, u64 *n, u64 *sum);
 	void (*teardown)(struct kb_run *run);
+	bool owner;
 };
 
 /**
@@ -297,6 +305,19 @@ static int kb_lfq_bulk_step(struct kb_run *run, struct kb_thread *t)
 	return 0;
 }
 
+/*
+ * Owner-only kinds (the deque): thread 0 is the owner and does push+pop
+ * pairs (a pop that finds its value stolen counts as empty); every other
+ * thread steals.
+ */
+static int kb_lfq_owner_step(struct kb_run *run, struct kb_thread *t)
+{
+	if (!t->id)
+		return kb_lfq_step(run, t);
+	kb_popped(t, run->kind->lfq->steal(run->q));
+	return 0;
+}
+
 static void kb_lfq_teardown(struct kb_run *run)
 {
 	run->kind->lfq->destroy(run->q, NULL);
@@ -365,6 +386,77 @@ static int kb_list_step(struct kb_run *run, struct kb_thread *t)
 static void kb_free_q(struct kb_run *run)
 {
 	kfree(run->q);
+}
+
+/*
+ * A work-stealing deque under one spinlock, the baseline of lfq's deque:
+ * an array of pointers, the owner (thread 0) pushes and pops at @tail,
+ * the other threads steal at @head.
+ */
+struct kb_sdeque {
+	spinlock_t lock;	/* protects head, tail and slots */
+	unsigned long head;
+	unsigned long tail;
+	void *slots[KB_CAPACITY];
+};
+
+static int kb_sdeque_setup(struct kb_run *run)
+{
+	struct kb_sdeque *d = kzalloc(sizeof(*d), GFP_KERNEL);
+
+	if (!d)
+		return -ENOMEM;
+	spin_lock_init(&d->lock);
+	run->q = d;
+	return 0;
+}
+
+/* The owner's pop, the newest value. */
+static void *kb_sdeque_pop(void *q)
+{
+	struct kb_sdeque *d = q;
+	void *v = NULL;
+
+	spin_lock(&d->lock);
+	if (d->tail != d->head)
+		v = d->slots[--d->tail % KB_CAPACITY];
+	spin_unlock(&d->lock);
+	return v;
+}
+
+static void *kb_sdeque_steal(struct kb_sdeque *d)
+{
+	void *v = NULL;
+
+	spin_lock(&d->lock);
+	if (d->tail != d->head)
+		v = d->slots[d->head++ % KB_CAPACITY];
+	spin_unlock(&d->lock);
+	return v;
+}
+
+static int kb_sdeque_step(struct kb_run *run, struct kb_thread *t)
+{
+	struct kb_sdeque *d = run->q;
+	void *v;
+	bool ok;
+
+	if (t->id) {
+		kb_popped(t, kb_sdeque_steal(d));
+		return 0;
+	}
+	v = kb_token(t);
+	spin_lock(&d->lock);
+	ok = d->tail - d->head < KB_CAPACITY;
+	if (ok)
+		d->slots[d->tail++ % KB_CAPACITY] = v;
+	spin_unlock(&d->lock);
+	if (ok)
+		kb_pushed(t, v);
+	else
+		t->full++;
+	kb_popped(t, kb_sdeque_pop(d));
+	return 0;
 }
 
 /* kernel: kfifo of pointers under one spinlock */
@@ -611,6 +703,9 @@ static const struct kb_kind kb_baselines[] = {
 	  .teardown = kb_ptr_ring_teardown },
 	{ .name = "llist", .setup = kb_llist_setup, .step = kb_llist_step,
 	  .drain = kb_llist_drain, .teardown = kb_free_q },
+	{ .name = "spin_deque", .setup = kb_sdeque_setup,
+	  .step = kb_sdeque_step, .pop = kb_sdeque_pop,
+	  .teardown = kb_free_q, .owner = true },
 #ifdef LFQ_HAVE_OBJPOOL
 	{ .name = "objpool", .setup = kb_objpool_setup,
 	  .step = kb_objpool_step, .drain = kb_objpool_drain,
@@ -641,6 +736,11 @@ static int kb_kinds_build(void)
 		e->lfq = k;
 		e->setup = kb_lfq_setup;
 		e->step = kb_lfq_step;
+		/* owner-only push/pop: thread 0 owns, the others steal */
+		if ((k->flags & LFQ_KIND_OWNER) && k->steal) {
+			e->step = kb_lfq_owner_step;
+			e->owner = true;
+		}
 		e->pop = k->pop;
 		e->teardown = kb_lfq_teardown;
 		if (k->push_many && k->pop_many) {
@@ -911,7 +1011,8 @@ static void kb_pass(unsigned int nthreads)
 		if (!kb_kinds[i].lfq || !res[i].ops_per_s)
 			continue;
 		for (j = 0; j < kb_nr_kinds; j++) {
-			if (kb_kinds[j].lfq || !res[j].ops_per_s)
+			if (kb_kinds[j].lfq || !res[j].ops_per_s ||
+			    kb_kinds[j].owner != kb_kinds[i].owner)
 				continue;
 			kb_ratio(buf, sizeof(buf), res[i].ops_per_s,
 				 res[j].ops_per_s);

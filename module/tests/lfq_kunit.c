@@ -13,7 +13,10 @@
  * elsewhere.  A new kind is tested by these cases once it is registered.
  *
  * lfq_ring: what only the ring has, through its own API (capacity edges,
- * full, bulk and burst, thousands of laps at capacity 2).  lfq_msq and
+ * full, bulk and burst, thousands of laps at capacity 2).  lfq_deque: the
+ * work-stealing deque, whose push and pop are owner-only (the lfq_kinds
+ * stress cases skip it): orders at both ends, edges, and one owner
+ * kthread against thief kthreads and a hard-irq thief.  lfq_msq and
  * lfq_stack: white-box cases of one algorithm each (the MS queue's
  * lagging tail, the Treiber stack's ABA), which read and set the
  * containers' public fields.
@@ -827,8 +830,21 @@ static void lfq_kt_stress(struct kunit *test, bool use_irq)
 	KUNIT_EXPECT_EQ(test, lfq_rcu_backlog(), 0UL);
 }
 
+/*
+ * The stress cases push and pop from many kthreads at once, which an
+ * LFQ_KIND_OWNER kind forbids; its own suite runs it as one owner and
+ * many thieves (lfq_deque for the deque).
+ */
+static void lfq_kt_need_shared(struct kunit *test, const struct lfq_kind *k)
+{
+	if (k->flags & LFQ_KIND_OWNER)
+		kunit_skip(test, "%s: push/pop are owner-only, see its own suite",
+			   k->name);
+}
+
 static void kthread_stress(struct kunit *test)
 {
+	lfq_kt_need_shared(test, test->param_value);
 	lfq_kt_stress(test, false);
 }
 
@@ -1077,6 +1093,7 @@ static void hardirq_stress(struct kunit *test)
 	const struct lfq_kind *k = test->param_value;
 
 	lfq_kt_need_ctx(test, k, LFQ_CTX_HARDIRQ);
+	lfq_kt_need_shared(test, k);
 	lfq_kt_stress(test, true);
 }
 
@@ -1096,8 +1113,10 @@ static const void *lfq_kt_kind_params(const void *prev, char *desc)
 #ifdef KUNIT_CASE_SLOW
 #define LFQ_KT_SLOW_PARAM(fn, gen) \
 	KUNIT_CASE_PARAM_ATTR(fn, gen, { .speed = KUNIT_SPEED_SLOW })
+#define LFQ_KT_SLOW(fn)	KUNIT_CASE_SLOW(fn)
 #else
 #define LFQ_KT_SLOW_PARAM(fn, gen)	KUNIT_CASE_PARAM(fn, gen)
+#define LFQ_KT_SLOW(fn)	KUNIT_CASE(fn)
 #endif
 
 static struct kunit_case lfq_kt_kind_cases[] = {
@@ -1249,8 +1268,414 @@ static struct kunit_suite lfq_kt_stack_suite = {
 	.test_cases = lfq_kt_stack_cases,
 };
 
+/*
+ * lfq_deque: the work-stealing deque through its own API.  The owner
+ * pushes and pops at the bottom (LIFO), thieves steal at the top (FIFO).
+ */
+
+/* One thread, owner and thief in turn: LIFO at the bottom, FIFO at the top. */
+static void deque_order(struct kunit *test)
+{
+	struct lfq_deque *d = kunit_kzalloc(test, sizeof(*d), GFP_KERNEL);
+	unsigned long i;
+
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	KUNIT_ASSERT_EQ(test, lfq_deque_init(d, 8, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, lfq_deque_capacity(d), 8U);
+	for (i = 0; i < 8; i++)
+		KUNIT_EXPECT_EQ(test, lfq_deque_push(d, lfq_kt_val(i)), 0);
+	KUNIT_EXPECT_EQ(test, lfq_deque_len(d), 8U);
+	/* values 0..7: thieves take 0, 1, 2, 3, the owner 7, 6, 5, 4 */
+	for (i = 0; i < 4; i++) {
+		KUNIT_EXPECT_PTR_EQ(test, lfq_deque_steal(d), lfq_kt_val(i));
+		KUNIT_EXPECT_PTR_EQ(test, lfq_deque_pop(d), lfq_kt_val(7 - i));
+		KUNIT_EXPECT_EQ(test, lfq_deque_len(d), 6 - 2 * i);
+	}
+	KUNIT_EXPECT_TRUE(test, lfq_deque_empty(d));
+	KUNIT_EXPECT_NULL(test, lfq_deque_pop(d));
+	KUNIT_EXPECT_NULL(test, lfq_deque_steal(d));
+	/* the owner's pushes after steals go on top of what is left */
+	KUNIT_EXPECT_EQ(test, lfq_deque_push(d, lfq_kt_val(10)), 0);
+	KUNIT_EXPECT_EQ(test, lfq_deque_push(d, lfq_kt_val(11)), 0);
+	KUNIT_EXPECT_PTR_EQ(test, lfq_deque_steal(d), lfq_kt_val(10));
+	KUNIT_EXPECT_EQ(test, lfq_deque_push(d, lfq_kt_val(12)), 0);
+	KUNIT_EXPECT_PTR_EQ(test, lfq_deque_pop(d), lfq_kt_val(12));
+	KUNIT_EXPECT_PTR_EQ(test, lfq_deque_steal(d), lfq_kt_val(11));
+	KUNIT_EXPECT_TRUE(test, lfq_deque_empty(d));
+	lfq_deque_destroy(d, NULL);
+}
+
+/* Capacity limits, NULL, full, the last value, and laps at capacity 2. */
+static void deque_edges(struct kunit *test)
+{
+	struct lfq_deque *d = kunit_kzalloc(test, sizeof(*d), GFP_KERNEL);
+	struct lfq_kt_tally *t = lfq_kt_tally_alloc(test, 4);
+	unsigned long lap, errors = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	KUNIT_EXPECT_EQ(test, lfq_deque_init(d, 0, GFP_KERNEL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, lfq_deque_init(d, 1, GFP_KERNEL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, lfq_deque_init(d, 6, GFP_KERNEL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, lfq_deque_init(d, LFQ_DEQUE_MAX_CAPACITY * 2,
+					     GFP_KERNEL), -EINVAL);
+	KUNIT_ASSERT_EQ(test, lfq_deque_init(d, 2, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, lfq_deque_push(d, NULL), -EINVAL);
+	KUNIT_EXPECT_TRUE(test, lfq_deque_empty(d));
+
+	/* full: the third push is turned away, and nothing changed */
+	KUNIT_EXPECT_EQ(test, lfq_deque_push(d, lfq_kt_val(0)), 0);
+	KUNIT_EXPECT_EQ(test, lfq_deque_push(d, lfq_kt_val(1)), 0);
+	KUNIT_EXPECT_EQ(test, lfq_deque_push(d, lfq_kt_val(2)), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, lfq_deque_len(d), 2U);
+	/* a steal frees a slot: the owner may push again (wraps) */
+	KUNIT_EXPECT_PTR_EQ(test, lfq_deque_steal(d), lfq_kt_val(0));
+	KUNIT_EXPECT_EQ(test, lfq_deque_push(d, lfq_kt_val(2)), 0);
+	KUNIT_EXPECT_PTR_EQ(test, lfq_deque_pop(d), lfq_kt_val(2));
+	/* one value left: the steal gets it and pop finds nothing */
+	KUNIT_EXPECT_PTR_EQ(test, lfq_deque_steal(d), lfq_kt_val(1));
+	KUNIT_EXPECT_NULL(test, lfq_deque_pop(d));
+	/* one value left: pop gets it and the steal finds nothing */
+	KUNIT_EXPECT_EQ(test, lfq_deque_push(d, lfq_kt_val(3)), 0);
+	KUNIT_EXPECT_PTR_EQ(test, lfq_deque_pop(d), lfq_kt_val(3));
+	KUNIT_EXPECT_NULL(test, lfq_deque_steal(d));
+	KUNIT_EXPECT_EQ(test, lfq_deque_len(d), 0U);
+
+	/* thousands of laps round two slots, from both ends */
+	for (lap = 0; lap < 4000; lap++) {
+		void *a = lfq_kt_val(2 * lap), *b = lfq_kt_val(2 * lap + 1);
+
+		errors += !!lfq_deque_push(d, a);
+		errors += !!lfq_deque_push(d, b);
+		if (lap & 1) {
+			errors += lfq_deque_pop(d) != b;
+			errors += lfq_deque_steal(d) != a;
+		} else {
+			errors += lfq_deque_steal(d) != a;
+			errors += lfq_deque_pop(d) != b;
+		}
+		errors += !lfq_deque_empty(d);
+	}
+	KUNIT_EXPECT_EQ(test, errors, 0UL);
+
+	/* destroy hands back what is left, oldest first */
+	KUNIT_EXPECT_EQ(test, lfq_deque_push(d, lfq_kt_val(0)), 0);
+	KUNIT_EXPECT_EQ(test, lfq_deque_push(d, lfq_kt_val(1)), 0);
+	KUNIT_EXPECT_PTR_EQ(test, lfq_deque_steal(d), lfq_kt_val(0));
+	lfq_kt_release_tally = t;
+	lfq_deque_destroy(d, lfq_kt_release);
+	lfq_kt_release_tally = NULL;
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->released), 1L);
+	KUNIT_EXPECT_TRUE(test, test_bit(1, t->seen));
+}
+
+/* Capacity of the deque in the owner + thieves cases: small, so often full. */
+#define LFQ_KT_DEQUE_CAP	16
+
+/**
+ * struct lfq_kt_steal - shared state of one owner + thieves run
+ * @d: the deque
+ * @tally: every value popped, stolen or released, exactly once
+ * @nr_vals: the owner pushes values 0 .. @nr_vals - 1 in order
+ * @nr_thieves: thief kthreads
+ * @gate: opened once every kthread exists
+ * @owner_done: the owner has pushed everything and emptied the deque
+ * @deadline: jiffies after which a spinning kthread gives up
+ * @timed_out: some kthread gave up
+ * @pushed: values the owner pushed
+ * @popped: values the owner popped
+ * @stolen: values thief kthreads stole
+ * @order_errors: values a thief got below one it had stolen before
+ * @timer: the hard-irq thief (deque_hardirq_steal only)
+ * @irq_stop: tells @timer not to rearm
+ * @irq_calls: @timer callbacks run
+ * @irq_hard: ... of which in hard interrupt context
+ * @irq_stolen: values @timer stole
+ * @irq_next: 1 + the value @timer last stole
+ *
+ * A thief's steals come out in increasing order: top only moves up, and
+ * the value at each position was pushed after those below it.
+ */
+struct lfq_kt_steal {
+	struct lfq_deque d;
+	struct lfq_kt_tally *tally;
+	unsigned long nr_vals;
+	unsigned int nr_thieves;
+	struct completion gate;
+	bool owner_done;
+	unsigned long deadline;
+	bool timed_out;
+	unsigned long pushed;
+	unsigned long popped;
+	atomic_long_t stolen;
+	atomic_long_t order_errors;
+
+	struct hrtimer timer;
+	bool irq_stop;
+	unsigned long irq_calls;
+	unsigned long irq_hard;
+	unsigned long irq_stolen;
+	unsigned long irq_next;
+};
+
+/**
+ * struct lfq_kt_dthread - one kthread of an owner + thieves run
+ * @s: the run it belongs to
+ * @task: the kthread
+ * @done: completed by the kthread as it exits
+ */
+struct lfq_kt_dthread {
+	struct lfq_kt_steal *s;
+	struct task_struct *task;
+	struct completion done;
+};
+
+static bool lfq_kt_steal_expired(struct lfq_kt_steal *s)
+{
+	if (!time_after(jiffies, s->deadline))
+		return false;
+	WRITE_ONCE(s->timed_out, true);
+	return true;
+}
+
+/* Record a stolen value; @next is the thief's 1 + last value. */
+static void lfq_kt_stolen(struct lfq_kt_steal *s, void *val,
+			  unsigned long *next)
+{
+	unsigned long idx = lfq_kt_idx(val);
+
+	if (!lfq_kt_tally_add(s->tally, val))
+		return;
+	if (idx < *next)
+		atomic_long_inc(&s->order_errors);
+	*next = idx + 1;
+}
+
+static void lfq_kt_owner_pop(struct lfq_kt_steal *s)
+{
+	void *val = lfq_deque_pop(&s->d);
+
+	if (val && lfq_kt_tally_add(s->tally, val))
+		s->popped++;
+}
+
+static int lfq_kt_owner(void *arg)
+{
+	struct lfq_kt_dthread *t = arg;
+	struct lfq_kt_steal *s = t->s;
+	unsigned long i = 0;
+	u64 r = 1;
+	void *val;
+
+	wait_for_completion(&s->gate);
+	while (i < s->nr_vals && !lfq_kt_steal_expired(s)) {
+		/* a small LCG: 5 pushes in 8, else a pop, now and then all */
+		r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+		switch ((r >> 33) % 64) {
+		case 0:
+			while ((val = lfq_deque_pop(&s->d)))
+				if (lfq_kt_tally_add(s->tally, val))
+					s->popped++;
+			break;
+		case 1 ... 24:
+			lfq_kt_owner_pop(s);
+			break;
+		default:
+			if (!lfq_deque_push(&s->d, lfq_kt_val(i))) {
+				i++;
+				s->pushed++;
+			} else {
+				lfq_kt_owner_pop(s);	/* full */
+			}
+		}
+		if (!(i % 64))
+			cond_resched();
+	}
+	while ((val = lfq_deque_pop(&s->d)))
+		if (lfq_kt_tally_add(s->tally, val))
+			s->popped++;
+	/* pairs with smp_load_acquire() of owner_done in lfq_kt_thief() */
+	smp_store_release(&s->owner_done, true);
+	kthread_complete_and_exit(&t->done, 0);
+}
+
+static int lfq_kt_thief(void *arg)
+{
+	struct lfq_kt_dthread *t = arg;
+	struct lfq_kt_steal *s = t->s;
+	unsigned long stolen = 0, next = 0;
+	bool done;
+	void *val;
+
+	wait_for_completion(&s->gate);
+	for (;;) {
+		/* pairs with smp_store_release() in lfq_kt_owner() */
+		done = smp_load_acquire(&s->owner_done);
+		val = lfq_deque_steal(&s->d);
+		if (!val) {
+			/* the owner emptied the deque before it said done */
+			if (done || lfq_kt_steal_expired(s))
+				break;
+			cond_resched();
+			continue;
+		}
+		lfq_kt_stolen(s, val, &next);
+		if (!(++stolen % 64))
+			cond_resched();
+	}
+	atomic_long_add(stolen, &s->stolen);
+	kthread_complete_and_exit(&t->done, 0);
+}
+
+/* Steals one value per tick, in hard interrupt context. */
+static enum hrtimer_restart lfq_kt_irq_thief(struct hrtimer *timer)
+{
+	struct lfq_kt_steal *s = container_of(timer, struct lfq_kt_steal,
+					      timer);
+	void *val;
+
+	s->irq_calls++;
+	if (in_hardirq())
+		s->irq_hard++;
+	val = lfq_deque_steal(&s->d);
+	if (val) {
+		s->irq_stolen++;
+		lfq_kt_stolen(s, val, &s->irq_next);
+	}
+	if (READ_ONCE(s->irq_stop))
+		return HRTIMER_NORESTART;
+	hrtimer_forward_now(timer, ns_to_ktime(LFQ_KT_IRQ_PERIOD_NS));
+	return HRTIMER_RESTART;
+}
+
+/*
+ * One owner kthread pushes stress_values values per thief (and pops some
+ * of them back), one thief kthread per online CPU (at least two) steals,
+ * and with @use_irq an hrtimer, pinned to the owner's CPU, steals from
+ * hard interrupt context, interrupting the owner.  Checks conservation
+ * and exactly-once (everything pushed was popped, stolen or released by
+ * destroy, once), and each thief's order.
+ */
+static void lfq_kt_steal_run(struct kunit *test, bool use_irq)
+{
+	unsigned int nr_threads, i, nr_created = 0, cpu;
+	struct lfq_kt_dthread *threads;
+	struct lfq_kt_steal *s;
+	long released, stolen;
+	ktime_t start;
+
+	s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->nr_thieves = max(num_online_cpus(), 2U);
+	s->nr_vals = (unsigned long)max(stress_values, 1U) * s->nr_thieves;
+	nr_threads = 1 + s->nr_thieves;
+	s->tally = lfq_kt_tally_alloc(test, s->nr_vals);
+	threads = kunit_kcalloc(test, nr_threads, sizeof(*threads), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, threads);
+	init_completion(&s->gate);
+	KUNIT_ASSERT_EQ(test, lfq_deque_init(&s->d, LFQ_KT_DEQUE_CAP,
+					     GFP_KERNEL), 0);
+
+	for (i = 0; i < nr_threads; i++) {
+		struct lfq_kt_dthread *t = &threads[i];
+
+		t->s = s;
+		init_completion(&t->done);
+		t->task = kthread_create(i ? lfq_kt_thief : lfq_kt_owner, t,
+					 "lfq_kt_%s%u", i ? "t" : "o", i);
+		if (IS_ERR(t->task))
+			break;
+		nr_created++;
+	}
+	if (nr_created < nr_threads) {
+		KUNIT_FAIL(test, "kthread_create: %ld",
+			   PTR_ERR(threads[nr_created].task));
+		for (i = 0; i < nr_created; i++)
+			kthread_stop(threads[i].task);
+		lfq_deque_destroy(&s->d, NULL);
+		return;
+	}
+
+	cpu = get_cpu();
+	if (use_irq) {
+		/* pinned: the timer fires on the CPU the owner is bound to */
+		hrtimer_init(&s->timer, CLOCK_MONOTONIC,
+			     HRTIMER_MODE_REL_PINNED_HARD);
+		s->timer.function = lfq_kt_irq_thief;
+		hrtimer_start(&s->timer, ns_to_ktime(LFQ_KT_IRQ_PERIOD_NS),
+			      HRTIMER_MODE_REL_PINNED_HARD);
+	}
+	put_cpu();
+	kthread_bind(threads[0].task, cpu);
+
+	start = ktime_get();
+	s->deadline = jiffies + stress_timeout * HZ;
+	for (i = 0; i < nr_threads; i++)
+		wake_up_process(threads[i].task);
+	complete_all(&s->gate);
+	for (i = 0; i < nr_threads; i++)
+		wait_for_completion(&threads[i].done);
+
+	if (use_irq) {
+		WRITE_ONCE(s->irq_stop, true);
+		hrtimer_cancel(&s->timer);
+	}
+	lfq_kt_release_tally = s->tally;
+	lfq_deque_destroy(&s->d, lfq_kt_release);
+	lfq_kt_release_tally = NULL;
+
+	stolen = atomic_long_read(&s->stolen) + s->irq_stolen;
+	released = atomic_long_read(&s->tally->released);
+	kunit_info(test, "owner + %u thieves%s: %lu pushed, %lu popped, %ld stolen, %ld drained in %lld ms",
+		   s->nr_thieves, use_irq ? " + hrtimer" : "", s->pushed,
+		   s->popped, stolen, released,
+		   ktime_ms_delta(ktime_get(), start));
+	KUNIT_EXPECT_FALSE_MSG(test, READ_ONCE(s->timed_out),
+			       "kthreads gave up after %u s", stress_timeout);
+	KUNIT_EXPECT_EQ(test, s->pushed, s->nr_vals);
+	/* the owner emptied the deque before it stopped */
+	KUNIT_EXPECT_EQ(test, released, 0L);
+	KUNIT_EXPECT_EQ(test, (long)s->pushed,
+			(long)s->popped + stolen + released);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&s->tally->dups), 0L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&s->tally->bogus), 0L);
+	KUNIT_EXPECT_EQ(test,
+			(unsigned long)bitmap_weight(s->tally->seen, s->nr_vals),
+			s->nr_vals);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&s->order_errors), 0L);
+	if (use_irq) {
+		kunit_info(test, "hrtimer on CPU %u: %lu calls (%lu in hardirq), %lu stolen",
+			   cpu, s->irq_calls, s->irq_hard, s->irq_stolen);
+		KUNIT_EXPECT_GT(test, s->irq_calls, 0UL);
+		KUNIT_EXPECT_EQ(test, s->irq_hard, s->irq_calls);
+		KUNIT_EXPECT_GT(test, s->irq_stolen, 0UL);
+	}
+}
+
+static void deque_kthread_steal(struct kunit *test)
+{
+	lfq_kt_steal_run(test, false);
+}
+
+static void deque_hardirq_steal(struct kunit *test)
+{
+	lfq_kt_steal_run(test, true);
+}
+
+static struct kunit_case lfq_kt_deque_cases[] = {
+	KUNIT_CASE(deque_order),
+	KUNIT_CASE(deque_edges),
+	LFQ_KT_SLOW(deque_kthread_steal),
+	LFQ_KT_SLOW(deque_hardirq_steal),
+	{}
+};
+
+static struct kunit_suite lfq_kt_deque_suite = {
+	.name = "lfq_deque",
+	.test_cases = lfq_kt_deque_cases,
+};
+
 kunit_test_suites(&lfq_kt_kind_suite, &lfq_kt_ring_suite, &lfq_kt_msq_suite,
-		  &lfq_kt_stack_suite);
+		  &lfq_kt_stack_suite, &lfq_kt_deque_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(LFQ_NS);

@@ -163,8 +163,14 @@ END {
 		n = order[i]
 		if (fam[n] != "lfq") continue
 		printf "| %s |", n
-		for (j = 1; j <= nb; j++)
-			printf " %.2f / %.2f |", median(rat[n, border[j], nthr]), median(rat[n, border[j], 1])
+		for (j = 1; j <= nb; j++) {
+			# no ratio between a deque and a queue (lfq_bench.c)
+			r2 = median(rat[n, border[j], nthr]); r1 = median(rat[n, border[j], 1])
+			if (r2 == "" && r1 == "")
+				printf " - |"
+			else
+				printf " %.2f / %.2f |", r2, r1
+		}
 		printf "\n"
 	}
 

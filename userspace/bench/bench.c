@@ -16,6 +16,12 @@
  *          a hash sum over all values must match) or, for FIFO structures,
  *          when a consumer sees one producer's values out of order.  The
  *          pairs and bulk workloads check the same sums.
+ *   steal  work-stealing deques (BI_OWNER): one owner thread loops { push
+ *          one value; pop one value } at the bottom, alone ("1 thr") or
+ *          with one thief thread stealing from the top ("2 thr").  Mops/s
+ *          counts the owner's pushes and successful pops and the thief's
+ *          successful steals; the same sums are checked.  Owner-only
+ *          structures run in this workload only.
  *
  * Method: threads pinned round-robin to the online CPUs; each run creates a
  * fresh structure, starts the threads behind a barrier, lets them run a
@@ -54,8 +60,8 @@
 #define PUBLISH_EVERY	256
 #define INFLIGHT_MAX	65536	/* pc workload: bound on values in flight */
 
-enum workload { WL_PAIRS, WL_BULK, WL_PC, WL_NR };
-static const char *const wl_name[WL_NR] = { "pairs", "bulk", "pc" };
+enum workload { WL_PAIRS, WL_BULK, WL_PC, WL_STEAL, WL_NR };
+static const char *const wl_name[WL_NR] = { "pairs", "bulk", "pc", "steal" };
 
 static const struct bench_impl *impls[MAX_IMPLS];
 static int nimpls;
@@ -95,7 +101,7 @@ static struct {
 	bool no_calib;
 } opt = {
 	.duration_ms = 200, .warmup_ms = 50, .runs = 5, .cap = 1024,
-	.out = "results", .wl = { true, true, true }, .plot = true,
+	.out = "results", .wl = { true, true, true, true }, .plot = true,
 	.gnuplot_script = "plot.gp",
 };
 
@@ -109,7 +115,7 @@ struct worker {
 	struct run *run;
 	pthread_t tid;
 	int idx;		/* thread index, pinned to CPU idx % ncpus */
-	int role;		/* 0 pairs, 1 producer, 2 consumer */
+	int role;		/* 0 pairs, 1 producer, 2 consumer, 3 owner, 4 thief */
 	int vid;		/* producer id encoded in values */
 	uint64_t ops;		/* counted in the measured window */
 	uint64_t npush, npop, sum_push, sum_pop, hash_push, hash_pop;
@@ -399,6 +405,68 @@ static void run_consumer(struct worker *w, void *tls)
 	atomic_store_explicit(&w->pub, w->npop, memory_order_relaxed);
 }
 
+/* steal workload: the owner's push/pop pairs; a pop may find it stolen */
+static void run_owner(struct worker *w, void *tls)
+{
+	struct run *r = w->run;
+	const struct bench_impl *im = r->impl;
+	uint64_t seq = 0, ops = 0, mark = 0;
+	int ph = 0;
+
+	for (;;) {
+		int p = phase_of(r);
+		unsigned int bo = 0;
+		void *v;
+
+		if (p != ph) {
+			if (ph == 0)
+				mark = ops;
+			if (p == 2)
+				break;
+			ph = p;
+		}
+		v = mkval(w->vid, ++seq);
+		while (!im->push(r->q, tls, v))
+			backoff(&bo);
+		note_push(w, v);
+		ops++;
+		v = im->pop(r->q, tls);
+		if (v) {
+			note_pop(w, v, false);
+			ops++;
+		}
+	}
+	w->ops = ops - mark;
+}
+
+static void run_thief(struct worker *w, void *tls)
+{
+	struct run *r = w->run;
+	const struct bench_impl *im = r->impl;
+	uint64_t mark = 0, end = 0;
+	int ph = 0;
+
+	for (;;) {
+		int p = phase_of(r);
+		void *v;
+
+		if (p != ph) {
+			if (ph == 0)
+				mark = w->npop;
+			if (p == 2)
+				break;
+			ph = p;
+		}
+		v = im->steal(r->q, tls);
+		if (v)
+			note_pop(w, v, false);
+		else
+			bench_relax();
+	}
+	end = w->npop;
+	w->ops = end - mark;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -419,6 +487,12 @@ static void *worker_main(void *arg)
 		break;
 	case 1:
 		run_producer(w, tls);
+		break;
+	case 3:
+		run_owner(w, tls);
+		break;
+	case 4:
+		run_thief(w, tls);
 		break;
 	default:
 		run_consumer(w, tls);
@@ -483,7 +557,10 @@ static double do_run(const struct bench_impl *im, enum workload wl, int n,
 
 		w->run = &r;
 		w->idx = i;
-		w->role = wl == WL_PC ? (i < r.nprod ? 1 : 2) : 0;
+		if (wl == WL_STEAL)
+			w->role = i ? 4 : 3;
+		else
+			w->role = wl == WL_PC ? (i < r.nprod ? 1 : 2) : 0;
 		w->vid = i;
 		pthread_attr_init(&attr);
 		CPU_ZERO(&set);
@@ -960,7 +1037,7 @@ static void usage(void)
 	       "  --threads=LIST     pairs/bulk thread counts (default 1..CPUs)\n"
 	       "  --pc=LIST          producer/consumer pair counts (default 1,CPUs)\n"
 	       "  --cap=N            ring capacity, power of two (default 1024)\n"
-	       "  --workloads=LIST   any of pairs,bulk,pc (default all)\n"
+	       "  --workloads=LIST   any of pairs,bulk,pc,steal (default all)\n"
 	       "  --only=SUBSTR      only structures whose name contains SUBSTR (calibration always kept)\n"
 	       "  --out=DIR          results directory (default results)\n"
 	       "  --plot-script=F    gnuplot script (default plot.gp)\n"
@@ -971,6 +1048,7 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
+	static const int steal_ns[] = { 1, 2 };
 	int i, j, k;
 	char path[4096];
 	double start = now_s();
@@ -1058,6 +1136,13 @@ int main(int argc, char **argv)
 			continue;
 		if (opt.no_calib && (im->flags & BI_CEILING))
 			continue;
+		if (im->flags & BI_OWNER) {
+			/* owner alone, and owner + 1 thief */
+			if (opt.wl[WL_STEAL])
+				for (j = 1; j <= 2; j++)
+					add_case(im, WL_STEAL, j);
+			continue;
+		}
 		if (im->flags & BI_BATCH) {
 			if (opt.wl[WL_BULK])
 				for (j = 0; j < opt.nthreads_list; j++)
@@ -1134,6 +1219,10 @@ int main(int argc, char **argv)
 		table_threads(WL_PC, opt.pc, opt.npc_list,
 			      "Producer/consumer P:P (M values/s transferred; checksum and per-producer FIFO order verified)",
 			      false);
+	if (opt.wl[WL_STEAL])
+		table_threads(WL_STEAL, steal_ns, 2,
+			      "Work-stealing deques: owner push+pop pairs, 1 thr = owner alone, 2 thr = owner + 1 thief (Mops/s)",
+			      false);
 	out("## Ratios\n\n");
 	for (j = 0; j < opt.nthreads_list; j++) {
 		if (opt.wl[WL_PAIRS])
@@ -1143,6 +1232,8 @@ int main(int argc, char **argv)
 	}
 	for (j = 0; j < opt.npc_list && opt.wl[WL_PC]; j++)
 		ratio_matrix(WL_PC, opt.pc[j]);
+	for (j = 0; j < 2 && opt.wl[WL_STEAL]; j++)
+		ratio_matrix(WL_STEAL, steal_ns[j]);
 	if (opt.wl[WL_PAIRS])
 		targets();
 

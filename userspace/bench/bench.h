@@ -27,6 +27,8 @@
 #define BI_BATCH	0x10	/* push_n/pop_n with impl->batch elements */
 #define BI_BURST	0x20	/* push_n/pop_n may do fewer than asked */
 #define BI_LFQ		0x40	/* one of lfq's structures */
+#define BI_OWNER	0x80	/* push/pop by one owner thread only, steal
+				 * from any: run in the steal workload only */
 
 struct bench_impl {
 	const char *name;	/* short unique name, used in tables and targets */
@@ -49,6 +51,8 @@ struct bench_impl {
 	void *(*pop)(void *q, void *tls);
 	unsigned int (*push_n)(void *q, void *tls, void **vals, unsigned int n);
 	unsigned int (*pop_n)(void *q, void *tls, void **vals, unsigned int n);
+	/* BI_OWNER: take a value from the other end, from any thread */
+	void *(*steal)(void *q, void *tls);
 };
 
 /* Called by each adapter's registration function. */

@@ -8,7 +8,9 @@
  * operations, as /dev/lfq drives it (one indirect call more per operation
  * than a direct call of lfq_<kind>_push()); kinds with push_many/pop_many
  * also get bulk (all or nothing) and burst (as many as fit) rows of 8, 32
- * and 128 values per call.
+ * and 128 values per call.  Owner-only kinds (LFQ_KIND_OWNER, the deque)
+ * run in the steal workload only (BI_OWNER): their push and pop may not
+ * run on two threads at once.
  *
  * Node-based kinds allocate every node from the shim's kmem_cache and free
  * popped ones with call_rcu(), exactly the code the kernel runs; nothing is
@@ -92,6 +94,13 @@ static void *lfq_pop(void *p, void *tls)
 	return q->kind->pop(q->c);
 }
 
+static void *lfq_steal(void *p, void *tls)
+{
+	struct lfq_bench_q *q = p;
+
+	return q->kind->steal(q->c);
+}
+
 static unsigned int lfq_push_n(void *p, void *tls, void **vals, unsigned int n)
 {
 	struct lfq_bench_q *q = p;
@@ -154,6 +163,11 @@ void impl_lfq_register(void)
 			return;
 		im->push = lfq_push;
 		im->pop = lfq_pop;
+		/* owner-only push/pop: the steal workload, owner + thief */
+		if ((k->flags & LFQ_KIND_OWNER) && k->steal) {
+			im->flags |= BI_OWNER;
+			im->steal = lfq_steal;
+		}
 		bench_add(im);
 	}
 	lfq_for_each_kind(k) {

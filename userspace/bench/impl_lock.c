@@ -2,7 +2,7 @@
 /*
  * impl_lock.c - lock-based baselines (a bounded array queue under a
  * pthread_mutex or a pthread_spinlock, same capacity as the rings, no
- * allocation) and the calibration ceilings: every push and every pop is one
+ * allocation; a bounded array deque under a pthread_spinlock) and the calibration ceilings: every push and every pop is one
  * atomic fetch-add (or one CAS-loop increment) on a single shared cache
  * line, the cheapest possible contended operation, driven through the same
  * harness path as the structures.
@@ -149,6 +149,32 @@ static const struct bench_impl spin_q = {
 	.flags = BI_FIFO | BI_BOUNDED,
 	.create = sq_create, .destroy = sq_destroy,
 	.push = sq_push, .pop = sq_pop,
+};
+
+/*
+ * A work-stealing deque under one spinlock, for lfq deque: the owner
+ * pushes and pops at the tail (LIFO), thieves take from the head.
+ */
+static void *sd_pop(void *qv, void *tls)
+{
+	struct lockq *q = qv;
+	void *val = NULL;
+
+	(void)tls;
+	pthread_spin_lock(&q->spin);
+	if (q->tail != q->head)
+		val = q->slots[--q->tail & q->mask];
+	pthread_spin_unlock(&q->spin);
+	return val;
+}
+
+static const struct bench_impl spin_deque = {
+	.name = "spinlock deque",
+	.family = "lock",
+	.note = "array deque (ring capacity) under one pthread_spinlock: owner push/pop at the tail, steal at the head",
+	.flags = BI_BOUNDED | BI_OWNER,
+	.create = sq_create, .destroy = sq_destroy,
+	.push = sq_push, .pop = sd_pop, .steal = sq_pop,
 };
 
 /* ---- calibration ceilings ---- */
@@ -316,4 +342,5 @@ void impl_lock_register(void)
 	bench_add(&cas_ceiling);
 	bench_add(&mutex_q);
 	bench_add(&spin_q);
+	bench_add(&spin_deque);
 }

@@ -436,10 +436,198 @@ static const struct stress stresses[] = {
 	{ "mixed", 0, MANY, 4, 4, 200000, 256, B_MIXED, 32 },
 };
 
+/*
+ * The shapes above push and pop from many threads at once, which an
+ * LFQ_KIND_OWNER kind (the deque) forbids: those kinds run the
+ * owner-plus-thieves shapes below instead.
+ */
 static bool stress_applies(const struct stress *c, const struct lfq_kind *k)
 {
-	return (k->flags & c->needs) == c->needs &&
+	return !(k->flags & LFQ_KIND_OWNER) &&
+	       (k->flags & c->needs) == c->needs &&
 	       (!c->needs_many || (k->push_many && k->pop_many));
+}
+
+/* ------------------------------------------------------------------ */
+/* Owner plus thieves (LFQ_KIND_OWNER kinds with a steal operation)    */
+
+/*
+ * <kind>_<shape> for owner kinds: one owner thread pushes values
+ * 0 .. per - 1 (encoded as producer 0) and, at random between pushes,
+ * pops one value or pops until empty (so it races the thieves for the
+ * last value); a push that finds the deque full yields the CPU to the
+ * thieves three times in four, and pops the fourth.  @nthief
+ * threads steal until the owner is done and the deque is empty.
+ * Checked: every value taken exactly once (hit array), pushed == popped
+ * + stolen + drained, and each thief's values in increasing order (the
+ * top of the deque only moves up, and the value at each position was
+ * pushed after those below it).
+ */
+struct steal_shape {
+	const char *name;
+	unsigned int nthief;
+	unsigned long per;
+	unsigned int cap;
+};
+
+static const struct steal_shape steal_shapes[] = {
+	{ "steal1", 1, 400000, 1024 },
+	{ "steal3", 3, 400000, 64 },
+	/* tiny capacities: every few operations wrap around */
+	{ "steal3_cap2", 3, 200000, 2 },
+	{ "steal3_cap4", 3, 200000, 4 },
+};
+
+struct steal_run {
+	struct run run;			/* hits, per, box, counters */
+	struct stress cfg;		/* nprod = 1, for decode() */
+	unsigned long stolen, owner_popped, full;
+	int owner_done;
+	unsigned int started;
+};
+
+struct thief {
+	struct steal_run *sr;
+	pthread_t thread;
+	unsigned long stolen, empty;
+	long last;
+};
+
+static void *steal_thief(void *arg)
+{
+	struct thief *th = arg;
+	struct steal_run *sr = th->sr;
+	const struct lfq_kind *k = sr->run.kind;
+	unsigned int pid;
+	unsigned long seq;
+	void *v;
+
+	rcu_register_thread();
+	th->last = -1;
+	__atomic_add_fetch(&sr->started, 1, __ATOMIC_RELEASE);
+	for (;;) {
+		bool done = __atomic_load_n(&sr->owner_done, __ATOMIC_ACQUIRE);
+
+		v = k->steal(sr->run.box.c);
+		if (!v) {
+			/* the owner emptied the deque before it said done */
+			if (done)
+				break;
+			th->empty++;
+			sched_yield();
+			continue;
+		}
+		record(&sr->run, v, NULL);
+		if (decode(&sr->run, v, &pid, &seq)) {
+			CHECK((long)seq > th->last,
+			      "steal order: %lu after %ld", seq, th->last);
+			th->last = seq;
+		}
+		th->stolen++;
+	}
+	rcu_unregister_thread();
+	return NULL;
+}
+
+static void owner_pop(struct steal_run *sr)
+{
+	void *v = box_pop(&sr->run.box);
+
+	if (v) {
+		record(&sr->run, v, NULL);
+		sr->owner_popped++;
+	}
+}
+
+static void run_steal(const struct lfq_kind *kind,
+		      const struct steal_shape *sh)
+{
+	static struct steal_run sr;
+	struct thief th[MAX_THREADS];
+	unsigned long seq = 0, drained = 0, missing = 0, i, retries;
+	unsigned int t, seed = 4242, r;
+	double t0 = now();
+	void *v;
+	int ret;
+
+	memset(&sr, 0, sizeof(sr));
+	sr.cfg = (struct stress){ .name = sh->name, .nprod = 1 };
+	sr.run.cfg = &sr.cfg;
+	sr.run.kind = kind;
+	sr.run.per = scaled(sh->per);
+	sr.run.hits = calloc(sr.run.per, 1);
+	CHECK(box_init(&sr.run.box, kind, sh->cap) == 0, "init");
+	retries = lfq_cas_retries();
+	for (t = 0; t < sh->nthief; t++) {
+		th[t] = (struct thief){ .sr = &sr };
+		pthread_create(&th[t].thread, NULL, steal_thief, &th[t]);
+	}
+	/* this thread is the owner; it starts once every thief runs */
+	while (__atomic_load_n(&sr.started, __ATOMIC_ACQUIRE) < sh->nthief)
+		sched_yield();
+	while (seq < sr.run.per) {
+		/*
+		 * A little "work" per item, and now and then the CPU, so
+		 * that thieves sharing it get to steal.
+		 */
+		for (r = next_rand(&seed) % 256; r; r--)
+			__asm__ __volatile__("" ::: "memory");
+		if (!(seq % 1024))
+			sched_yield();
+		r = next_rand(&seed) % 256;
+		if (r < 160) {
+			ret = box_push(&sr.run.box, encode(0, seq));
+			if (!ret) {
+				seq++;
+				continue;
+			}
+			CHECK(ret == -ENOSPC, "push: %d", ret);
+			sr.full++;
+			/* mostly leave it to the thieves to make room */
+			if (next_rand(&seed) % 4)
+				sched_yield();
+			else
+				owner_pop(&sr);
+		} else if (r < 254) {
+			owner_pop(&sr);
+		} else {
+			while ((v = box_pop(&sr.run.box))) {
+				record(&sr.run, v, NULL);
+				sr.owner_popped++;
+			}
+		}
+	}
+	while ((v = box_pop(&sr.run.box))) {
+		record(&sr.run, v, NULL);
+		sr.owner_popped++;
+	}
+	__atomic_store_n(&sr.owner_done, 1, __ATOMIC_RELEASE);
+	for (t = 0; t < sh->nthief; t++) {
+		pthread_join(th[t].thread, NULL);
+		sr.stolen += th[t].stolen;
+	}
+	retries = lfq_cas_retries() - retries;
+	while ((v = kind->steal(sr.run.box.c))) {
+		record(&sr.run, v, NULL);
+		drained++;
+	}
+	for (i = 0; i < sr.run.per; i++)
+		missing += !sr.run.hits[i];
+	CHECK(seq == sr.owner_popped + sr.stolen + drained,
+	      "conservation: pushed %lu != popped %lu + stolen %lu + drained %lu",
+	      seq, sr.owner_popped, sr.stolen, drained);
+	CHECK(drained == 0, "%lu values left after the owner emptied it",
+	      drained);
+	CHECK(missing == 0, "%lu values never taken", missing);
+	CHECK(box_empty(&sr.run.box) && box_len(&sr.run.box) == 0, "empty");
+	released = 0;
+	box_destroy(&sr.run.box);
+	CHECK(released == 0, "destroy released %lu values", released);
+	printf("info: %s_%s: owner + %u thieves, capacity %u: %lu values in "
+	       "%.2fs; owner popped %lu, stolen %lu, full %lu, retries %lu\n",
+	       kind->name, sh->name, sh->nthief, sh->cap, seq, now() - t0,
+	       sr.owner_popped, sr.stolen, sr.full, retries);
+	free(sr.run.hits);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1057,7 +1245,8 @@ static bool visit(const char *name, const char *want)
 
 /*
  * Every test: the simple ones, then per registered kind api_<kind>, one
- * <kind>_<shape> per stress shape that applies to it, and soak_<kind>.
+ * <kind>_<shape> per stress shape that applies to it (owner kinds: per
+ * owner-plus-thieves shape), and soak_<kind> (not for owner kinds).
  * Lists them (@want NULL) or runs the one named @want.
  */
 static bool each_test(const char *want)
@@ -1089,6 +1278,18 @@ static bool each_test(const char *want)
 				found = true;
 			}
 		}
+		for (i = 0; k->steal && i < sizeof(steal_shapes) /
+					    sizeof(steal_shapes[0]); i++) {
+			snprintf(name, sizeof(name), "%s_%s", k->name,
+				 steal_shapes[i].name);
+			if (visit(name, want)) {
+				run_steal(k, &steal_shapes[i]);
+				found = true;
+			}
+		}
+		/* the soak's producers and consumers are concurrent */
+		if (k->flags & LFQ_KIND_OWNER)
+			continue;
 		snprintf(name, sizeof(name), "soak_%s", k->name);
 		if (visit(name, want)) {
 			run_soak(k);
