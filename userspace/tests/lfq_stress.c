@@ -1195,7 +1195,7 @@ static void run_pool_stress(unsigned int nr)
 	}
 	for (i = 0; i < ARRAY_SIZE(w); i++)
 		pthread_join(w[i].tid, NULL);
-	printf("info: pool nr %u: %zu threads x %lu ops: %lu gets, %lu empty, %lu cas retries, %.2f s\n",
+	printf("info: pool nr %u: %zu threads x %lu ops: %lu gets, %lu empty, %lu retries, %.2fs\n",
 	       nr, ARRAY_SIZE(w), run.per, run.gets, run.empties,
 	       lfq_cas_retries() - retries, now() - t0);
 	CHECK(!run.doubles, "%lu objects held by two threads at once",
