@@ -63,7 +63,8 @@ static inline unsigned long pool_head(unsigned long old, unsigned int idx)
  * lfq_pool_init() - allocate @nr objects of @size bytes, all free
  * @p: the pool
  * @nr: number of objects, 1 to LFQ_POOL_MAX_NR
- * @size: bytes per object, at least 1
+ * @size: bytes per object, at least 1; @nr objects of @size rounded up to
+ *	SMP_CACHE_BYTES must stay below INT_MAX bytes (kvmalloc()'s limit)
  * @gfp: allocation flags for the objects and the index array; __GFP_ZERO
  *	and __GFP_NOWARN are added
  * @ctor: called once on each object, zeroed, before init returns, or NULL
@@ -89,6 +90,7 @@ int lfq_pool_init(struct lfq_pool *p, unsigned int nr, size_t size, gfp_t gfp,
 	void *mem;
 	unsigned int i;
 
+	p->mem = NULL;		/* lfq_pool_destroy() after a failed init */
 	if (!nr || nr > LFQ_POOL_MAX_NR || !size ||
 	    size > (INT_MAX - align) / nr)
 		return -EINVAL;
@@ -167,26 +169,32 @@ void *lfq_pool_get(struct lfq_pool *p)
 	unsigned long old, new;
 	unsigned int i;
 
-	/* pairs with try_cmpxchg_release() in lfq_pool_put() */
-	old = smp_load_acquire(&p->head);
-	do {
+	for (;;) {
+		/*
+		 * Pairs with try_cmpxchg_release() in lfq_pool_put(): the
+		 * put that freed object i wrote @next[i] (and its holder
+		 * wrote the object) before it.  Read again after a failed
+		 * compare-and-exchange, whose read of @head is unordered.
+		 */
+		old = smp_load_acquire(&p->head);
 		i = pool_idx(old);
 		if (i == POOL_NIL)
 			return NULL;
 		/*
-		 * May be stale (i taken and put back meanwhile) or
-		 * concurrently rewritten by the put of i; the tag makes the
-		 * compare-and-exchange below fail in both cases.
+		 * Relaxed: @next[i] and the object are ordered by the load
+		 * above.  The head this installs was released by the put
+		 * that freed that object, and every later update of @head
+		 * is a read-modify-write, so the next get's acquire load
+		 * still synchronises with that put (a release sequence).
+		 * @next[i] may be stale (i taken and put back meanwhile) or
+		 * being rewritten by the put of i; then the tag has changed
+		 * and the compare-and-exchange fails.
 		 */
 		new = pool_head(old, READ_ONCE(p->next[i]));
-		/*
-		 * Acquire on failure too, for the next @next[i] read:
-		 * pairs with try_cmpxchg_release() in lfq_pool_put().
-		 */
-		if (likely(try_cmpxchg_acquire(&p->head, &old, new)))
+		if (likely(try_cmpxchg_relaxed(&p->head, &old, new)))
 			break;
 		lfq_count_retry();
-	} while (1);
+	}
 	atomic_long_dec(&p->nr_free);
 	return p->objs + i * p->stride;
 }
@@ -229,8 +237,8 @@ int lfq_pool_put(struct lfq_pool *p, void *obj)
 		/*
 		 * Release: the holder's accesses to @obj and our @next[i]
 		 * store come before the object is free; pairs with
-		 * smp_load_acquire() and try_cmpxchg_acquire() in
-		 * lfq_pool_get().
+		 * smp_load_acquire() in lfq_pool_get().  A failure only
+		 * reloads @old, whose index is all we use.
 		 */
 		if (likely(try_cmpxchg_release(&p->head, &old,
 					       pool_head(old, i))))
