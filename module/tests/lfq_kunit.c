@@ -1265,6 +1265,8 @@ static struct kunit_suite lfq_kt_stack_suite = {
  */
 #define LFQ_KT_POOL_SIZE	40
 #define LFQ_KT_POOL_WORDS	(LFQ_KT_POOL_SIZE / sizeof(unsigned long))
+/* The hrtimer's holder id: the kthreads' are 1 and up. */
+#define LFQ_KT_POOL_IRQ_ID	(~0UL >> 8)
 
 static void lfq_kt_pool_ctor(void *obj, void *arg)
 {
@@ -1332,6 +1334,7 @@ static void pool_get_all(struct kunit *test)
  * @irq_calls: timer callbacks (only the callback writes the irq_ fields)
  * @irq_hard: those in hard interrupt context
  * @irq_gets: objects they got
+ * @irq_held: the object the timer holds until its next tick, or NULL
  * @irq_stop: set to end the timer
  */
 struct lfq_kt_pool_run {
@@ -1342,6 +1345,7 @@ struct lfq_kt_pool_run {
 	atomic_long_t gets, doubles, torn;
 	struct hrtimer timer;
 	unsigned long irq_calls, irq_hard, irq_gets;
+	unsigned long *irq_held;
 	bool irq_stop;
 };
 
@@ -1413,25 +1417,39 @@ static int lfq_kt_pool_thread(void *arg)
 	kthread_complete_and_exit(&t->done, 0);
 }
 
-/* Gets an object and puts it back, in hard interrupt context. */
+/*
+ * In hard interrupt context: gets an object on one tick and puts it back
+ * on the next, so the object stays held while the interrupted kthread
+ * resumes.  A get interrupted between reading the list's head and updating
+ * it must then not hand out the object the timer took, even on a single
+ * CPU, where the timer is the only thing that can interleave with it.
+ */
 static enum hrtimer_restart lfq_kt_pool_irq(struct hrtimer *timer)
 {
 	struct lfq_kt_pool_run *run = container_of(timer,
 						   struct lfq_kt_pool_run,
 						   timer);
-	unsigned long *o = lfq_pool_get(&run->p);
+	const unsigned long me = LFQ_KT_POOL_IRQ_ID;
 
 	run->irq_calls++;
 	if (in_hardirq())
 		run->irq_hard++;
-	if (o) {
-		run->irq_gets++;
-		/* id 0: the kthreads are 1 and up */
-		lfq_kt_pool_hold(run, o, ~0UL >> 8);
-		lfq_kt_pool_release(run, o, ~0UL >> 8);
+	if (run->irq_held) {
+		lfq_kt_pool_release(run, run->irq_held, me);
+		run->irq_held = NULL;
+	} else {
+		run->irq_held = lfq_pool_get(&run->p);
+		if (run->irq_held) {
+			run->irq_gets++;
+			lfq_kt_pool_hold(run, run->irq_held, me);
+		}
 	}
-	if (READ_ONCE(run->irq_stop))
+	if (READ_ONCE(run->irq_stop)) {
+		if (run->irq_held)
+			lfq_kt_pool_release(run, run->irq_held, me);
+		run->irq_held = NULL;
 		return HRTIMER_NORESTART;
+	}
 	hrtimer_forward_now(timer, ns_to_ktime(LFQ_KT_IRQ_PERIOD_NS / 4));
 	return HRTIMER_RESTART;
 }
@@ -1482,6 +1500,11 @@ static void lfq_kt_pool_stress(struct kunit *test, unsigned int nr,
 	if (use_irq) {
 		WRITE_ONCE(run->irq_stop, true);
 		hrtimer_cancel(&run->timer);
+		/* cancelled before its last tick: put its object back */
+		if (run->irq_held)
+			lfq_kt_pool_release(run, run->irq_held,
+					    LFQ_KT_POOL_IRQ_ID);
+		run->irq_held = NULL;
 	}
 	kunit_info(test, "pool of %u, %u kthreads x %lu ops: %ld gets in %lld ms",
 		   nr, created, run->ops, atomic_long_read(&run->gets),
