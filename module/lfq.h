@@ -284,7 +284,7 @@ unsigned long lfq_tlq_len(struct lfq_tlq *q);
  * through an fd.
  *
  * On 64-bit the tag has 32 bits; on 32-bit 16, and the pool at most
- * 65535 objects (see lfq_pool.c for what the tag guards against).
+ * 65534 objects (see lfq_pool.c for what the tag guards against).
  */
 
 /* Largest number of objects lfq_pool_init() accepts. */

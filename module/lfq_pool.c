@@ -17,7 +17,7 @@
  * compare fails instead, unless exactly a multiple of 2^(BITS_PER_LONG/2)
  * updates happened in between (2^32 on 64-bit: seconds of updates at full
  * speed while the stale CPU stays between two instructions; 2^16 on
- * 32-bit, where the pool is limited to 65535 objects).  The objects and
+ * 32-bit, where the pool is limited to 65534 objects).  The objects and
  * @next are never freed before lfq_pool_destroy(), so the stale read of
  * @next[i] is of memory that stays valid; only its value may be stale,
  * and the tag rejects it.  No RCU is needed.
