@@ -60,6 +60,7 @@
 #ifndef _LFQ_H
 #define _LFQ_H
 
+#include <linux/atomic.h>
 #include <linux/bits.h>
 #include <linux/cache.h>
 #include <linux/compiler.h>
@@ -349,6 +350,98 @@ static inline unsigned int lfq_deque_len(const struct lfq_deque *d)
 static inline bool lfq_deque_empty(const struct lfq_deque *d)
 {
 	return lfq_deque_len(d) == 0;
+}
+
+/*
+ * struct lfq_pool - a pool of preallocated objects (kernel API only)
+ *
+ * lfq_pool_init() allocates @nr objects of one size at once; get and put
+ * hand them out and take them back from any context, hard interrupts
+ * included, without allocating, sleeping or waiting for another CPU.
+ * Which calls may run concurrently on the same pool without a lock:
+ *
+ *                 get   put   avail   init/destroy
+ *   get            Y     Y      Y          -
+ *   put            Y     Y      Y          -
+ *   avail          Y     Y      Y          -
+ *   init/destroy   -     -      -          -
+ *
+ * The free objects are a LIFO list of indices whose top is one tagged
+ * word, so get and put are one compare-and-exchange each (lock-free: a
+ * retry means another get or put succeeded), put cannot fail, and get
+ * returns NULL only when no object is free.  A ring of free pointers
+ * (struct lfq_ring) is not used: its put can find a slot still claimed by
+ * a get that was interrupted, and would have to fail or wait (lfq_pool.c
+ * shows how).  The last freed object is the next handed out, while its
+ * lines are still hot in the cache of the CPU that freed it.
+ *
+ * What this does not have, against the kernel's objpool (6.7+): objpool
+ * keeps one ring per CPU and gets from the local one first, so gets and
+ * puts on different CPUs touch different cache lines; here every get and
+ * put is an atomic on the same line, which caps throughput under
+ * contention (lfq_bench measures it).  In exchange: one list, so a get
+ * fails only when every object is held (objpool may find the local ring
+ * empty and walk the others), no per-CPU memory, and 6.1 has it.
+ *
+ * Not a kind of the registry, nor offered by /dev/lfq: the pool holds its
+ * own objects, not the caller's values (no push of an arbitrary pointer),
+ * and an object is memory in the kernel that a user could not name
+ * through an fd.
+ *
+ * On 64-bit the tag has 32 bits; on 32-bit 16, and the pool at most
+ * 65534 objects (see lfq_pool.c for what the tag guards against).
+ */
+
+/* Largest number of objects lfq_pool_init() accepts. */
+#define LFQ_POOL_MAX_NR		((unsigned int)(BITS_PER_LONG > 32 ?	\
+						BIT(26) : BIT(16) - 2))
+
+/**
+ * struct lfq_pool - a pool of preallocated objects
+ * @head: index of the first free object (low half), update tag (high half)
+ * @nr_free: objects free, approximately (see lfq_pool_avail())
+ * @next: per object, the index of the free object after it
+ * @objs: the first object, SMP_CACHE_BYTES-aligned
+ * @stride: bytes from one object to the next, SMP_CACHE_BYTES-rounded
+ * @nr: number of objects
+ * @mem: the allocation @objs lies in
+ *
+ * Opaque: use the lfq_pool_*() functions only.
+ */
+struct lfq_pool {
+	unsigned long head ____cacheline_aligned_in_smp;
+	atomic_long_t nr_free;
+	unsigned int *next ____cacheline_aligned_in_smp;
+	char *objs;
+	size_t stride;
+	unsigned int nr;
+	void *mem;
+};
+
+int lfq_pool_init(struct lfq_pool *p, unsigned int nr, size_t size, gfp_t gfp,
+		  void (*ctor)(void *obj, void *arg), void *arg);
+void lfq_pool_destroy(struct lfq_pool *p);
+void *lfq_pool_get(struct lfq_pool *p);
+int lfq_pool_put(struct lfq_pool *p, void *obj);
+
+/**
+ * lfq_pool_avail() - approximate number of free objects
+ * @p: the pool
+ *
+ * Wait-free: one read of a counter that get and put update right after
+ * (get) or before (put) their compare-and-exchange, so it may be off by
+ * the number of gets and puts in flight; exact when quiescent.
+ *
+ * Context: any context, including NMI.
+ * Return: 0 to the number of objects given to lfq_pool_init().
+ */
+static inline unsigned int lfq_pool_avail(const struct lfq_pool *p)
+{
+	long n = atomic_long_read(&p->nr_free);
+
+	if (n <= 0)
+		return 0;
+	return (unsigned long)n > p->nr ? p->nr : n;
 }
 
 unsigned long lfq_rcu_backlog(void);

@@ -59,7 +59,7 @@
  * They may be a moment away: a delivery returns its buffers before it
  * gives the room back, but another delivery, on another CPU, may still be
  * between taking an earlier slot of q->pool and publishing it, or its
- * publication may not be visible yet; lfq_pool_get() retries until they
+ * publication may not be visible yet; lfq_msgpool_get() retries until they
  * appear.  Every bulk or burst move runs with preemption disabled
  * (lfq_move_many()), so that wait is a matter of instructions, not of a
  * preempted task.  The copy from
@@ -288,8 +288,8 @@ static void lfq_move_all(const struct lfq_kind *k, void *c,
  * Take @k buffers from the pool.  The caller claimed room for @k messages,
  * so they exist; one may be a moment away (see the top of this file).
  */
-static void lfq_pool_get(struct lfq_queue *q, struct lfq_kmsg **msgs,
-			 unsigned int k)
+static void lfq_msgpool_get(struct lfq_queue *q, struct lfq_kmsg **msgs,
+			    unsigned int k)
 {
 	lfq_move_all(q->kind, q->pool, msgs, k, false, false);
 }
@@ -297,10 +297,10 @@ static void lfq_pool_get(struct lfq_queue *q, struct lfq_kmsg **msgs,
 /*
  * Give @n buffers back to the pool.  There is a slot for each (the pool
  * has the queue's capacity); one may be a moment away, held by a task on
- * another CPU inside lfq_pool_get().
+ * another CPU inside lfq_msgpool_get().
  */
-static void lfq_pool_put(struct lfq_queue *q, struct lfq_kmsg **msgs,
-			 unsigned int n)
+static void lfq_msgpool_put(struct lfq_queue *q, struct lfq_kmsg **msgs,
+			    unsigned int n)
 {
 	lfq_move_all(q->kind, q->pool, msgs, n, false, true);
 }
@@ -313,7 +313,7 @@ static void lfq_msgs_release(struct lfq_queue *q, struct lfq_kmsg **msgs,
 			     unsigned int n)
 {
 	if (q->pool)
-		lfq_pool_put(q, msgs, n);
+		lfq_msgpool_put(q, msgs, n);
 	else
 		lfq_kmsgs_free(msgs, n);
 }
@@ -341,7 +341,7 @@ static size_t lfq_kind_mem(const struct lfq_kind *k, u32 capacity)
  * @capacity messages of max_msg bytes within its byte budget, gets its
  * buffers now: the memory a full queue of such messages holds anyway.
  */
-static int lfq_pool_init(struct lfq_queue *q)
+static int lfq_msgpool_init(struct lfq_queue *q)
 {
 	const struct lfq_kind *k = q->kind;
 	struct lfq_kmsg *m;
@@ -670,7 +670,7 @@ static unsigned int lfq_fill(struct lfq_queue *q, const struct lfq_msg_desc *d,
 
 	*err = 0;
 	if (q->pool)
-		lfq_pool_get(q, msgs, k);
+		lfq_msgpool_get(q, msgs, k);
 	for (i = 0; i < k; i++) {
 		if (!q->pool) {
 			msgs[i] = lfq_kmsg_alloc(d[i].len);
@@ -695,7 +695,7 @@ static unsigned int lfq_fill(struct lfq_queue *q, const struct lfq_msg_desc *d,
 	/* msgs[i..got) are buffers; d[i..k) is claimed room. */
 	lfq_msgs_release(q, msgs + i, got - i);
 	if (q->pool)
-		lfq_pool_put(q, msgs + got, k - got);
+		lfq_msgpool_put(q, msgs + got, k - got);
 	lfq_unclaim_descs(q, d + i, k - i);
 	return i;
 }
@@ -921,7 +921,7 @@ static int lfq_queue_init(struct lfq_queue *q, const struct lfq_kind *k,
 		      max(q->capacity, 2U) : 0, LFQ_GFP);
 	if (ret)
 		goto err_stats;
-	ret = lfq_pool_init(q);
+	ret = lfq_msgpool_init(q);
 	if (ret)
 		goto err_destroy;
 	return 0;

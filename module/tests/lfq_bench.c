@@ -27,6 +27,10 @@
  *             and does push+pop pairs, the other threads steal (so the
  *             one-thread pass is the owner alone, the many-thread pass
  *             owner + thieves); ratios only between these
+ *   pools:    lfq_pool (get then put) against objpool and pcpu_freelist
+ *             (a per-CPU array of free objects, used with preemption
+ *             disabled: the uncontended floor); the pools are compared
+ *             with each other only (kb_kind.flags)
  *
  * Every value pushed is a distinct non-NULL token.  Each thread counts and
  * sums what it pushes and pops; after a run the structure is drained and
@@ -55,6 +59,9 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/overflow.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
 #include <linux/ptr_ring.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
@@ -157,6 +164,7 @@ struct kb_thread {
  * @teardown: free the (empty) structure
  * @owner: thread 0 pushes and pops, the others steal (work-stealing
  *         deques); compared only with other @owner entries
+ * @flags: enum kb_flags
  *
  * The lfq kinds are compared against every baseline.  Their entries are
  * made from the registry at load (kb_kinds_build()), with the kb_lfq_*()
@@ -171,7 +179,31 @@ struct kb_kind {
 	void (*drain)(struct kb_run *run, u64 *n, u64 *sum);
 	void (*teardown)(struct kb_run *run);
 	bool owner;
+	unsigned int flags;
 };
+
+/* enum kb_flags - what a structure is compared with (kb_kind.flags) */
+enum kb_flags {
+	KB_OURS		= BIT(0),	/* lfq's, though not a kind (the pool) */
+	KB_POOL		= BIT(1),	/* an object pool: compared with pools */
+	KB_POOL_ONLY	= BIT(2),	/* ... and not with the queues */
+};
+
+/* lfq's own: a kind of the registry, or lfq_pool */
+static bool kb_is_lfq(const struct kb_kind *k)
+{
+	return k->lfq || (k->flags & KB_OURS);
+}
+
+/* Is @base a baseline for lfq's @k?  Pools with pools, queues with queues. */
+static bool kb_compares(const struct kb_kind *k, const struct kb_kind *base)
+{
+	if (kb_is_lfq(base))
+		return false;
+	if (k->flags & KB_POOL)
+		return base->flags & KB_POOL;
+	return !(base->flags & KB_POOL_ONLY);
+}
 
 /**
  * struct kb_run - one timed run of one structure
@@ -692,6 +724,163 @@ static void kb_objpool_teardown(struct kb_run *run)
 }
 #endif /* LFQ_HAVE_OBJPOOL */
 
+/*
+ * lfq: the object pool (not a kind), full at the start; the pair is get
+ * then put back, as for objpool.
+ */
+static void kb_pool_drain(struct kb_run *run, u64 *n, u64 *sum);
+
+static int kb_pool_setup(struct kb_run *run)
+{
+	struct lfq_pool *p = kzalloc(sizeof(*p), GFP_KERNEL);
+	int ret;
+
+	if (!p)
+		return -ENOMEM;
+	ret = lfq_pool_init(p, KB_POOL_OBJS, sizeof(long), GFP_KERNEL, NULL,
+			    NULL);
+	if (ret) {
+		kfree(p);
+		return ret;
+	}
+	run->q = p;
+	kb_pool_drain(run, &run->prefill_n, &run->prefill_sum);
+	return 0;
+}
+
+static int kb_pool_step(struct kb_run *run, struct kb_thread *t)
+{
+	void *obj = lfq_pool_get(run->q);
+
+	kb_popped(t, obj);
+	if (obj && !lfq_pool_put(run->q, obj))
+		kb_pushed(t, obj);
+	return 0;
+}
+
+/* Count and sum the free objects: get them all, put them all back. */
+static void kb_pool_drain(struct kb_run *run, u64 *n, u64 *sum)
+{
+	void **objs = kcalloc(KB_POOL_OBJS, sizeof(*objs), GFP_KERNEL);
+	unsigned int cnt = 0;
+	void *obj;
+
+	if (!objs)
+		return;
+	while (cnt < KB_POOL_OBJS && (obj = lfq_pool_get(run->q))) {
+		objs[cnt++] = obj;
+		*sum += (unsigned long)obj;
+	}
+	*n += cnt;
+	while (cnt--)
+		lfq_pool_put(run->q, objs[cnt]);
+	kfree(objs);
+}
+
+static void kb_pool_teardown(struct kb_run *run)
+{
+	lfq_pool_destroy(run->q);
+	kfree(run->q);
+}
+
+/*
+ * kernel-style baseline: a per-CPU free list, an array of free objects
+ * per CPU used with preemption disabled, no atomics at all.  Each CPU's
+ * array has room for every object, so a put always fits; a get finds only
+ * what its own CPU freed (no stealing): the floor any pool is measured
+ * against, not a pool a driver could use as is.  The objects are tokens,
+ * never dereferenced.
+ */
+struct kb_pcpu_list {
+	unsigned int n;
+	void **slots;
+};
+
+struct kb_pcpu {
+	struct kb_pcpu_list __percpu *cpu;
+	void **mem;
+};
+
+static void kb_pcpu_teardown(struct kb_run *run)
+{
+	struct kb_pcpu *p = run->q;
+
+	free_percpu(p->cpu);
+	kfree(p->mem);
+	kfree(p);
+}
+
+static int kb_pcpu_setup(struct kb_run *run)
+{
+	struct kb_pcpu *p = kzalloc(sizeof(*p), GFP_KERNEL);
+	unsigned int cpu, i = 0;
+
+	if (!p)
+		return -ENOMEM;
+	run->q = p;
+	p->cpu = alloc_percpu(struct kb_pcpu_list);
+	p->mem = kcalloc(array_size(nr_cpu_ids, KB_POOL_OBJS),
+			 sizeof(*p->mem), GFP_KERNEL);
+	if (!p->cpu || !p->mem) {
+		kb_pcpu_teardown(run);
+		return -ENOMEM;
+	}
+	for_each_possible_cpu(cpu)
+		per_cpu_ptr(p->cpu, cpu)->slots = p->mem + cpu * KB_POOL_OBJS;
+	/* deal the objects out to the online CPUs */
+	while (i < KB_POOL_OBJS) {
+		for_each_online_cpu(cpu) {
+			struct kb_pcpu_list *l = per_cpu_ptr(p->cpu, cpu);
+			unsigned long tok = (i + 1UL) * SMP_CACHE_BYTES;
+
+			if (i++ >= KB_POOL_OBJS)
+				break;
+			l->slots[l->n++] = (void *)tok;
+			run->prefill_n++;
+			run->prefill_sum += tok;
+		}
+	}
+	return 0;
+}
+
+static int kb_pcpu_step(struct kb_run *run, struct kb_thread *t)
+{
+	struct kb_pcpu *p = run->q;
+	struct kb_pcpu_list *l;
+	void *obj = NULL;
+
+	preempt_disable();
+	l = this_cpu_ptr(p->cpu);
+	if (l->n)
+		obj = l->slots[--l->n];
+	preempt_enable();
+	kb_popped(t, obj);
+	if (!obj)
+		return 0;
+	preempt_disable();
+	l = this_cpu_ptr(p->cpu);
+	l->slots[l->n++] = obj;
+	preempt_enable();
+	kb_pushed(t, obj);
+	return 0;
+}
+
+/* Count and sum what the lists hold (the run is over: no one else). */
+static void kb_pcpu_drain(struct kb_run *run, u64 *n, u64 *sum)
+{
+	struct kb_pcpu *p = run->q;
+	unsigned int cpu, i;
+
+	for_each_possible_cpu(cpu) {
+		struct kb_pcpu_list *l = per_cpu_ptr(p->cpu, cpu);
+
+		for (i = 0; i < l->n; i++)
+			*sum += (unsigned long)l->slots[i];
+		*n += l->n;
+		l->n = 0;
+	}
+}
+
 /* The kernel's own structures, after the lfq kinds in kb_kinds[]. */
 static const struct kb_kind kb_baselines[] = {
 	{ .name = "spin_list", .setup = kb_list_setup, .step = kb_list_step,
@@ -709,8 +898,14 @@ static const struct kb_kind kb_baselines[] = {
 #ifdef LFQ_HAVE_OBJPOOL
 	{ .name = "objpool", .setup = kb_objpool_setup,
 	  .step = kb_objpool_step, .drain = kb_objpool_drain,
-	  .teardown = kb_objpool_teardown },
+	  .teardown = kb_objpool_teardown, .flags = KB_POOL },
 #endif
+	{ .name = "lfq_pool", .setup = kb_pool_setup, .step = kb_pool_step,
+	  .drain = kb_pool_drain, .teardown = kb_pool_teardown,
+	  .flags = KB_OURS | KB_POOL | KB_POOL_ONLY },
+	{ .name = "pcpu_freelist", .setup = kb_pcpu_setup,
+	  .step = kb_pcpu_step, .drain = kb_pcpu_drain,
+	  .teardown = kb_pcpu_teardown, .flags = KB_POOL | KB_POOL_ONLY },
 };
 
 /* Every structure under test: the lfq kinds, then the baselines. */
@@ -972,7 +1167,7 @@ static void kb_print_result(const struct kb_kind *kind, unsigned int nthreads,
 		0;
 
 	pr_info("run name=%s kind=%s threads=%u rep=%u ops=%llu elapsed_ns=%llu ops_per_s=%llu ns_per_op=%llu.%llu backlog_peak=%lu\n",
-		kind->name, kind->lfq ? "lfq" : "kernel", nthreads, kb_rep,
+		kind->name, kb_is_lfq(kind) ? "lfq" : "kernel", nthreads, kb_rep,
 		res->ops,
 		res->elapsed_ns, res->ops_per_s, ns_x10 / 10, ns_x10 % 10,
 		res->backlog_peak);
@@ -1008,10 +1203,11 @@ static void kb_pass(unsigned int nthreads)
 		kb_print_result(&kb_kinds[i], nthreads, &res[i]);
 	}
 	for (i = 0; i < kb_nr_kinds; i++) {
-		if (!kb_kinds[i].lfq || !res[i].ops_per_s)
+		if (!kb_is_lfq(&kb_kinds[i]) || !res[i].ops_per_s)
 			continue;
 		for (j = 0; j < kb_nr_kinds; j++) {
-			if (kb_kinds[j].lfq || !res[j].ops_per_s ||
+			if (!kb_compares(&kb_kinds[i], &kb_kinds[j]) ||
+			    !res[j].ops_per_s ||
 			    kb_kinds[j].owner != kb_kinds[i].owner)
 				continue;
 			kb_ratio(buf, sizeof(buf), res[i].ops_per_s,

@@ -1119,6 +1119,13 @@ static const void *lfq_kt_kind_params(const void *prev, char *desc)
 #define LFQ_KT_SLOW(fn)	KUNIT_CASE(fn)
 #endif
 
+/* KUNIT_CASE_SLOW where KUnit has speeds. */
+#ifdef KUNIT_CASE_SLOW
+#define LFQ_KT_SLOW(fn)		KUNIT_CASE_SLOW(fn)
+#else
+#define LFQ_KT_SLOW(fn)		KUNIT_CASE(fn)
+#endif
+
 static struct kunit_case lfq_kt_kind_cases[] = {
 	KUNIT_CASE_PARAM(empty_after_init, lfq_kt_kind_params),
 	KUNIT_CASE_PARAM(null_is_rejected, lfq_kt_kind_params),
@@ -1674,8 +1681,312 @@ static struct kunit_suite lfq_kt_deque_suite = {
 	.test_cases = lfq_kt_deque_cases,
 };
 
+/*
+ * lfq_pool: the object pool, through its own API (it is not a kind).
+ * Every case checks that an object is held by at most one holder at a
+ * time: the first word of each object is an owner, exchanged from 0 to
+ * the holder's id on get and back on put, and the rest is filled by the
+ * holder and checked before put.
+ */
+#define LFQ_KT_POOL_SIZE	40
+#define LFQ_KT_POOL_WORDS	(LFQ_KT_POOL_SIZE / sizeof(unsigned long))
+/* The hrtimer's holder id: the kthreads' are 1 and up. */
+#define LFQ_KT_POOL_IRQ_ID	(~0UL >> 8)
+
+static void lfq_kt_pool_ctor(void *obj, void *arg)
+{
+	atomic_inc(arg);
+}
+
+/* init, get every object, empty, refusals, put every object, destroy */
+static void pool_get_all(struct kunit *test)
+{
+	struct lfq_pool *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	void *objs[7], *o;
+	atomic_t ctor_calls = ATOMIC_INIT(0);
+	unsigned int i, j;
+	int on_stack;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, lfq_pool_init(p, 0, 8, GFP_KERNEL, NULL, NULL),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, lfq_pool_init(p, 4, 0, GFP_KERNEL, NULL, NULL),
+			-EINVAL);
+	KUNIT_ASSERT_EQ(test, lfq_pool_init(p, ARRAY_SIZE(objs),
+					    LFQ_KT_POOL_SIZE, GFP_KERNEL,
+					    lfq_kt_pool_ctor, &ctor_calls), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ctor_calls), (int)ARRAY_SIZE(objs));
+	KUNIT_EXPECT_EQ(test, lfq_pool_avail(p), (unsigned int)ARRAY_SIZE(objs));
+	for (i = 0; i < ARRAY_SIZE(objs); i++) {
+		objs[i] = lfq_pool_get(p);
+		KUNIT_ASSERT_NOT_NULL(test, objs[i]);
+		KUNIT_EXPECT_EQ(test, (unsigned long)objs[i] % SMP_CACHE_BYTES,
+				0UL);
+		/* KASAN checks that every byte is inside the allocation */
+		memset(objs[i], i, LFQ_KT_POOL_SIZE);
+		for (j = 0; j < i; j++)
+			KUNIT_EXPECT_PTR_NE(test, objs[j], objs[i]);
+	}
+	KUNIT_EXPECT_NULL(test, lfq_pool_get(p));
+	KUNIT_EXPECT_EQ(test, lfq_pool_avail(p), 0U);
+	KUNIT_EXPECT_EQ(test, lfq_pool_put(p, &on_stack), -EINVAL);
+	KUNIT_EXPECT_EQ(test, lfq_pool_put(p, (char *)objs[0] + 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, lfq_pool_put(p, NULL), -EINVAL);
+	for (i = 0; i < ARRAY_SIZE(objs); i++) {
+		KUNIT_EXPECT_EQ(test, ((unsigned char *)objs[i])[0], i);
+		KUNIT_EXPECT_EQ(test, ((unsigned char *)objs[i])
+				[LFQ_KT_POOL_SIZE - 1], i);
+		KUNIT_EXPECT_EQ(test, lfq_pool_put(p, objs[i]), 0);
+	}
+	KUNIT_EXPECT_EQ(test, lfq_pool_avail(p), (unsigned int)ARRAY_SIZE(objs));
+	o = lfq_pool_get(p);
+	KUNIT_EXPECT_PTR_EQ(test, o, objs[ARRAY_SIZE(objs) - 1]);
+	KUNIT_EXPECT_EQ(test, lfq_pool_put(p, o), 0);
+	lfq_pool_destroy(p);
+	lfq_pool_destroy(p);
+}
+
+/**
+ * struct lfq_kt_pool_run - one run of pool_kthreads or pool_hardirq
+ * @p: the pool, tiny so that holders contend
+ * @ops: gets and puts each kthread makes
+ * @deadline: jiffies after which the kthreads give up
+ * @gate: released when every kthread exists
+ * @gets: successful gets, all holders
+ * @doubles: objects found held by another holder, or refused puts
+ * @torn: words of a held object changed by someone else
+ * @timer: the hard-irq getter and putter (pool_hardirq only)
+ * @irq_calls: timer callbacks (only the callback writes the irq_ fields)
+ * @irq_hard: those in hard interrupt context
+ * @irq_gets: objects they got
+ * @irq_held: the object the timer holds until its next tick, or NULL
+ * @irq_stop: set to end the timer
+ */
+struct lfq_kt_pool_run {
+	struct lfq_pool p;
+	unsigned long ops;
+	unsigned long deadline;
+	struct completion gate;
+	atomic_long_t gets, doubles, torn;
+	struct hrtimer timer;
+	unsigned long irq_calls, irq_hard, irq_gets;
+	unsigned long *irq_held;
+	bool irq_stop;
+};
+
+struct lfq_kt_pool_thread {
+	struct lfq_kt_pool_run *run;
+	struct task_struct *task;
+	struct completion done;
+	unsigned long id;
+};
+
+/* Take the object for @me and fill it; counts a double if held. */
+static void lfq_kt_pool_hold(struct lfq_kt_pool_run *run, unsigned long *o,
+			     unsigned long me)
+{
+	unsigned int i;
+
+	if (xchg(&o[0], me))
+		atomic_long_inc(&run->doubles);
+	for (i = 1; i < LFQ_KT_POOL_WORDS; i++)
+		WRITE_ONCE(o[i], me << 8 | i);
+}
+
+static void lfq_kt_pool_release(struct lfq_kt_pool_run *run,
+				unsigned long *o, unsigned long me)
+{
+	unsigned int i;
+
+	for (i = 1; i < LFQ_KT_POOL_WORDS; i++)
+		if (READ_ONCE(o[i]) != (me << 8 | i))
+			atomic_long_inc(&run->torn);
+	if (xchg(&o[0], 0) != me)
+		atomic_long_inc(&run->doubles);
+	if (lfq_pool_put(&run->p, o))
+		atomic_long_inc(&run->doubles);
+}
+
+/* Holds one or two objects at a time, gets and puts @ops times. */
+static int lfq_kt_pool_thread(void *arg)
+{
+	struct lfq_kt_pool_thread *t = arg;
+	struct lfq_kt_pool_run *run = t->run;
+	unsigned long *held[2] = { NULL, NULL };
+	unsigned long op, gets = 0, me = t->id + 1;
+	unsigned int slot;
+
+	wait_for_completion(&run->gate);
+	for (op = 0; op < run->ops; op++) {
+		slot = op & 1;
+		if (held[slot]) {
+			lfq_kt_pool_release(run, held[slot], me);
+			held[slot] = NULL;
+		} else {
+			held[slot] = lfq_pool_get(&run->p);
+			if (held[slot]) {
+				lfq_kt_pool_hold(run, held[slot], me);
+				gets++;
+			}
+		}
+		if (!(op % 64)) {
+			if (time_after(jiffies, run->deadline))
+				break;
+			cond_resched();
+		}
+	}
+	for (slot = 0; slot < 2; slot++)
+		if (held[slot])
+			lfq_kt_pool_release(run, held[slot], me);
+	atomic_long_add(gets, &run->gets);
+	kthread_complete_and_exit(&t->done, 0);
+}
+
+/*
+ * In hard interrupt context: gets an object on one tick and puts it back
+ * on the next, so the object stays held while the interrupted kthread
+ * resumes.  A get interrupted between reading the list's head and updating
+ * it must then not hand out the object the timer took, even on a single
+ * CPU, where the timer is the only thing that can interleave with it.
+ */
+static enum hrtimer_restart lfq_kt_pool_irq(struct hrtimer *timer)
+{
+	struct lfq_kt_pool_run *run = container_of(timer,
+						   struct lfq_kt_pool_run,
+						   timer);
+	const unsigned long me = LFQ_KT_POOL_IRQ_ID;
+
+	run->irq_calls++;
+	if (in_hardirq())
+		run->irq_hard++;
+	if (run->irq_held) {
+		lfq_kt_pool_release(run, run->irq_held, me);
+		run->irq_held = NULL;
+	} else {
+		run->irq_held = lfq_pool_get(&run->p);
+		if (run->irq_held) {
+			run->irq_gets++;
+			lfq_kt_pool_hold(run, run->irq_held, me);
+		}
+	}
+	if (READ_ONCE(run->irq_stop)) {
+		if (run->irq_held)
+			lfq_kt_pool_release(run, run->irq_held, me);
+		run->irq_held = NULL;
+		return HRTIMER_NORESTART;
+	}
+	hrtimer_forward_now(timer, ns_to_ktime(LFQ_KT_IRQ_PERIOD_NS / 4));
+	return HRTIMER_RESTART;
+}
+
+static void lfq_kt_pool_stress(struct kunit *test, unsigned int nr,
+			       bool use_irq)
+{
+	unsigned int nr_threads = 2 * max(num_online_cpus(), 2U);
+	struct lfq_kt_pool_thread *threads;
+	struct lfq_kt_pool_run *run;
+	unsigned int i, created = 0;
+	void **objs;
+	ktime_t start;
+
+	run = kunit_kzalloc(test, sizeof(*run), GFP_KERNEL);
+	threads = kunit_kcalloc(test, nr_threads, sizeof(*threads),
+				GFP_KERNEL);
+	objs = kunit_kcalloc(test, nr, sizeof(*objs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, run);
+	KUNIT_ASSERT_NOT_NULL(test, threads);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	KUNIT_ASSERT_EQ(test, lfq_pool_init(&run->p, nr, LFQ_KT_POOL_SIZE,
+					    GFP_KERNEL, NULL, NULL), 0);
+	run->ops = 8UL * max(stress_values, 1U);
+	init_completion(&run->gate);
+	for (i = 0; i < nr_threads; i++) {
+		threads[i].run = run;
+		threads[i].id = i + 1;
+		init_completion(&threads[i].done);
+		threads[i].task = kthread_run(lfq_kt_pool_thread, &threads[i],
+					      "lfq_kt_pool%u", i);
+		if (IS_ERR(threads[i].task))
+			break;
+		created++;
+	}
+	if (use_irq) {
+		hrtimer_init(&run->timer, CLOCK_MONOTONIC,
+			     HRTIMER_MODE_REL_HARD);
+		run->timer.function = lfq_kt_pool_irq;
+		hrtimer_start(&run->timer, ns_to_ktime(LFQ_KT_IRQ_PERIOD_NS / 4),
+			      HRTIMER_MODE_REL_HARD);
+	}
+	start = ktime_get();
+	run->deadline = jiffies + stress_timeout * HZ;
+	complete_all(&run->gate);
+	for (i = 0; i < created; i++)
+		wait_for_completion(&threads[i].done);
+	if (use_irq) {
+		WRITE_ONCE(run->irq_stop, true);
+		hrtimer_cancel(&run->timer);
+		/* cancelled before its last tick: put its object back */
+		if (run->irq_held)
+			lfq_kt_pool_release(run, run->irq_held,
+					    LFQ_KT_POOL_IRQ_ID);
+		run->irq_held = NULL;
+	}
+	kunit_info(test, "pool of %u, %u kthreads x %lu ops: %ld gets in %lld ms",
+		   nr, created, run->ops, atomic_long_read(&run->gets),
+		   ktime_ms_delta(ktime_get(), start));
+	KUNIT_EXPECT_EQ(test, created, nr_threads);
+	KUNIT_EXPECT_FALSE(test, time_after(jiffies, run->deadline));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&run->doubles), 0L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&run->torn), 0L);
+	KUNIT_EXPECT_GT(test, atomic_long_read(&run->gets), 0L);
+	if (use_irq) {
+		kunit_info(test, "hrtimer: %lu calls (%lu in hardirq), %lu gets",
+			   run->irq_calls, run->irq_hard, run->irq_gets);
+		KUNIT_EXPECT_GT(test, run->irq_calls, 0UL);
+		KUNIT_EXPECT_EQ(test, run->irq_hard, run->irq_calls);
+		KUNIT_EXPECT_GT(test, run->irq_gets, 0UL);
+	}
+	/* conservation: every object back, each once */
+	KUNIT_EXPECT_EQ(test, lfq_pool_avail(&run->p), nr);
+	for (i = 0; i < nr; i++) {
+		unsigned int j;
+
+		objs[i] = lfq_pool_get(&run->p);
+		KUNIT_EXPECT_NOT_NULL(test, objs[i]);
+		for (j = 0; objs[i] && j < i; j++)
+			KUNIT_EXPECT_PTR_NE(test, objs[j], objs[i]);
+	}
+	KUNIT_EXPECT_NULL(test, lfq_pool_get(&run->p));
+	lfq_pool_destroy(&run->p);
+}
+
+static void pool_kthreads(struct kunit *test)
+{
+	lfq_kt_pool_stress(test, 1, false);
+	lfq_kt_pool_stress(test, 3, false);
+	lfq_kt_pool_stress(test, 64, false);
+}
+
+static void pool_hardirq(struct kunit *test)
+{
+	lfq_kt_pool_stress(test, 2, true);
+	lfq_kt_pool_stress(test, 16, true);
+}
+
+static struct kunit_case lfq_kt_pool_cases[] = {
+	KUNIT_CASE(pool_get_all),
+	LFQ_KT_SLOW(pool_kthreads),
+	LFQ_KT_SLOW(pool_hardirq),
+	{}
+};
+
+static struct kunit_suite lfq_kt_pool_suite = {
+	.name = "lfq_pool",
+	.test_cases = lfq_kt_pool_cases,
+};
+
 kunit_test_suites(&lfq_kt_kind_suite, &lfq_kt_ring_suite, &lfq_kt_msq_suite,
-		  &lfq_kt_stack_suite, &lfq_kt_deque_suite);
+		  &lfq_kt_stack_suite, &lfq_kt_deque_suite, &lfq_kt_pool_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(LFQ_NS);

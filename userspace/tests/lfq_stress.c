@@ -37,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/kernel.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 
@@ -1205,6 +1206,227 @@ static void test_poison(void)
 
 /* ------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------ */
+/* The object pool (lfq_pool.c): not a kind, tested through its own API */
+
+static unsigned int pool_ctor_calls;
+
+static void pool_ctor(void *obj, void *arg)
+{
+	CHECK(arg == &pool_ctor_calls, "ctor arg %p", arg);
+	CHECK(!*(char *)obj, "ctor: object not zeroed");
+	pool_ctor_calls++;
+	*(unsigned long *)obj = 0x5a5a;
+}
+
+/*
+ * API: argument checks, get all (distinct, cache-line aligned, not
+ * overlapping: ASan checks every byte written), empty, foreign pointers
+ * refused, put all, the ctor, destroy twice.
+ */
+static void test_pool_api(void)
+{
+	struct lfq_pool p = { 0 };
+	void *objs[5], *o;
+	int i, j, x;
+
+	CHECK(lfq_pool_init(&p, 0, 8, GFP_KERNEL, NULL, NULL) == -EINVAL,
+	      "nr 0");
+	CHECK(lfq_pool_init(&p, 4, 0, GFP_KERNEL, NULL, NULL) == -EINVAL,
+	      "size 0");
+	CHECK(lfq_pool_init(&p, LFQ_POOL_MAX_NR + 1, 8, GFP_KERNEL, NULL,
+			    NULL) == -EINVAL, "nr too large");
+	CHECK(lfq_pool_init(&p, 5, 40, GFP_KERNEL, pool_ctor,
+			    &pool_ctor_calls) == 0, "init");
+	CHECK(pool_ctor_calls == 5, "ctor called %u times", pool_ctor_calls);
+	CHECK(lfq_pool_avail(&p) == 5, "avail %u", lfq_pool_avail(&p));
+	for (i = 0; i < 5; i++) {
+		objs[i] = lfq_pool_get(&p);
+		CHECK(objs[i], "get %d", i);
+		if (!objs[i])
+			return;
+		CHECK(*(unsigned long *)objs[i] == 0x5a5a, "ctor's mark");
+		CHECK(!((uintptr_t)objs[i] % SMP_CACHE_BYTES), "alignment");
+		memset(objs[i], i, 40);
+		for (j = 0; j < i; j++)
+			CHECK(objs[j] != objs[i], "object %d handed out twice",
+			      i);
+	}
+	CHECK(!lfq_pool_get(&p), "get from an empty pool");
+	CHECK(lfq_pool_avail(&p) == 0, "avail %u", lfq_pool_avail(&p));
+	CHECK(lfq_pool_put(&p, &x) == -EINVAL, "foreign pointer");
+	CHECK(lfq_pool_put(&p, (char *)objs[0] + 1) == -EINVAL,
+	      "pointer into an object");
+	CHECK(lfq_pool_put(&p, NULL) == -EINVAL, "NULL");
+	CHECK(lfq_pool_avail(&p) == 0, "avail %u", lfq_pool_avail(&p));
+	for (i = 0; i < 5; i++) {
+		for (j = 0; j < 40; j++)
+			CHECK(((char *)objs[i])[j] == i, "object %d byte %d",
+			      i, j);
+		CHECK(lfq_pool_put(&p, objs[i]) == 0, "put %d", i);
+	}
+	CHECK(lfq_pool_avail(&p) == 5, "avail %u", lfq_pool_avail(&p));
+	/* LIFO: the last one put is the first one got */
+	o = lfq_pool_get(&p);
+	CHECK(o == objs[4], "get after put");
+	CHECK(lfq_pool_put(&p, o) == 0, "put");
+	lfq_pool_destroy(&p);
+	lfq_pool_destroy(&p);
+}
+
+/*
+ * Every object is held by at most one thread at a time.  Each object
+ * starts with an owner word, exchanged from 0 to the holder's id + 1 on
+ * get (a non-zero old value means two holders: that is the failure this
+ * test exists for) and cleared before put; the rest of the object is
+ * written and checked with plain accesses, so TSan also sees whether the
+ * pool orders one holder's accesses before the next one's.  Each thread
+ * holds 1 to 3 objects at a time.  At the end every object is free:
+ * avail is nr and nr gets return nr distinct objects.
+ */
+struct pool_run {
+	struct lfq_pool p;
+	unsigned int nr;
+	unsigned long per;
+	unsigned long doubles, gets, empties, bad_puts, torn;
+};
+
+#define POOL_OBJ_SIZE	48
+#define POOL_HOLD	3
+
+struct pool_obj {
+	unsigned long owner;
+	unsigned long fill[(POOL_OBJ_SIZE - sizeof(unsigned long)) /
+			   sizeof(unsigned long)];
+};
+
+struct pool_worker {
+	struct pool_run *run;
+	unsigned long id;
+	unsigned int seed;
+	pthread_t tid;
+};
+
+static void *pool_worker(void *arg)
+{
+	struct pool_worker *w = arg;
+	struct pool_run *run = w->run;
+	struct pool_obj *held[POOL_HOLD];
+	unsigned long op, gets = 0, empties = 0, doubles = 0, torn = 0;
+	unsigned long bad_puts = 0, me = w->id + 1;
+	unsigned int nheld = 0, want = 1, i;
+
+	rcu_register_thread();
+	for (op = 0; op < run->per; op++) {
+		if (nheld < want) {
+			struct pool_obj *o = lfq_pool_get(&run->p);
+
+			if (!o) {
+				empties++;
+				if (nheld)
+					want = nheld;	/* put one next */
+				else
+					sched_yield();
+				continue;
+			}
+			gets++;
+			if (__atomic_exchange_n(&o->owner, me, __ATOMIC_RELAXED))
+				doubles++;
+			for (i = 0; i < ARRAY_SIZE(o->fill); i++)
+				o->fill[i] = me << 8 | i;
+			held[nheld++] = o;
+			continue;
+		}
+		/* put one back, the oldest, and pick a new target */
+		for (i = 0; i < ARRAY_SIZE(held[0]->fill); i++)
+			if (held[0]->fill[i] != (me << 8 | i))
+				torn++;
+		if (__atomic_exchange_n(&held[0]->owner, 0,
+					__ATOMIC_RELAXED) != me)
+			doubles++;
+		if (lfq_pool_put(&run->p, held[0]))
+			bad_puts++;
+		memmove(held, held + 1, --nheld * sizeof(held[0]));
+		want = 1 + next_rand(&w->seed) % POOL_HOLD;
+	}
+	while (nheld) {
+		__atomic_store_n(&held[--nheld]->owner, 0, __ATOMIC_RELAXED);
+		if (lfq_pool_put(&run->p, held[nheld]))
+			bad_puts++;
+	}
+	__atomic_add_fetch(&run->gets, gets, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&run->empties, empties, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&run->doubles, doubles, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&run->torn, torn, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&run->bad_puts, bad_puts, __ATOMIC_RELAXED);
+	rcu_unregister_thread();
+	return NULL;
+}
+
+static void run_pool_stress(unsigned int nr)
+{
+	struct pool_worker w[6];
+	struct pool_run run = { .nr = nr, .per = scaled(2000000) };
+	unsigned long retries = lfq_cas_retries();
+	struct pool_obj **seen;
+	unsigned int i, j;
+	double t0 = now();
+
+	CHECK(lfq_pool_init(&run.p, nr, sizeof(struct pool_obj), GFP_KERNEL,
+			    NULL, NULL) == 0, "init");
+	for (i = 0; i < ARRAY_SIZE(w); i++) {
+		w[i].run = &run;
+		w[i].id = i;
+		w[i].seed = 2654435761u * (i + 1);
+		CHECK(!pthread_create(&w[i].tid, NULL, pool_worker, &w[i]),
+		      "pthread_create");
+	}
+	for (i = 0; i < ARRAY_SIZE(w); i++)
+		pthread_join(w[i].tid, NULL);
+	printf("info: pool nr %u: %zu threads x %lu ops: %lu gets, %lu empty, %lu retries, %.2fs\n",
+	       nr, ARRAY_SIZE(w), run.per, run.gets, run.empties,
+	       lfq_cas_retries() - retries, now() - t0);
+	CHECK(!run.doubles, "%lu objects held by two threads at once",
+	      run.doubles);
+	CHECK(!run.torn, "%lu words overwritten while held", run.torn);
+	CHECK(!run.bad_puts, "%lu puts refused", run.bad_puts);
+	CHECK(run.gets > 0, "no get succeeded");
+	/* conservation: all nr back, distinct, and no more */
+	CHECK(lfq_pool_avail(&run.p) == nr, "avail %u of %u",
+	      lfq_pool_avail(&run.p), nr);
+	seen = calloc(nr, sizeof(*seen));
+	for (i = 0; seen && i < nr; i++) {
+		seen[i] = lfq_pool_get(&run.p);
+		CHECK(seen[i], "only %u of %u objects came back", i, nr);
+		for (j = 0; seen[i] && j < i; j++)
+			CHECK(seen[j] != seen[i], "object %u twice in the pool",
+			      i);
+	}
+	CHECK(!lfq_pool_get(&run.p), "more than %u objects in the pool", nr);
+	free(seen);
+	lfq_pool_destroy(&run.p);
+}
+
+static void test_pool_stress_1(void)
+{
+	run_pool_stress(1);
+}
+
+static void test_pool_stress_2(void)
+{
+	run_pool_stress(2);
+}
+
+static void test_pool_stress_3(void)
+{
+	run_pool_stress(3);
+}
+
+static void test_pool_stress_64(void)
+{
+	run_pool_stress(64);
+}
+
 static unsigned int timeout_s = 60;
 
 static void on_alarm(int sig)
@@ -1231,6 +1453,11 @@ static const struct simple simples[] = {
 	{ "enomem", test_enomem },
 	{ "poison", test_poison },
 	{ "rcu_storm", test_rcu_storm },
+	{ "pool_api", test_pool_api },
+	{ "pool_stress_1", test_pool_stress_1 },
+	{ "pool_stress_2", test_pool_stress_2 },
+	{ "pool_stress_3", test_pool_stress_3 },
+	{ "pool_stress_64", test_pool_stress_64 },
 };
 
 /* With @want NULL, print @name; otherwise true if @name is @want. */
