@@ -30,6 +30,9 @@
 #include "lfq_internal.h"
 #include "lfq_queue.h"
 
+/* Every kind /dev/lfq offers has a bit in lfq_features.kinds. */
+static_assert(LFQ_KIND_MAX < 32);
+
 /* The layout is part of the ABI: identical for 32-bit and 64-bit callers. */
 static_assert(sizeof(struct lfq_features) == LFQ_FEATURES_SIZE_VER0);
 static_assert(sizeof(struct lfq_create) == LFQ_CREATE_SIZE_VER0);

@@ -15,9 +15,15 @@
  * hold i again and a bare index compare would succeed, handing out j,
  * which someone holds.  The tag changed with each of those updates, so the
  * compare fails instead, unless exactly a multiple of 2^(BITS_PER_LONG/2)
- * updates happened in between (2^32 on 64-bit: seconds of updates at full
- * speed while the stale CPU stays between two instructions; 2^16 on
- * 32-bit, where the pool is limited to 65534 objects).  The objects and
+ * updates happened in between (2^32 on 64-bit, 2^16 on 32-bit, where the
+ * pool is limited to 65534 objects).  get runs with preemption disabled,
+ * so the stale CPU stays between its read and its compare-and-exchange
+ * for a few instructions plus whatever interrupts (or NMIs) run on it
+ * meanwhile, never for a preempted task's time off the CPU: other CPUs
+ * would have to complete 2^16 (2^32) gets and puts on this pool within
+ * one interrupt.  (put needs no such care: a stale head that compares
+ * equal still has the same first free object, and put only links its
+ * object in front of it.)  The objects and
  * @next are never freed before lfq_pool_destroy(), so the stale read of
  * @next[i] is of memory that stays valid; only its value may be stale,
  * and the tag rejects it.  No RCU is needed.
@@ -37,6 +43,7 @@
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/kernel.h>
+#include <linux/preempt.h>
 #include <linux/slab.h>
 
 #include "lfq_internal.h"
@@ -169,6 +176,8 @@ void *lfq_pool_get(struct lfq_pool *p)
 	unsigned long old, new;
 	unsigned int i;
 
+	/* Bounds the ABA window to this CPU's interrupts: see the top. */
+	preempt_disable();
 	for (;;) {
 		/*
 		 * Pairs with try_cmpxchg_release() in lfq_pool_put(): the
@@ -178,8 +187,10 @@ void *lfq_pool_get(struct lfq_pool *p)
 		 */
 		old = smp_load_acquire(&p->head);
 		i = pool_idx(old);
-		if (i == POOL_NIL)
+		if (i == POOL_NIL) {
+			preempt_enable();
 			return NULL;
+		}
 		/*
 		 * Relaxed: @next[i] and the object are ordered by the load
 		 * above.  The head this installs was released by the put
@@ -195,6 +206,7 @@ void *lfq_pool_get(struct lfq_pool *p)
 			break;
 		lfq_count_retry();
 	}
+	preempt_enable();
 	atomic_long_dec(&p->nr_free);
 	return p->objs + i * p->stride;
 }
