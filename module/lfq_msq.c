@@ -117,18 +117,18 @@ int lfq_msq_push(struct lfq_msq *q, void *val, gfp_t gfp)
 		}
 		node->seq = tail->seq + 1;
 		/*
-		 * Publish the node: its fields, written above, become visible
-		 * to whoever reads tail->next with smp_load_acquire() (here
-		 * and in lfq_msq_pop()).
+		 * Publish the node: pairs with the smp_load_acquire() of
+		 * tail->next above and in lfq_msq_pop(), which then see the
+		 * fields written above.
 		 */
 		if (try_cmpxchg_release(&tail->next, &next, node))
 			break;
 		lfq_count_retry();
 	}
 	/*
-	 * Swing the tail; if this fails another CPU already did.  Release
-	 * passes on what we acquired from tail->next to the acquire loads of
-	 * q->tail above and in lfq_msq_len().
+	 * Swing the tail; if this fails another CPU already did.  Release:
+	 * pairs with the acquire loads of q->tail above and in
+	 * lfq_msq_len(), passing on what we acquired from tail->next.
 	 */
 	try_cmpxchg_release(&q->tail, &tail, node);
 	rcu_read_unlock();

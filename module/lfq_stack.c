@@ -96,8 +96,8 @@ int lfq_stack_push(struct lfq_stack *s, void *val, gfp_t gfp)
 	for (;;) {
 		node->next = top;
 		/*
-		 * Publish the node and its fields to the smp_load_acquire()s
-		 * of s->top in pop and lfq_stack_len().  On failure top holds
+		 * Publish the node and its fields: pairs with the
+		 * smp_load_acquire()s of s->top in pop and lfq_stack_len().  On failure top holds
 		 * the current value, which is all the next attempt needs.
 		 */
 		if (try_cmpxchg_release(&s->top, &top, node))
