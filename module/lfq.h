@@ -448,6 +448,64 @@ unsigned long lfq_rcu_backlog(void);
 unsigned long lfq_cas_retries(void);
 
 /*
+ * struct lfq_hmap - lock-free hash map from unsigned long keys to non-NULL
+ * "void *" values (kernel API only)
+ *
+ * Michael's lock-free list-based hash table (M. M. Michael, "High
+ * Performance Dynamic Lock-Free Hash Tables and List-Based Sets", SPAA
+ * 2002): a fixed power-of-two array of buckets, each a sorted lock-free
+ * list whose nodes are logically deleted by marking their next pointer and
+ * then unlinked.  No resizing: the bucket count is chosen at init.
+ * Insert allocates one node with the caller's gfp_t; an unlinked node is
+ * freed after an RCU grace period, so lookups, which run under
+ * rcu_read_lock() taken by the functions themselves, never touch freed
+ * memory and compare-and-exchanges never meet a recycled node (no ABA).
+ *
+ * Keys are unsigned long (an id, a hash, or an object's address): one
+ * word compares in one instruction, with no comparison callback called
+ * from a lock-free loop.  Values are the caller's pointers; NULL is not a
+ * value (lookup and delete return NULL for "absent").  What a value points
+ * to is the caller's: a lookup that returns it while a concurrent delete
+ * removes it hands out a pointer whose lifetime the caller manages (free
+ * it after a grace period, or under rcu_read_lock() by the reader).
+ *
+ * Which operations may run concurrently on the same map without any lock
+ * held by the caller:
+ *
+ *                  insert  delete  lookup  count  init/destroy
+ *   insert           Y       Y       Y       Y        -
+ *   delete           Y       Y       Y       Y        -
+ *   lookup           Y       Y       Y       Y        -
+ *   count            Y       Y       Y       Y        -
+ *   init/destroy     -       -       -       -        -
+ */
+
+/* Largest number of buckets lfq_hmap_init() accepts. */
+#define LFQ_HMAP_MAX_BUCKETS	(1U << 24)
+
+/**
+ * struct lfq_hmap - lock-free hash map
+ * @buckets: @mask + 1 list heads (marked-pointer words)
+ * @mask: number of buckets minus one
+ * @count: entries present, approximately (see lfq_hmap_count())
+ *
+ * Opaque: use the lfq_hmap_*() functions only.
+ */
+struct lfq_hmap {
+	unsigned long *buckets;
+	unsigned int mask;
+	atomic_long_t count ____cacheline_aligned_in_smp;
+};
+
+int lfq_hmap_init(struct lfq_hmap *m, unsigned int nr_buckets, gfp_t gfp);
+void lfq_hmap_destroy(struct lfq_hmap *m, void (*release)(void *val));
+int lfq_hmap_insert(struct lfq_hmap *m, unsigned long key, void *val,
+		    gfp_t gfp);
+void *lfq_hmap_lookup(struct lfq_hmap *m, unsigned long key);
+void *lfq_hmap_delete(struct lfq_hmap *m, unsigned long key);
+unsigned long lfq_hmap_count(const struct lfq_hmap *m);
+
+/*
  * The kind registry: every container above, described by one entry of
  * lfq_kinds[], so that code which must handle all of them (the device,
  * tests, benchmarks) iterates one table instead of switching on a kind.
