@@ -54,12 +54,14 @@
  * Context: any context that @gfp allows; process context for capacities
  * large enough to need vmalloc (kvmalloc() rules).
  * Return: 0, -EINVAL for a capacity that is not a power of two or is out of
- * range, -ENOMEM if the array cannot be allocated.
+ * range, -ENOMEM if the array cannot be allocated.  After a failure @d
+ * holds nothing, and lfq_deque_destroy() on it does nothing.
  */
 int lfq_deque_init(struct lfq_deque *d, unsigned int capacity, gfp_t gfp)
 {
 	void **slots;
 
+	d->slots = NULL;	/* lfq_deque_destroy() after a failure: no-op */
 	if (capacity < 2 || capacity > LFQ_DEQUE_MAX_CAPACITY ||
 	    !is_power_of_2(capacity))
 		return -EINVAL;

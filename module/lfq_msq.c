@@ -31,14 +31,17 @@
  * @gfp: allocation flags for the dummy node
  *
  * Context: any context that @gfp allows.
- * Return: 0, or -ENOMEM if the dummy node cannot be allocated.
+ * Return: 0, or -ENOMEM if the dummy node cannot be allocated (then
+ * lfq_msq_destroy() on @q does nothing).
  */
 int lfq_msq_init(struct lfq_msq *q, gfp_t gfp)
 {
 	struct lfq_node *dummy = lfq_dummy_alloc(gfp);
 
-	if (!dummy)
+	if (!dummy) {
+		q->head = NULL;	/* lfq_msq_destroy() after a failure: no-op */
 		return -ENOMEM;
+	}
 	q->head = dummy;
 	q->tail = dummy;
 	return 0;

@@ -55,13 +55,15 @@
  * Context: any context that @gfp allows; process context for capacities
  * large enough to need vmalloc (kvmalloc() rules).
  * Return: 0, -EINVAL for a capacity that is not a power of two or is out of
- * range, -ENOMEM if the slots cannot be allocated.
+ * range, -ENOMEM if the slots cannot be allocated.  After a failure @r
+ * holds nothing, and lfq_ring_destroy() on it does nothing.
  */
 int lfq_ring_init(struct lfq_ring *r, unsigned int capacity, gfp_t gfp)
 {
 	struct lfq_ring_slot *slots;
 	unsigned int i;
 
+	r->slots = NULL;	/* lfq_ring_destroy() after a failure: no-op */
 	if (capacity < 2 || capacity > LFQ_RING_MAX_CAPACITY ||
 	    !is_power_of_2(capacity))
 		return -EINVAL;

@@ -27,14 +27,17 @@
  * @gfp: allocation flags for the dummy node
  *
  * Context: any context that @gfp allows.
- * Return: 0, or -ENOMEM if the dummy node cannot be allocated.
+ * Return: 0, or -ENOMEM if the dummy node cannot be allocated (then
+ * lfq_tlq_destroy() on @q does nothing).
  */
 int lfq_tlq_init(struct lfq_tlq *q, gfp_t gfp)
 {
 	struct lfq_node *dummy = lfq_dummy_alloc(gfp);
 
-	if (!dummy)
+	if (!dummy) {
+		q->head = NULL;	/* lfq_tlq_destroy() after a failure: no-op */
 		return -ENOMEM;
+	}
 	spin_lock_init(&q->head_lock);
 	spin_lock_init(&q->tail_lock);
 	q->head = dummy;

@@ -234,6 +234,17 @@ static void empty_after_init(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, k->pop(o), lfq_kt_val(0));
 	lfq_kt_destroy(k, o, t);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->released), 0L);
+
+	/*
+	 * A refused init leaves nothing for destroy to free or release, even
+	 * in memory that held garbage before (KASAN catches a stale free).
+	 */
+	if (k->flags & LFQ_KIND_BOUNDED) {
+		memset(o, 0xa5, k->size);
+		KUNIT_EXPECT_EQ(test, k->init(o, 3, GFP_KERNEL), -EINVAL);
+		lfq_kt_destroy(k, o, t);
+		KUNIT_EXPECT_EQ(test, atomic_long_read(&t->released), 0L);
+	}
 }
 
 /* NULL is not a value: push refuses it and the container is unchanged. */
@@ -1117,13 +1128,6 @@ static const void *lfq_kt_kind_params(const void *prev, char *desc)
 #else
 #define LFQ_KT_SLOW_PARAM(fn, gen)	KUNIT_CASE_PARAM(fn, gen)
 #define LFQ_KT_SLOW(fn)	KUNIT_CASE(fn)
-#endif
-
-/* KUNIT_CASE_SLOW where KUnit has speeds. */
-#ifdef KUNIT_CASE_SLOW
-#define LFQ_KT_SLOW(fn)		KUNIT_CASE_SLOW(fn)
-#else
-#define LFQ_KT_SLOW(fn)		KUNIT_CASE(fn)
 #endif
 
 static struct kunit_case lfq_kt_kind_cases[] = {
