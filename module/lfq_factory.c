@@ -61,6 +61,23 @@ module_param_named(max_msg, lfq_max_msg, uint, 0444);
 MODULE_PARM_DESC(max_msg,
 		 "Largest message a queue may carry, bytes (1..1048576, default 4096)");
 
+/*
+ * max_msg's name before it matched lfq_features.max_msg, still accepted so
+ * that "options lfq max_msg_size=N" lines keep working; not in sysfs.
+ */
+static int lfq_max_msg_size_set(const char *val, const struct kernel_param *kp)
+{
+	pr_warn_once("max_msg_size is deprecated, use max_msg\n");
+	return param_set_uint(val, kp);
+}
+
+static const struct kernel_param_ops lfq_max_msg_size_ops = {
+	.set = lfq_max_msg_size_set,
+	.get = param_get_uint,
+};
+module_param_cb(max_msg_size, &lfq_max_msg_size_ops, &lfq_max_msg, 0);
+MODULE_PARM_DESC(max_msg_size, "Deprecated name of max_msg");
+
 static unsigned long lfq_max_queue_bytes = 1UL << 20;
 module_param_named(max_queue_bytes, lfq_max_queue_bytes, ulong, 0444);
 MODULE_PARM_DESC(max_queue_bytes,

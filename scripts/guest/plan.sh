@@ -83,6 +83,13 @@ t load-bad-reasons sh -c 'dmesg >/tmp/dmesg &&
 	grep -q "max_msg=2097152 out of range" /tmp/dmesg &&
 	grep -q "max_queues=0 out of range" /tmp/dmesg &&
 	grep -q "max_queue_bytes=1 out of range" /tmp/dmesg'
+# The parameter's old name still sets it, with a warning, and is range
+# checked like the new one.
+t load-old-param-name insmod /lfq/lfq.ko max_msg_size=2048
+t old-param-name-sets sh -c '[ "$(cat /sys/module/lfq/parameters/max_msg)" = 2048 ] &&
+	dmesg | grep -q "max_msg_size is deprecated, use max_msg"'
+t unload-old-param-name rmmod lfq
+tfail load-bad-old-param-name insmod /lfq/lfq.ko max_msg_size=0
 # A second load/unload cycle: nothing left behind by the first.
 t reload insmod /lfq/lfq.ko
 t reunload rmmod lfq
