@@ -487,6 +487,7 @@ unsigned long lfq_cas_retries(void);
  * struct lfq_hmap - lock-free hash map
  * @buckets: @mask + 1 list heads (marked-pointer words)
  * @mask: number of buckets minus one
+ * @bits: log2 of the number of buckets (bits of hash_long() used)
  * @count: entries present, approximately (see lfq_hmap_count())
  *
  * Opaque: use the lfq_hmap_*() functions only.
@@ -494,6 +495,7 @@ unsigned long lfq_cas_retries(void);
 struct lfq_hmap {
 	unsigned long *buckets;
 	unsigned int mask;
+	unsigned int bits;
 	atomic_long_t count ____cacheline_aligned_in_smp;
 };
 
