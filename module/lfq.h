@@ -481,7 +481,7 @@ unsigned long lfq_cas_retries(void);
  */
 
 /* Largest number of buckets lfq_hmap_init() accepts. */
-#define LFQ_HMAP_MAX_BUCKETS	(1U << 24)
+#define LFQ_HMAP_MAX_BUCKETS	((unsigned int)BIT(24))
 
 /**
  * struct lfq_hmap - lock-free hash map
