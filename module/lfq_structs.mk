@@ -7,3 +7,5 @@ lfq-structs := lfq_core.o lfq_kinds.o lfq_msq.o lfq_stack.o lfq_ring.o \
 	       lfq_tlq.o lfq_deque.o
 # The object pool (kernel API only, not a kind of the registry).
 lfq-structs += lfq_pool.o
+# The hash map (kernel API only, not a kind of the registry).
+lfq-structs += lfq_hmap.o

@@ -592,6 +592,8 @@ void *kvmalloc_array(size_t n, size_t size, gfp_t gfp)
 
 	if (size && n > (size_t)-1 / size)
 		return NULL;
+	if (kshim_should_fail())
+		return NULL;
 	bytes = n * size;
 	if (posix_memalign(&p, KSHIM_CACHELINE, bytes ? bytes : 1))
 		return NULL;

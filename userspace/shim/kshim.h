@@ -109,8 +109,9 @@ long kshim_kv_live(void);
 void kshim_set_quarantine(unsigned int n);
 
 /*
- * Make every @n-th kmem_cache_alloc() that may fail (all of them) return
- * NULL; 0 turns fault injection off.
+ * Make every @n-th kmem_cache_alloc() or kvmalloc_array() (kmalloc,
+ * kzalloc, kvcalloc) that may fail (all of them) return NULL; 0 turns
+ * fault injection off.
  */
 void kshim_set_alloc_fail_every(unsigned long n);
 

@@ -1427,6 +1427,427 @@ static void test_pool_stress_64(void)
 	run_pool_stress(64);
 }
 
+/* ------------------------------------------------------------------ */
+/* The hash map (lfq_hmap.c): not a kind, tested through its own API  */
+
+static unsigned long hmap_released, hmap_released_sum;
+
+static void hmap_release(void *val)
+{
+	hmap_released++;
+	hmap_released_sum += (unsigned long)val;
+}
+
+/* a key's value in the API test: never NULL, differs per key */
+static void *hmap_val(unsigned long key)
+{
+	return (void *)(key * 2 + 1);
+}
+
+/*
+ * n keys, multiples of 4096 like object addresses, inserted in a
+ * scrambled order into @nb buckets; every other one deleted; lookups,
+ * count, the backlog and the values destroy releases checked.
+ */
+static void hmap_many(unsigned int nb)
+{
+	unsigned long i, key, sum = 0, n = 2000, left = 0;
+	struct lfq_hmap m;
+	int a;
+
+	CHECK(lfq_hmap_init(&m, nb, GFP_KERNEL) == 0, "init %u", nb);
+	hmap_released = hmap_released_sum = 0;
+	for (i = 0; i < n; i++) {
+		key = (i * 7919) % n * 4096;	/* multiples of a page */
+		CHECK(lfq_hmap_insert(&m, key, hmap_val(key), GFP_KERNEL) == 0,
+		      "insert %lx", key);
+	}
+	CHECK(lfq_hmap_count(&m) == n, "count %lu", lfq_hmap_count(&m));
+	for (i = 0; i < n; i++) {
+		CHECK(lfq_hmap_lookup(&m, i * 4096) == hmap_val(i * 4096),
+		      "lookup %lx", i * 4096);
+		CHECK(!lfq_hmap_lookup(&m, i * 4096 + 1), "lookup %lx",
+		      i * 4096 + 1);
+		CHECK(lfq_hmap_insert(&m, i * 4096, &a, GFP_KERNEL) == -EEXIST,
+		      "insert %lx again", i * 4096);
+	}
+	/*
+	 * Inside a read-side section no grace period can end, so the nodes
+	 * these deletes unlink are all still counted as waiting for one.
+	 */
+	rcu_read_lock();
+	for (i = 0; i < n; i += 2)
+		CHECK(lfq_hmap_delete(&m, i * 4096) == hmap_val(i * 4096),
+		      "delete %lx", i * 4096);
+	CHECK(lfq_rcu_backlog() >= n / 2, "backlog %lu after %lu deletes",
+	      lfq_rcu_backlog(), n / 2);
+	rcu_read_unlock();
+	for (i = 0; i < n; i++) {
+		void *v = lfq_hmap_lookup(&m, i * 4096);
+
+		CHECK(v == (i & 1 ? hmap_val(i * 4096) : NULL),
+		      "lookup %lx after deletes: %p", i * 4096, v);
+		if (i & 1) {
+			left++;
+			sum += (unsigned long)hmap_val(i * 4096);
+		}
+	}
+	CHECK(lfq_hmap_count(&m) == left, "count %lu, expected %lu",
+	      lfq_hmap_count(&m), left);
+	rcu_barrier();
+	CHECK(lfq_rcu_backlog() == 0, "backlog %lu after rcu_barrier()",
+	      lfq_rcu_backlog());
+	CHECK(kshim_kmem_cache_live(lfq_node_cachep) == (long)left,
+	      "%ld nodes live, %lu keys left",
+	      kshim_kmem_cache_live(lfq_node_cachep), left);
+	lfq_hmap_destroy(&m, hmap_release);
+	CHECK(hmap_released == left && hmap_released_sum == sum,
+	      "released %lu values (sum %lx), expected %lu (sum %lx)",
+	      hmap_released, hmap_released_sum, left, sum);
+	lfq_hmap_destroy(&m, hmap_release);	/* again: nothing */
+	CHECK(hmap_released == left, "second destroy released more");
+}
+
+static void test_hmap_api(void)
+{
+	const unsigned int bad[] = { 0, 3, 6, 1000, LFQ_HMAP_MAX_BUCKETS + 1,
+				     LFQ_HMAP_MAX_BUCKETS * 2, ~0U };
+	const unsigned long edge[] = { 0, 1, ~0UL, ~0UL - 1, 1UL << 63 };
+	struct lfq_hmap m;
+	int a, b, ret;
+	size_t j;
+
+	for (j = 0; j < ARRAY_SIZE(bad); j++) {
+		memset(&m, 0x5a, sizeof(m));
+		CHECK(lfq_hmap_init(&m, bad[j], GFP_KERNEL) == -EINVAL,
+		      "init with %u buckets", bad[j]);
+		lfq_hmap_destroy(&m, hmap_release);	/* after a failed init */
+	}
+	kshim_set_alloc_fail_every(1);
+	memset(&m, 0x5a, sizeof(m));
+	ret = lfq_hmap_init(&m, 16, GFP_KERNEL);
+	kshim_set_alloc_fail_every(0);
+	CHECK(ret == -ENOMEM, "init with failing allocations: %d", ret);
+	lfq_hmap_destroy(&m, hmap_release);
+	CHECK(hmap_released == 0, "release called after failed inits");
+
+	CHECK(lfq_hmap_init(&m, 1, GFP_KERNEL) == 0, "1 bucket");
+	lfq_hmap_destroy(&m, NULL);
+	CHECK(lfq_hmap_init(&m, LFQ_HMAP_MAX_BUCKETS, GFP_KERNEL) == 0,
+	      "LFQ_HMAP_MAX_BUCKETS buckets");
+	CHECK(lfq_hmap_insert(&m, 42, &a, GFP_KERNEL) == 0, "insert");
+	CHECK(lfq_hmap_lookup(&m, 42) == &a, "lookup");
+	lfq_hmap_destroy(&m, NULL);
+
+	CHECK(lfq_hmap_init(&m, 8, GFP_KERNEL) == 0, "init 8");
+	CHECK(lfq_hmap_count(&m) == 0, "count %lu", lfq_hmap_count(&m));
+	CHECK(!lfq_hmap_lookup(&m, 1), "lookup in an empty map");
+	CHECK(!lfq_hmap_delete(&m, 1), "delete from an empty map");
+	CHECK(lfq_hmap_insert(&m, 1, NULL, GFP_KERNEL) == -EINVAL, "NULL val");
+	CHECK(!lfq_hmap_lookup(&m, 1), "NULL val inserted");
+	CHECK(lfq_hmap_insert(&m, 1, &a, GFP_KERNEL) == 0, "insert 1");
+	CHECK(lfq_hmap_insert(&m, 1, &b, GFP_KERNEL) == -EEXIST, "insert 1 again");
+	CHECK(lfq_hmap_insert(&m, 1, &a, GFP_ATOMIC) == -EEXIST, "same pair again");
+	CHECK(lfq_hmap_lookup(&m, 1) == &a, "EEXIST changed the value");
+	CHECK(lfq_hmap_count(&m) == 1, "count %lu", lfq_hmap_count(&m));
+	CHECK(!lfq_hmap_delete(&m, 2), "delete absent");
+	CHECK(lfq_hmap_delete(&m, 1) == &a, "delete 1");
+	CHECK(!lfq_hmap_lookup(&m, 1), "lookup deleted");
+	CHECK(!lfq_hmap_delete(&m, 1), "delete deleted");
+	CHECK(lfq_hmap_count(&m) == 0, "count %lu", lfq_hmap_count(&m));
+	CHECK(lfq_hmap_insert(&m, 1, &b, GFP_KERNEL) == 0, "re-insert 1");
+	CHECK(lfq_hmap_lookup(&m, 1) == &b, "re-inserted value");
+	CHECK(lfq_hmap_delete(&m, 1) == &b, "delete 1");
+
+	/* node allocation failures: -ENOMEM, map unchanged */
+	kshim_set_alloc_fail_every(1);
+	ret = lfq_hmap_insert(&m, 5, &a, GFP_ATOMIC);
+	kshim_set_alloc_fail_every(0);
+	CHECK(ret == -ENOMEM, "insert with failing allocation: %d", ret);
+	CHECK(!lfq_hmap_lookup(&m, 5), "failed insert is visible");
+	CHECK(lfq_hmap_count(&m) == 0, "count %lu", lfq_hmap_count(&m));
+
+	/* edge keys, then many keys in a scrambled order, 8 buckets */
+	for (j = 0; j < ARRAY_SIZE(edge); j++)
+		CHECK(lfq_hmap_insert(&m, edge[j], hmap_val(edge[j]),
+				      GFP_KERNEL) == 0, "edge key %lx", edge[j]);
+	for (j = 0; j < ARRAY_SIZE(edge); j++)
+		CHECK(lfq_hmap_lookup(&m, edge[j]) == hmap_val(edge[j]),
+		      "edge key %lx", edge[j]);
+	for (j = 0; j < ARRAY_SIZE(edge); j++)
+		CHECK(lfq_hmap_delete(&m, edge[j]) == hmap_val(edge[j]),
+		      "edge key %lx", edge[j]);
+	lfq_hmap_destroy(&m, NULL);
+	hmap_many(8);
+}
+
+/* all keys in one list: every insert and delete walks it */
+static void test_hmap_one_bucket(void)
+{
+	hmap_many(1);
+}
+
+/* white box: the node of @key in a one-bucket map, its link word marked */
+static void hmap_mark(struct lfq_hmap *m, unsigned long key)
+{
+	struct lfq_node *n = (struct lfq_node *)m->buckets[0];
+
+	while (n && n->seq != key)
+		n = (struct lfq_node *)((unsigned long)n->next & ~1UL);
+	CHECK(n, "no node of key %lu", key);
+	if (n)
+		__atomic_fetch_or((unsigned long *)&n->next, 1UL,
+				  __ATOMIC_RELAXED);
+}
+
+/*
+ * A delete that stalls between its mark and its unlink (white box: the
+ * test sets the mark itself).  The key must be absent at once for lookup,
+ * delete and insert; a delete or insert that walks past the node unlinks
+ * it and frees it (once: the leak check and the poison of freed nodes
+ * see a double or missing free); destroy frees a node still marked
+ * without releasing its value, which belongs to the stalled deleter.
+ */
+static void test_hmap_marked(void)
+{
+	struct lfq_hmap m;
+	int a, b, c;
+
+	CHECK(lfq_hmap_init(&m, 1, GFP_KERNEL) == 0, "init");
+	CHECK(!lfq_hmap_insert(&m, 1, &a, GFP_KERNEL) &&
+	      !lfq_hmap_insert(&m, 2, &b, GFP_KERNEL) &&
+	      !lfq_hmap_insert(&m, 3, &c, GFP_KERNEL), "insert 1, 2, 3");
+	hmap_mark(&m, 2);
+	CHECK(!lfq_hmap_lookup(&m, 2), "lookup returned a marked node's value");
+	CHECK(lfq_hmap_lookup(&m, 1) == &a && lfq_hmap_lookup(&m, 3) == &c,
+	      "neighbours of a marked node");
+	CHECK(!lfq_hmap_delete(&m, 2), "deleted a marked node's value again");
+	CHECK(lfq_hmap_lookup(&m, 3) == &c, "lookup past an unlinked node");
+	CHECK(lfq_hmap_insert(&m, 2, &a, GFP_KERNEL) == 0, "insert after mark");
+	CHECK(lfq_hmap_lookup(&m, 2) == &a, "re-inserted key");
+	hmap_mark(&m, 3);
+	CHECK(lfq_hmap_insert(&m, 3, &b, GFP_KERNEL) == 0,
+	      "insert over a marked node");
+	CHECK(lfq_hmap_lookup(&m, 3) == &b, "re-inserted key");
+	hmap_mark(&m, 1);
+	hmap_released = hmap_released_sum = 0;
+	lfq_hmap_destroy(&m, hmap_release);
+	CHECK(hmap_released == 2 && hmap_released_sum ==
+	      (unsigned long)&a + (unsigned long)&b,
+	      "destroy released %lu values, expected 2 (not the marked one)",
+	      hmap_released);
+}
+
+/*
+ * Threads insert, delete and look up random keys of a small range, so
+ * that every key is contended.  A value encodes (key, thread, sequence)
+ * and has one bit in a bitmap, set by its inserter before the insert
+ * (cleared again on -EEXIST) and cleared by whoever deletes the value or,
+ * at the end, by destroy's release: a value that comes back for another
+ * key, that decodes to nothing inserted (a freed node's poison), or that
+ * two deletes return (its bit already clear), fails the test.  At the
+ * end, per key, successful inserts minus successful deletes is 0 or 1 and
+ * matches a lookup, they add up to the count, and no bit is left.
+ */
+#define HMAP_KEYS	64
+#define HMAP_THREADS	4
+
+struct hmap_run {
+	struct lfq_hmap m;
+	unsigned long per;
+	unsigned long *bits;
+	long ins[HMAP_KEYS], del[HMAP_KEYS];
+	unsigned long bad, doubles, hits, lookups;
+};
+
+struct hmap_worker {
+	struct hmap_run *run;
+	unsigned long id;
+	unsigned int seed;
+	pthread_t tid;
+};
+
+static struct hmap_run *hmap_cur_run;
+
+static unsigned long hmap_enc(unsigned long key, unsigned long id,
+			      unsigned long seq)
+{
+	return (key + 1) << 40 | id << 32 | seq;
+}
+
+/* false if @v is no value any worker of @run can have inserted */
+static bool hmap_dec(struct hmap_run *run, void *v, unsigned long *key,
+		     unsigned long *bit)
+{
+	unsigned long x = (unsigned long)v, id = (x >> 32) & 0xff;
+
+	*key = (x >> 40) - 1;
+	*bit = id * run->per + (x & 0xffffffffUL);
+	return (x >> 40) && *key < HMAP_KEYS && id < HMAP_THREADS &&
+	       (x & 0xffffffffUL) < run->per;
+}
+
+static void hmap_bit_set(struct hmap_run *run, unsigned long bit)
+{
+	__atomic_fetch_or(&run->bits[bit / BITS_PER_LONG],
+			  1UL << (bit % BITS_PER_LONG), __ATOMIC_RELAXED);
+}
+
+/* whether the bit was set */
+static bool hmap_bit_clear(struct hmap_run *run, unsigned long bit)
+{
+	unsigned long b = 1UL << (bit % BITS_PER_LONG);
+
+	return __atomic_fetch_and(&run->bits[bit / BITS_PER_LONG], ~b,
+				  __ATOMIC_RELAXED) & b;
+}
+
+static void *hmap_worker(void *arg)
+{
+	struct hmap_worker *w = arg;
+	struct hmap_run *run = w->run;
+	long ins[HMAP_KEYS] = { 0 }, del[HMAP_KEYS] = { 0 };
+	unsigned long seq, key, k2, bit, bad = 0, doubles = 0, hits = 0;
+	unsigned long lookups = 0;
+	unsigned int r;
+	void *v;
+	int ret;
+
+	rcu_register_thread();
+	for (seq = 0; seq < run->per; seq++) {
+		r = next_rand(&w->seed);
+		key = r % HMAP_KEYS;
+		switch ((r >> 8) % 3) {
+		case 0:
+			bit = w->id * run->per + seq;
+			hmap_bit_set(run, bit);
+			ret = lfq_hmap_insert(&run->m, key,
+					      (void *)hmap_enc(key, w->id, seq),
+					      seq & 1 ? GFP_ATOMIC : GFP_KERNEL);
+			if (!ret) {
+				ins[key]++;
+				break;
+			}
+			hmap_bit_clear(run, bit);
+			if (ret != -EEXIST)
+				bad++;
+			break;
+		case 1:
+			v = lfq_hmap_delete(&run->m, key);
+			if (!v)
+				break;
+			del[key]++;
+			if (!hmap_dec(run, v, &k2, &bit) || k2 != key)
+				bad++;
+			else if (!hmap_bit_clear(run, bit))
+				doubles++;
+			break;
+		default:
+			lookups++;
+			v = lfq_hmap_lookup(&run->m, key);
+			if (!v)
+				break;
+			hits++;
+			if (!hmap_dec(run, v, &k2, &bit) || k2 != key)
+				bad++;
+			break;
+		}
+	}
+	for (key = 0; key < HMAP_KEYS; key++) {
+		__atomic_add_fetch(&run->ins[key], ins[key], __ATOMIC_RELAXED);
+		__atomic_add_fetch(&run->del[key], del[key], __ATOMIC_RELAXED);
+	}
+	__atomic_add_fetch(&run->bad, bad, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&run->doubles, doubles, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&run->hits, hits, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&run->lookups, lookups, __ATOMIC_RELAXED);
+	rcu_unregister_thread();
+	return NULL;
+}
+
+static void hmap_stress_release(void *v)
+{
+	struct hmap_run *run = hmap_cur_run;
+	unsigned long key, bit;
+
+	if (!hmap_dec(run, v, &key, &bit))
+		run->bad++;
+	else if (!hmap_bit_clear(run, bit))
+		run->doubles++;
+}
+
+static void run_hmap_stress(unsigned int nb)
+{
+	struct hmap_worker w[HMAP_THREADS];
+	struct hmap_run run = { .per = scaled(600000) };
+	unsigned long retries = lfq_cas_retries(), key, present = 0, nwords;
+	unsigned long ops = 0, left = 0;
+	double t0;
+	size_t i;
+	long d;
+
+	nwords = (HMAP_THREADS * run.per + BITS_PER_LONG - 1) / BITS_PER_LONG;
+	run.bits = calloc(nwords, sizeof(*run.bits));
+	CHECK(run.bits, "bitmap");
+	if (!run.bits)
+		return;
+	CHECK(lfq_hmap_init(&run.m, nb, GFP_KERNEL) == 0, "init %u", nb);
+	t0 = now();
+	for (i = 0; i < ARRAY_SIZE(w); i++) {
+		w[i] = (struct hmap_worker){ .run = &run, .id = i,
+					     .seed = 7 + 31 * i };
+		CHECK(!pthread_create(&w[i].tid, NULL, hmap_worker, &w[i]),
+		      "pthread_create");
+	}
+	for (i = 0; i < ARRAY_SIZE(w); i++)
+		pthread_join(w[i].tid, NULL);
+	t0 = now() - t0;
+	for (key = 0; key < HMAP_KEYS; key++) {
+		d = run.ins[key] - run.del[key];
+		ops += run.ins[key] + run.del[key];
+		CHECK(d == 0 || d == 1, "key %lu: %ld inserts, %ld deletes",
+		      key, run.ins[key], run.del[key]);
+		CHECK(!lfq_hmap_lookup(&run.m, key) == !d,
+		      "key %lu: lookup %p, %ld inserts - deletes", key,
+		      lfq_hmap_lookup(&run.m, key), d);
+		present += d;
+	}
+	CHECK(lfq_hmap_count(&run.m) == present, "count %lu, present %lu",
+	      lfq_hmap_count(&run.m), present);
+	CHECK(run.bad == 0, "%lu values of another key, or never inserted, "
+	      "or a bad insert return", run.bad);
+	CHECK(run.doubles == 0, "%lu values deleted twice", run.doubles);
+	printf("info: hmap %u buckets: %d threads x %lu ops: %lu inserts + deletes, %lu/%lu lookups hit, %lu retries, %.2fs\n",
+	       nb, HMAP_THREADS, run.per, ops, run.hits, run.lookups,
+	       lfq_cas_retries() - retries, t0);
+	CHECK(ops > 0 && run.hits > 0, "no successful operation");
+	hmap_cur_run = &run;
+	lfq_hmap_destroy(&run.m, hmap_stress_release);
+	CHECK(run.bad == 0 && run.doubles == 0,
+	      "destroy released %lu bad values, %lu twice", run.bad,
+	      run.doubles);
+	for (i = 0; i < nwords; i++)
+		left += __builtin_popcountl(run.bits[i]);
+	CHECK(left == 0, "%lu inserted values neither deleted nor released",
+	      left);
+	free(run.bits);
+}
+
+static void test_hmap_stress_1(void)
+{
+	run_hmap_stress(1);
+}
+
+static void test_hmap_stress_4(void)
+{
+	run_hmap_stress(4);
+}
+
+static void test_hmap_stress_64(void)
+{
+	run_hmap_stress(64);
+}
+
 static unsigned int timeout_s = 60;
 
 static void on_alarm(int sig)
@@ -1458,6 +1879,12 @@ static const struct simple simples[] = {
 	{ "pool_stress_2", test_pool_stress_2 },
 	{ "pool_stress_3", test_pool_stress_3 },
 	{ "pool_stress_64", test_pool_stress_64 },
+	{ "hmap_api", test_hmap_api },
+	{ "hmap_one_bucket", test_hmap_one_bucket },
+	{ "hmap_marked", test_hmap_marked },
+	{ "hmap_stress_1", test_hmap_stress_1 },
+	{ "hmap_stress_4", test_hmap_stress_4 },
+	{ "hmap_stress_64", test_hmap_stress_64 },
 };
 
 /* With @want NULL, print @name; otherwise true if @name is @want. */
