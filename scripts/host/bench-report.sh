@@ -43,7 +43,8 @@ out=$(realpath "$out")
 rm -rf "$out/guest-bin" "$out/vm"
 mkdir -p "$out/guest-bin"
 
-# devbench, static, for the busybox guest.
+# devbench and modload (loads lfq_bench.ko once), static, for the busybox
+# guest.
 if ! make -s -C "$top/userspace/devbench" OUT="$out/guest-bin" >"$out/devbench-build.log" 2>&1; then
 	cat "$out/devbench-build.log"
 	echo "FAIL: bench/devbench-build"
@@ -94,8 +95,9 @@ function cnt(s,   a) { return split(s, a, " ") }
 
 /^bench: / && $2 ~ /^cpus=/ { cpus = kv($0, "cpus"); krel = kv($0, "kernel") }
 /^bench: round=/ { round = kv($0, "round"); kstarts = 0; kskip = 0; if (round != "main") nrounds = round }
-# busybox insmod retries with init_module() when finit_module() fails, so a
-# failed lfq_bench load prints everything twice: keep the first copy.
+# busybox insmod (the fallback of the guest plan without modload)
+# retries with init_module() when finit_module() fails, so a failed
+# lfq_bench load prints everything twice: keep the first copy.
 /^lfq_bench: start / { if (kstarts++) kskip = 1 }
 kskip && /^lfq_bench: / { next }
 
@@ -104,7 +106,11 @@ round != "main" && /^lfq_bench: run / {
 }
 round == "main" && /^lfq_bench: run / {
 	n = kv($0, "name"); th = kv($0, "threads")
-	if (!(n in seen)) { seen[n] = 1; order[++nk] = n; fam[n] = kv($0, "kind") }
+	if (!(n in seen)) {
+		seen[n] = 1; order[++nk] = n; fam[n] = kv($0, "kind")
+		# older lfq_bench.ko: no group, everything a queue
+		grp[n] = kv($0, "group") != "" ? kv($0, "group") : "queue"
+	}
 	if (th != 1) nthr = th
 	add(ops, n SUBSEP th, kv($0, "ops_per_s"))
 	add(nsop, n SUBSEP th, kv($0, "ns_per_op"))
@@ -112,7 +118,8 @@ round == "main" && /^lfq_bench: run / {
 }
 round == "main" && /^lfq_bench: ratio / {
 	b = kv($0, "base")
-	if (!(b in bseen)) { bseen[b] = 1; border[++nb] = b }
+	# the queue matrix: bases of queue rows only (other groups: own tables)
+	if (grp[kv($0, "name")] == "queue" && !(b in bseen)) { bseen[b] = 1; border[++nb] = b }
 	add(rat, kv($0, "name") SUBSEP b SUBSEP kv($0, "threads"), kv($0, "ratio"))
 }
 /^lfq_bench: check / {
@@ -130,6 +137,31 @@ round == "main" && /^lfq_bench: ratio / {
 }
 /^devbench: stats / { k = kv($0, "kind"); if (!(k in dstats)) dsorder[++nds] = k; dstats[k] = $0 }
 /^devbench: abi=/ { devhdr = $0 }
+/^bench: time / { ktime[++nt] = kv($0, "name") " " kv($0, "seconds") " s (" kv($0, "loader") ")" }
+# One table of group g: every structure with its figures, and each lfq
+# row ratios to the baselines lfq_bench compared it with.
+function group_table(g,   i, n, j, b, cells, r1, r2) {
+	printf "| structure | family | 1 thread ops/s | 1 thread ns/op | %s threads ops/s | %s threads ns/op | lfq / baseline, %s threads / 1 thread |\n", nthr, nthr, nthr
+	printf "|---|---|---:|---:|---:|---:|---|\n"
+	for (i = 1; i <= nk; i++) {
+		n = order[i]
+		if (grp[n] != g) continue
+		cells = ""
+		for (j = 1; j <= nball; j++) {
+			b = ballorder[j]
+			r2 = median(rat[n, b, nthr]); r1 = median(rat[n, b, 1])
+			if (r2 == "" && r1 == "") continue
+			cells = cells (cells == "" ? "" : "; ") sprintf("%s %.2f / %.2f", b, r2, r1)
+		}
+		printf "| %s | %s | %.0f | %.1f | %.0f | %.1f | %s |\n", n, fam[n], \
+			median(ops[n, 1]), median(nsop[n, 1]), median(ops[n, nthr]), median(nsop[n, nthr]), \
+			cells == "" ? "-" : cells
+	}
+}
+round == "main" && /^lfq_bench: ratio / {
+	b = kv($0, "base")
+	if (!(b in ballseen)) { ballseen[b] = 1; ballorder[++nball] = b }
+}
 END {
 	printf "# lfq in the QEMU guest (%s, %s, %s vCPUs)\n\n", krel != "" ? krel : kernel, accel, cpus
 	printf "**Emulated-guest figures.** Under TCG the costs of atomics, cache misses and\n"
@@ -147,6 +179,7 @@ END {
 	printf "|---|---|---:|---:|---:|---:|---:|\n"
 	for (i = 1; i <= nk; i++) {
 		n = order[i]
+		if (grp[n] != "queue") continue
 		printf "| %s | %s | %.0f | %.1f | %.0f | %.1f | %s |\n", n, fam[n], \
 			median(ops[n, 1]), median(nsop[n, 1]), median(ops[n, nthr]), median(nsop[n, nthr]), \
 			fam[n] == "lfq" ? sprintf("%.0f / %.0f", median(bpk[n, 1]), median(bpk[n, nthr])) : "-"
@@ -161,7 +194,7 @@ END {
 	printf "\n"
 	for (i = 1; i <= nk; i++) {
 		n = order[i]
-		if (fam[n] != "lfq") continue
+		if (fam[n] != "lfq" || grp[n] != "queue") continue
 		printf "| %s |", n
 		for (j = 1; j <= nb; j++) {
 			# no ratio between a deque and a queue (lfq_bench.c)
@@ -173,6 +206,32 @@ END {
 		}
 		printf "\n"
 	}
+
+	printf "\n## Work-stealing deque (lfq_bench.ko, same boot)\n\n"
+	printf "Thread 0 is the owner and does push+pop pairs at the bottom; with %s threads\n", nthr
+	printf "the others steal from the top (ops: pushes, pops and steals that moved a\n"
+	printf "value). Baseline: spin_deque, an array deque under one spinlock. Medians of\n"
+	printf "the repetitions; ratios: medians of the per-repetition ratios.\n\n"
+	group_table("deque")
+
+	printf "\n## Object pools (lfq_bench.ko, same boot)\n\n"
+	printf "Each thread gets an object and puts it back (ops: gets and puts); pools of\n"
+	printf "1024 objects. objpool: the kernel pool of per-CPU rings (6.7+); pcpu_freelist:\n"
+	printf "a per-CPU array used with preemption disabled, no sharing between CPUs (the\n"
+	printf "uncontended floor, not a pool a driver could use as is).\n\n"
+	group_table("pool")
+
+	printf "\n## Hash maps (lfq_bench.ko, same boot)\n\n"
+	printf "Random keys below 65536, the even ones inserted before each run; ops: every\n"
+	printf "lookup, insert and delete, failed ones too. lfq_hmap: 65536 buckets;\n"
+	printf "rhashtable: sized for 65536 buckets (nelem_hint), RCU lookups, bucket bit\n"
+	printf "locks for updates, objects freed with kfree_rcu(). After each run the map is\n"
+	printf "drained and inserts - deletes must balance (count and key sum), and no lookup\n"
+	printf "may have returned the value of another key.\n\n"
+	printf "Read-mostly (90%% lookup, 5%% insert, 5%% delete):\n\n"
+	group_table("map_read")
+	printf "\nUpdate-heavy (50%% lookup, 25%% insert, 25%% delete):\n\n"
+	group_table("map_update")
 
 	printf "\n## Kernel memory per queued message\n\n"
 	printf "| structure | object bytes | bytes per message | how |\n|---|---:|---:|---|\n"
@@ -236,6 +295,7 @@ END {
 	printf "- conservation checks: %d run, %s\n", nchecks, badcheck == "" ? "all ok" : "FAILED:" badcheck
 	printf "- lfq_bench: %s\n", kdone == "" ? "did not finish" : (rdone != "" ? "FAIL (a round)" : kdone)
 	printf "- device within 3x of in-kernel at batch >= 64: %d met, %d missed\n", met, missed
+	for (i = 1; i <= nt; i++) printf "- lfq_bench load %s\n", ktime[i]
 }' "$out/guest-raw.txt" >"$out/guest-bench.md"
 
 cat "$out/guest-bench.md"
