@@ -31,7 +31,8 @@
 # figures without the timestamps, and how long the load took.  The module
 # prints its figures and then fails its own load (-EAGAIN; -EIO if a
 # conservation check failed), so it never stays loaded and the loader's
-# exit status says nothing: NAME passes if the "done" line says result=ok.
+# exit status says nothing: the result NAME (a KTAP line, lib.sh's result)
+# passes if the "done" line says result=ok.
 # The loader is modload (userspace/devbench: one finit_module() call);
 # busybox insmod, the fallback, retries a failed load with init_module(),
 # which runs the whole benchmark a second time (then the first "done"
@@ -50,12 +51,12 @@ kbench() {
 	dmesg -c >/dev/null
 	cat /tmp/kbench.out
 	if grep -m1 '^lfq_bench: done ' /tmp/kbench.out | grep -q ' result=ok '; then
-		echo "LFQ-TEST: PASS $name"
+		result PASS "$name"
 	else
-		echo "LFQ-TEST: FAIL $name"
+		result FAIL "$name" "no 'lfq_bench: done result=ok' line"
 	fi
 	if grep -q '^lfq_bench ' /proc/modules; then
-		echo "LFQ-TEST: FAIL $name-unloaded (lfq_bench stayed loaded)"
+		result FAIL "$name-unloaded" "lfq_bench stayed loaded"
 		rmmod lfq_bench
 	fi
 }
