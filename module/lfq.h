@@ -15,6 +15,13 @@
  *                     (2^n), owner LIFO, thieves FIFO          wait-free,
  *                                                              steal lock-free
  *
+ * and one map from unsigned long keys to non-NULL "void *" values (kernel
+ * API only, see struct lfq_hmap for its own table):
+ *
+ *   struct lfq_hmap   Michael hash table: 2^n      unbounded  insert/delete
+ *                     buckets (fixed), each a                 lock-free,
+ *                     sorted lock-free list                   lookup reads only
+ *
  * NULL is not a value: pop returns NULL when the container is empty, as
  * ptr_ring does.  The node-based containers (msq, stack, tlq) allocate one
  * node per pushed value from a kmem_cache using the caller's gfp_t; the ring
@@ -50,7 +57,9 @@
  * reports it, in nodes.  While it exceeds 65536 nodes, msq and stack
  * pushes whose gfp allows blocking first wait in rcu_barrier() (see
  * lfq_core.c), so a push/pop storm cannot outrun RCU; pushes that cannot
- * sleep are never held back.
+ * sleep are never held back.  The hash map uses the same nodes and RCU
+ * reclamation (its deletes are counted in the backlog) but its inserts
+ * are never held back.
  *
  * Ordering guarantees: a value pushed by one CPU and popped by another is
  * published with release semantics and consumed with acquire semantics, so
@@ -466,8 +475,9 @@ unsigned long lfq_cas_retries(void);
  * from a lock-free loop.  Values are the caller's pointers; NULL is not a
  * value (lookup and delete return NULL for "absent").  What a value points
  * to is the caller's: a lookup that returns it while a concurrent delete
- * removes it hands out a pointer whose lifetime the caller manages (free
- * it after a grace period, or under rcu_read_lock() by the reader).
+ * removes it hands out a pointer whose lifetime the caller manages (e.g.
+ * the deleter frees it with kfree_rcu() and readers use it inside
+ * rcu_read_lock()).
  *
  * Which operations may run concurrently on the same map without any lock
  * held by the caller:
@@ -478,10 +488,22 @@ unsigned long lfq_cas_retries(void);
  *   lookup           Y       Y       Y       Y        -
  *   count            Y       Y       Y       Y        -
  *   init/destroy     -       -       -       -        -
+ *
+ * Contexts: lookup and count anywhere, NMI included; insert (with a gfp
+ * that fits), delete, init and destroy anywhere but NMI.  Insert and
+ * delete are lock-free; lookup never writes and never starts over (see
+ * lfq_hmap_lookup() for its bound).  Ordering: an insert publishes the
+ * value with release semantics and lookup and delete read it with acquire
+ * semantics, so what the inserter wrote to the object before inserting it
+ * is visible to whoever gets the value back.  Nodes come from the same
+ * cache as msq's and stack's; deleted ones wait for a grace period and
+ * count in lfq_rcu_backlog(), but inserts never wait for the backlog (they
+ * may run in atomic context), so a delete/insert storm is held back only
+ * by RCU's own pace.
  */
 
 /* Largest number of buckets lfq_hmap_init() accepts. */
-#define LFQ_HMAP_MAX_BUCKETS	(1U << 24)
+#define LFQ_HMAP_MAX_BUCKETS	((unsigned int)BIT(24))
 
 /**
  * struct lfq_hmap - lock-free hash map

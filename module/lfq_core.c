@@ -75,7 +75,8 @@ void lfq_count_retry(void)
 /**
  * lfq_rcu_backlog() - number of lfq nodes waiting for an RCU grace period
  *
- * Sums the per-CPU counts of nodes that msq and stack pops have handed to
+ * Sums the per-CPU counts of nodes that msq and stack pops and hash map
+ * deletes (or the walks that unlinked their nodes) have handed to
  * call_rcu() and whose callbacks have not yet run.  The unit is nodes; each
  * node occupies one object of the "lfq_node" kmem_cache (sizeof(struct
  * lfq_node), 40 bytes on 64-bit, before slab rounding).  The sum is not a

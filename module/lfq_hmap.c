@@ -330,11 +330,12 @@ void *lfq_hmap_lookup(struct lfq_hmap *m, unsigned long key)
 
 	rcu_read_lock();
 	/*
-	 * Acquire, here and below: pairs with the release compare-and-
-	 * exchanges of insert (publication) and of an unlink.
+	 * Acquire: pairs with the release compare-and-exchanges of insert
+	 * (publication) and of an unlink that stored this address.
 	 */
 	cur = hmap_node(smp_load_acquire(hmap_bucket(m, key)));
 	while (cur) {
+		/* Acquire: pairs as the load of the bucket above. */
 		next = smp_load_acquire(hmap_link(cur));
 		if (cur->seq >= key) {
 			if (cur->seq == key && !(next & HMAP_MARK))

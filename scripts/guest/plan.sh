@@ -16,6 +16,11 @@ if [ -f /lfq/lfq_kunit.ko ]; then
 	done
 	t kunit-unload rmmod lfq_kunit
 fi
+if [ -f /lfq/lfq_kunit_hmap.ko ]; then
+	t kunit-hmap-load insmod /lfq/lfq_kunit_hmap.ko
+	kunit_suite lfq_hmap
+	t kunit-hmap-unload rmmod lfq_kunit_hmap
+fi
 
 # The kselftest programs (*_test) and wrappers (*.sh); not their helpers
 # (lfq_hold, which lfq_unload.sh runs).

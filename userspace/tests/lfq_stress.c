@@ -1587,6 +1587,57 @@ static void test_hmap_one_bucket(void)
 	hmap_many(1);
 }
 
+/* white box: the node of @key in a one-bucket map, its link word marked */
+static void hmap_mark(struct lfq_hmap *m, unsigned long key)
+{
+	struct lfq_node *n = (struct lfq_node *)m->buckets[0];
+
+	while (n && n->seq != key)
+		n = (struct lfq_node *)((unsigned long)n->next & ~1UL);
+	CHECK(n, "no node of key %lu", key);
+	if (n)
+		__atomic_fetch_or((unsigned long *)&n->next, 1UL,
+				  __ATOMIC_RELAXED);
+}
+
+/*
+ * A delete that stalls between its mark and its unlink (white box: the
+ * test sets the mark itself).  The key must be absent at once for lookup,
+ * delete and insert; a delete or insert that walks past the node unlinks
+ * it and frees it (once: the leak check and the poison of freed nodes
+ * see a double or missing free); destroy frees a node still marked
+ * without releasing its value, which belongs to the stalled deleter.
+ */
+static void test_hmap_marked(void)
+{
+	struct lfq_hmap m;
+	int a, b, c;
+
+	CHECK(lfq_hmap_init(&m, 1, GFP_KERNEL) == 0, "init");
+	CHECK(!lfq_hmap_insert(&m, 1, &a, GFP_KERNEL) &&
+	      !lfq_hmap_insert(&m, 2, &b, GFP_KERNEL) &&
+	      !lfq_hmap_insert(&m, 3, &c, GFP_KERNEL), "insert 1, 2, 3");
+	hmap_mark(&m, 2);
+	CHECK(!lfq_hmap_lookup(&m, 2), "lookup returned a marked node's value");
+	CHECK(lfq_hmap_lookup(&m, 1) == &a && lfq_hmap_lookup(&m, 3) == &c,
+	      "neighbours of a marked node");
+	CHECK(!lfq_hmap_delete(&m, 2), "deleted a marked node's value again");
+	CHECK(lfq_hmap_lookup(&m, 3) == &c, "lookup past an unlinked node");
+	CHECK(lfq_hmap_insert(&m, 2, &a, GFP_KERNEL) == 0, "insert after mark");
+	CHECK(lfq_hmap_lookup(&m, 2) == &a, "re-inserted key");
+	hmap_mark(&m, 3);
+	CHECK(lfq_hmap_insert(&m, 3, &b, GFP_KERNEL) == 0,
+	      "insert over a marked node");
+	CHECK(lfq_hmap_lookup(&m, 3) == &b, "re-inserted key");
+	hmap_mark(&m, 1);
+	hmap_released = hmap_released_sum = 0;
+	lfq_hmap_destroy(&m, hmap_release);
+	CHECK(hmap_released == 2 && hmap_released_sum ==
+	      (unsigned long)&a + (unsigned long)&b,
+	      "destroy released %lu values, expected 2 (not the marked one)",
+	      hmap_released);
+}
+
 /*
  * Threads insert, delete and look up random keys of a small range, so
  * that every key is contended.  A value encodes (key, thread, sequence)
@@ -1830,6 +1881,7 @@ static const struct simple simples[] = {
 	{ "pool_stress_64", test_pool_stress_64 },
 	{ "hmap_api", test_hmap_api },
 	{ "hmap_one_bucket", test_hmap_one_bucket },
+	{ "hmap_marked", test_hmap_marked },
 	{ "hmap_stress_1", test_hmap_stress_1 },
 	{ "hmap_stress_4", test_hmap_stress_4 },
 	{ "hmap_stress_64", test_hmap_stress_64 },
