@@ -16,6 +16,7 @@
 #   DEV_MS        length of each devbench run in ms              (300)
 #   ROUNDS        device / in-kernel rounds                      (3)
 #   TESTS         structures of the main lfq_bench run           (all)
+#   REPORT_ONLY   set: no guest, the tables again from OUTDIR's last run
 #
 # Figures are medians over the repetitions (REPEAT) or rounds (ROUNDS);
 # ratios are medians of the ratios taken within one repetition or round.
@@ -40,35 +41,44 @@ TESTS=${TESTS:-all}
 
 mkdir -p "$out"
 out=$(realpath "$out")
-rm -rf "$out/guest-bin" "$out/vm"
-mkdir -p "$out/guest-bin"
+if [ -n "${REPORT_ONLY:-}" ]; then
+	# tables again from the run already in OUTDIR (no guest)
+	[ -f "$out/vm/results.log" ] || { echo "FAIL: bench/report-only (no $out/vm/results.log)"; exit 1; }
+	vmrc=$(cat "$out/vm-rc" 2>/dev/null || echo 1)
+else
+	rm -rf "$out/guest-bin" "$out/vm"
+	mkdir -p "$out/guest-bin"
 
-# devbench and modload (loads lfq_bench.ko once), static, for the busybox
-# guest.
-if ! make -s -C "$top/userspace/devbench" OUT="$out/guest-bin" >"$out/devbench-build.log" 2>&1; then
-	cat "$out/devbench-build.log"
-	echo "FAIL: bench/devbench-build"
-	exit 1
+	# devbench and modload (loads lfq_bench.ko once), static, for the busybox
+	# guest.
+	if ! make -s -C "$top/userspace/devbench" OUT="$out/guest-bin" >"$out/devbench-build.log" 2>&1; then
+		cat "$out/devbench-build.log"
+		echo "FAIL: bench/devbench-build"
+		exit 1
+	fi
+
+	# The plan: the tunables, then scripts/guest/bench.sh.
+	{
+		echo "BENCH_MS=$BENCH_MS REPEAT=$REPEAT STORM_MS=$STORM_MS MEM_MSGS=$MEM_MSGS"
+		echo "DEV_MS=$DEV_MS ROUNDS=$ROUNDS TESTS=$TESTS"
+		cat "$top/scripts/guest/bench.sh"
+	} >"$out/plan.sh"
+
+	# Guest time limit: generous (TCG on a loaded host is slow to boot).
+	limit=$((900 + 3 * STORM_MS / 1000))
+	echo "# bench-report: kernel $kernel, $ROUNDS rounds, runs ${BENCH_MS} ms x $REPEAT, storm ${STORM_MS} ms, devbench ${DEV_MS} ms"
+	GUEST_BIN=$out/guest-bin "$top/scripts/host/vm-run.sh" -q -k "$kernel" \
+		-p "$out/plan.sh" -o "$out/vm" -t "$limit" | tee "$out/vm-run.log"
+	vmrc=${PIPESTATUS[0]}
+	echo "$vmrc" >"$out/vm-rc"
 fi
-
-# The plan: the tunables, then scripts/guest/bench.sh.
-{
-	echo "BENCH_MS=$BENCH_MS REPEAT=$REPEAT STORM_MS=$STORM_MS MEM_MSGS=$MEM_MSGS"
-	echo "DEV_MS=$DEV_MS ROUNDS=$ROUNDS TESTS=$TESTS"
-	cat "$top/scripts/guest/bench.sh"
-} >"$out/plan.sh"
-
-# Guest time limit: generous (TCG on a loaded host is slow to boot).
-limit=$((900 + 3 * STORM_MS / 1000))
-echo "# bench-report: kernel $kernel, $ROUNDS rounds, runs ${BENCH_MS} ms x $REPEAT, storm ${STORM_MS} ms, devbench ${DEV_MS} ms"
-GUEST_BIN=$out/guest-bin "$top/scripts/host/vm-run.sh" -q -k "$kernel" \
-	-p "$out/plan.sh" -o "$out/vm" -t "$limit" | tee "$out/vm-run.log"
-vmrc=${PIPESTATUS[0]}
 
 sed 's/\r$//' "$out/vm/results.log" 2>/dev/null |
 	grep -E '^(lfq_bench|devbench|bench): ' >"$out/guest-raw.txt"
 accel=$(sed -n 's/^# vm-run: [^ ]* (\([a-z]*\)).*/\1/p' "$out/vm-run.log" | head -1)
-load=$(cut -d' ' -f1-3 /proc/loadavg)
+# the host load when the guest finished (report-only: as then recorded)
+[ -n "${REPORT_ONLY:-}" ] || cut -d' ' -f1-3 /proc/loadavg >"$out/host-load"
+load=$(cat "$out/host-load" 2>/dev/null || echo "not recorded")
 
 awk -v kernel="$kernel" -v accel="$accel" -v hostload="$load" -v hostcpus="$(nproc)" '
 function kv(line, key,   re, m) {
@@ -140,8 +150,10 @@ round == "main" && /^lfq_bench: ratio / {
 /^bench: time / { ktime[++nt] = kv($0, "name") " " kv($0, "seconds") " s (" kv($0, "loader") ")" }
 # One table of group g: every structure with its figures, and each lfq
 # row ratios to the baselines lfq_bench compared it with.
-function group_table(g,   i, n, j, b, cells, r1, r2) {
-	printf "| structure | family | 1 thread ops/s | 1 thread ns/op | %s threads ops/s | %s threads ns/op | lfq / baseline, %s threads / 1 thread |\n", nthr, nthr, nthr
+# (a guest with one CPU has no many-thread pass: "-" there)
+function group_table(g,   i, n, j, b, cells, r1, r2, nt) {
+	nt = nthr != "" ? nthr : "N"
+	printf "| structure | family | 1 thread ops/s | 1 thread ns/op | %s threads ops/s | %s threads ns/op | lfq / baseline, %s threads / 1 thread |\n", nt, nt, nt
 	printf "|---|---|---:|---:|---:|---:|---|\n"
 	for (i = 1; i <= nk; i++) {
 		n = order[i]
@@ -149,15 +161,19 @@ function group_table(g,   i, n, j, b, cells, r1, r2) {
 		cells = ""
 		for (j = 1; j <= nball; j++) {
 			b = ballorder[j]
-			r2 = median(rat[n, b, nthr]); r1 = median(rat[n, b, 1])
+			r2 = nthr != "" ? median(rat[n, b, nthr]) : ""
+			r1 = median(rat[n, b, 1])
 			if (r2 == "" && r1 == "") continue
-			cells = cells (cells == "" ? "" : "; ") sprintf("%s %.2f / %.2f", b, r2, r1)
+			cells = cells (cells == "" ? "" : "; ") b " " fmt2(r2) " / " fmt2(r1)
 		}
-		printf "| %s | %s | %.0f | %.1f | %.0f | %.1f | %s |\n", n, fam[n], \
-			median(ops[n, 1]), median(nsop[n, 1]), median(ops[n, nthr]), median(nsop[n, nthr]), \
+		printf "| %s | %s | %.0f | %.1f | %s | %s | %s |\n", n, fam[n], \
+			median(ops[n, 1]), median(nsop[n, 1]), \
+			nthr != "" ? sprintf("%.0f", median(ops[n, nthr])) : "-", \
+			nthr != "" ? sprintf("%.1f", median(nsop[n, nthr])) : "-", \
 			cells == "" ? "-" : cells
 	}
 }
+function fmt2(x) { return x == "" ? "-" : sprintf("%.2f", x) }
 round == "main" && /^lfq_bench: ratio / {
 	b = kv($0, "base")
 	if (!(b in ballseen)) { ballseen[b] = 1; ballorder[++nball] = b }
