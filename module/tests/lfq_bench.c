@@ -31,18 +31,30 @@
  *             (a per-CPU array of free objects, used with preemption
  *             disabled: the uncontended floor); the pools are compared
  *             with each other only (kb_kind.flags)
+ *   maps:     lfq_hmap against rhashtable (RCU lookups, per-bucket bit
+ *             locks for updates, objects freed with kfree_rcu()), each
+ *             with two mixes of operations on random keys below
+ *             KB_MAP_KEYS, the even ones inserted first: "_read" (90%
+ *             lookup, 5% insert, 5% delete) and "_update" (50/25/25);
+ *             each step is one operation, all counted in ops (failed
+ *             inserts and deletes, and misses, too); compared only with
+ *             the other map of the same mix
  *
  * Every value pushed is a distinct non-NULL token.  Each thread counts and
  * sums what it pushes and pops; after a run the structure is drained and
  * pushed == popped + drained must hold for both count and sum, or the run
- * fails and module load returns -EIO.
+ * fails and module load returns -EIO.  For the maps, a successful insert
+ * of key k counts as pushing k + 1, a successful delete as popping it, the
+ * drain deletes every key, and a lookup that returns another value than
+ * key k's fails the run too.
  *
  * Also reported: the kernel memory per queued message for each lfq kind,
  * and the peak of lfq_rcu_backlog() during a push/pop storm on the kinds
  * whose popped nodes wait for RCU (LFQ_KIND_RCU_NODES; storm_ms).
  *
  * Output: one pr_info() line per figure, "lfq_bench: <what> key=value ...",
- * so scripts can parse it (scripts/host/bench-report.sh does).
+ * so scripts can parse it (scripts/host/bench-report.sh does; a run's
+ * group=queue|deque|pool|map_read|map_update says which table it goes to).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -64,6 +76,7 @@
 #include <linux/preempt.h>
 #include <linux/ptr_ring.h>
 #include <linux/rcupdate.h>
+#include <linux/rhashtable.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
@@ -115,6 +128,8 @@ MODULE_PARM_DESC(tests, "comma-separated structures to run, or \"all\" (default)
  * by up to a few MiB, so it must be far larger than that.
  */
 #define KB_MEM_SLOTS	BIT(22)
+/* Keys of the map runs (a power of two); the even ones are inserted first. */
+#define KB_MAP_KEYS	BIT(16)
 
 struct kb_run;
 
@@ -130,6 +145,10 @@ struct kb_run;
  * @pop_sum: sum of the values popped
  * @empty: pops that found nothing
  * @full: pushes that found no room
+ * @other: map operations that moved no value (lookups, failed inserts and
+ *         deletes), counted as operations
+ * @bad: map lookups that returned a wrong value
+ * @rnd: xorshift state of the map runs
  * @backlog_peak: largest lfq_rcu_backlog() seen
  * @end_ns: when this thread stopped
  * @err: first error (-ENOMEM from a push), 0 if none
@@ -146,6 +165,9 @@ struct kb_thread {
 	u64 pop_sum;
 	u64 empty;
 	u64 full;
+	u64 other;
+	u64 bad;
+	u64 rnd;
 	unsigned long backlog_peak;
 	u64 end_ns;
 	int err;
@@ -187,7 +209,11 @@ enum kb_flags {
 	KB_OURS		= BIT(0),	/* lfq's, though not a kind (the pool) */
 	KB_POOL		= BIT(1),	/* an object pool: compared with pools */
 	KB_POOL_ONLY	= BIT(2),	/* ... and not with the queues */
+	KB_MAP_READ	= BIT(3),	/* a map, read-mostly mix */
+	KB_MAP_UPDATE	= BIT(4),	/* a map, update-heavy mix */
 };
+
+#define KB_MAPS		(KB_MAP_READ | KB_MAP_UPDATE)
 
 /* lfq's own: a kind of the registry, or lfq_pool */
 static bool kb_is_lfq(const struct kb_kind *k)
@@ -195,11 +221,16 @@ static bool kb_is_lfq(const struct kb_kind *k)
 	return k->lfq || (k->flags & KB_OURS);
 }
 
-/* Is @base a baseline for lfq's @k?  Pools with pools, queues with queues. */
+/*
+ * Is @base a baseline for lfq's @k?  Pools with pools, queues with queues,
+ * maps with maps of the same mix.
+ */
 static bool kb_compares(const struct kb_kind *k, const struct kb_kind *base)
 {
 	if (kb_is_lfq(base))
 		return false;
+	if ((k->flags | base->flags) & KB_MAPS)
+		return (k->flags & KB_MAPS) == (base->flags & KB_MAPS);
 	if (k->flags & KB_POOL)
 		return base->flags & KB_POOL;
 	return !(base->flags & KB_POOL_ONLY);
@@ -881,6 +912,283 @@ static void kb_pcpu_drain(struct kb_run *run, u64 *n, u64 *sum)
 	}
 }
 
+/*
+ * Maps: lfq_hmap and rhashtable behind one set of operations, so that the
+ * step (the mix of operations) is the same code for both.
+ */
+struct kb_map;
+
+/**
+ * struct kb_map_ops - one map's operations (key, the token of key)
+ * @init: make the empty map; 0 or an errno
+ * @destroy: free it, and what it still holds
+ * @insert: 0 if inserted, -EEXIST if present, another errno on failure
+ * @remove: true if @key was present and is now gone
+ * @lookup: the value of @key, NULL if absent
+ */
+struct kb_map_ops {
+	int (*init)(struct kb_map *m);
+	void (*destroy)(struct kb_map *m);
+	int (*insert)(struct kb_map *m, unsigned long key, void *val);
+	bool (*remove)(struct kb_map *m, unsigned long key);
+	void *(*lookup)(struct kb_map *m, unsigned long key);
+};
+
+struct kb_rht_obj {
+	unsigned long key;
+	void *val;
+	struct rhash_head node;
+	struct rcu_head rcu;
+};
+
+struct kb_map {
+	const struct kb_map_ops *ops;
+	union {
+		struct lfq_hmap hmap;
+		struct rhashtable rht;
+	};
+};
+
+/* The value stored under @key: a token the lookups can check. */
+static void *kb_map_val(unsigned long key)
+{
+	return (void *)(key << 1 | 1);
+}
+
+static int kb_hmap_init(struct kb_map *m)
+{
+	return lfq_hmap_init(&m->hmap, KB_MAP_KEYS, GFP_KERNEL);
+}
+
+static void kb_hmap_destroy(struct kb_map *m)
+{
+	lfq_hmap_destroy(&m->hmap, NULL);
+}
+
+static int kb_hmap_insert(struct kb_map *m, unsigned long key, void *val)
+{
+	return lfq_hmap_insert(&m->hmap, key, val, GFP_KERNEL);
+}
+
+static bool kb_hmap_remove(struct kb_map *m, unsigned long key)
+{
+	return lfq_hmap_delete(&m->hmap, key);
+}
+
+static void *kb_hmap_lookup(struct kb_map *m, unsigned long key)
+{
+	return lfq_hmap_lookup(&m->hmap, key);
+}
+
+static const struct kb_map_ops kb_hmap_ops = {
+	.init = kb_hmap_init,
+	.destroy = kb_hmap_destroy,
+	.insert = kb_hmap_insert,
+	.remove = kb_hmap_remove,
+	.lookup = kb_hmap_lookup,
+};
+
+/*
+ * rhashtable, sized up front for KB_MAP_KEYS buckets (nelem_hint: 3/4 of
+ * it, its growth threshold) as lfq_hmap is, so that no resize runs during
+ * the measurement; automatic shrinking off.
+ */
+static const struct rhashtable_params kb_rht_params = {
+	.nelem_hint = KB_MAP_KEYS / 4 * 3,
+	.key_len = sizeof(unsigned long),
+	.key_offset = offsetof(struct kb_rht_obj, key),
+	.head_offset = offsetof(struct kb_rht_obj, node),
+};
+
+static int kb_rht_init(struct kb_map *m)
+{
+	return rhashtable_init(&m->rht, &kb_rht_params);
+}
+
+static void kb_rht_free(void *ptr, void *arg)
+{
+	kfree(ptr);
+}
+
+/* After kb_map_drain() nothing is left: the objects wait in kfree_rcu(). */
+static void kb_rht_destroy(struct kb_map *m)
+{
+	rhashtable_free_and_destroy(&m->rht, kb_rht_free, NULL);
+}
+
+static int kb_rht_insert(struct kb_map *m, unsigned long key, void *val)
+{
+	struct kb_rht_obj *o = kmalloc(sizeof(*o), GFP_KERNEL | __GFP_NOWARN);
+	int ret;
+
+	if (!o)
+		return -ENOMEM;
+	o->key = key;
+	o->val = val;
+	ret = rhashtable_lookup_insert_fast(&m->rht, &o->node, kb_rht_params);
+	if (ret)
+		kfree(o);	/* never published */
+	return ret;
+}
+
+static bool kb_rht_remove(struct kb_map *m, unsigned long key)
+{
+	struct kb_rht_obj *o;
+	bool done = false;
+
+	rcu_read_lock();
+	o = rhashtable_lookup(&m->rht, &key, kb_rht_params);
+	if (o && !rhashtable_remove_fast(&m->rht, &o->node, kb_rht_params)) {
+		kfree_rcu(o, rcu);
+		done = true;
+	}
+	rcu_read_unlock();
+	return done;
+}
+
+static void *kb_rht_lookup(struct kb_map *m, unsigned long key)
+{
+	struct kb_rht_obj *o;
+	void *val = NULL;
+
+	rcu_read_lock();
+	o = rhashtable_lookup(&m->rht, &key, kb_rht_params);
+	if (o)
+		val = o->val;
+	rcu_read_unlock();
+	return val;
+}
+
+static const struct kb_map_ops kb_rht_ops = {
+	.init = kb_rht_init,
+	.destroy = kb_rht_destroy,
+	.insert = kb_rht_insert,
+	.remove = kb_rht_remove,
+	.lookup = kb_rht_lookup,
+};
+
+/* Delete every key, adding the tokens of those present to *@n, *@sum. */
+static void kb_map_drain(struct kb_run *run, u64 *n, u64 *sum)
+{
+	struct kb_map *m = run->q;
+	unsigned long key;
+
+	for (key = 0; key < KB_MAP_KEYS; key++) {
+		if (m->ops->remove(m, key)) {
+			(*n)++;
+			*sum += key + 1;
+		}
+		if (!(key % 1024))
+			cond_resched();
+	}
+}
+
+/* Insert the even keys; they count as the prefill. */
+static int kb_map_fill(struct kb_run *run)
+{
+	struct kb_map *m = run->q;
+	unsigned long key;
+	int ret;
+
+	for (key = 0; key < KB_MAP_KEYS; key += 2) {
+		ret = m->ops->insert(m, key, kb_map_val(key));
+		if (ret)
+			return ret;
+		run->prefill_n++;
+		run->prefill_sum += key + 1;
+	}
+	return 0;
+}
+
+/* Create the map with @ops and insert the even keys. */
+static int kb_map_setup(struct kb_run *run, const struct kb_map_ops *ops)
+{
+	struct kb_map *m = kzalloc(sizeof(*m), GFP_KERNEL);
+	int ret;
+
+	if (!m)
+		return -ENOMEM;
+	m->ops = ops;
+	ret = ops->init(m);
+	if (ret) {
+		kfree(m);
+		return ret;
+	}
+	run->q = m;
+	ret = kb_map_fill(run);
+	if (ret) {
+		ops->destroy(m);
+		kfree(m);
+	}
+	return ret;
+}
+
+static void kb_map_teardown(struct kb_run *run)
+{
+	struct kb_map *m = run->q;
+
+	m->ops->destroy(m);
+	kfree(m);
+}
+
+static int kb_hmap_setup(struct kb_run *run)
+{
+	return kb_map_setup(run, &kb_hmap_ops);
+}
+
+static int kb_rht_setup(struct kb_run *run)
+{
+	return kb_map_setup(run, &kb_rht_ops);
+}
+
+/* xorshift64: the thread's next random number (never 0) */
+static u64 kb_rand(struct kb_thread *t)
+{
+	u64 x = t->rnd;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	t->rnd = x;
+	return x;
+}
+
+/*
+ * One operation on a random key: lookup, insert or delete, in the
+ * proportions of the kind's mix (KB_MAP_READ: 90/5/5, else 50/25/25).
+ */
+static int kb_map_step(struct kb_run *run, struct kb_thread *t)
+{
+	unsigned int lookup = run->kind->flags & KB_MAP_READ ? 90 : 50;
+	unsigned int insert = lookup + (100 - lookup) / 2;
+	struct kb_map *m = run->q;
+	u64 r = kb_rand(t);
+	unsigned long key = (r >> 32) & (KB_MAP_KEYS - 1);
+	unsigned int op = (u32)r % 100;
+	void *v;
+	int ret;
+
+	if (op < lookup) {
+		v = m->ops->lookup(m, key);
+		if (v && v != kb_map_val(key))
+			t->bad++;
+		t->other++;
+	} else if (op < insert) {
+		ret = m->ops->insert(m, key, kb_map_val(key));
+		if (!ret)
+			kb_pushed(t, (void *)(key + 1));
+		else if (ret == -EEXIST)
+			t->other++;
+		else
+			return ret;
+	} else if (m->ops->remove(m, key)) {
+		kb_popped(t, (void *)(key + 1));
+	} else {
+		t->other++;
+	}
+	return 0;
+}
+
 /* The kernel's own structures, after the lfq kinds in kb_kinds[]. */
 static const struct kb_kind kb_baselines[] = {
 	{ .name = "spin_list", .setup = kb_list_setup, .step = kb_list_step,
@@ -906,6 +1214,18 @@ static const struct kb_kind kb_baselines[] = {
 	{ .name = "pcpu_freelist", .setup = kb_pcpu_setup,
 	  .step = kb_pcpu_step, .drain = kb_pcpu_drain,
 	  .teardown = kb_pcpu_teardown, .flags = KB_POOL | KB_POOL_ONLY },
+	{ .name = "lfq_hmap_read", .setup = kb_hmap_setup,
+	  .step = kb_map_step, .drain = kb_map_drain,
+	  .teardown = kb_map_teardown, .flags = KB_OURS | KB_MAP_READ },
+	{ .name = "rhashtable_read", .setup = kb_rht_setup,
+	  .step = kb_map_step, .drain = kb_map_drain,
+	  .teardown = kb_map_teardown, .flags = KB_MAP_READ },
+	{ .name = "lfq_hmap_update", .setup = kb_hmap_setup,
+	  .step = kb_map_step, .drain = kb_map_drain,
+	  .teardown = kb_map_teardown, .flags = KB_OURS | KB_MAP_UPDATE },
+	{ .name = "rhashtable_update", .setup = kb_rht_setup,
+	  .step = kb_map_step, .drain = kb_map_drain,
+	  .teardown = kb_map_teardown, .flags = KB_MAP_UPDATE },
 };
 
 /* Every structure under test: the lfq kinds, then the baselines. */
@@ -1043,7 +1363,7 @@ static int kb_run_one(const struct kb_kind *kind, unsigned int nthreads,
 		      unsigned int ms, bool storm, struct kb_result *res)
 {
 	u64 pushes = 0, pops = 0, push_sum = 0, pop_sum = 0, empty = 0;
-	u64 full = 0, drained = 0, drain_sum = 0, end = 0;
+	u64 full = 0, drained = 0, drain_sum = 0, end = 0, other = 0, bad = 0;
 	unsigned long backlog_peak = 0;
 	struct kb_run *run;
 	unsigned int i, cpu;
@@ -1078,6 +1398,7 @@ static int kb_run_one(const struct kb_kind *kind, unsigned int nthreads,
 		t->run = run;
 		t->id = i;
 		t->next_val = i + 1;
+		t->rnd = 0x9e3779b97f4a7c15ULL * (i + 1) + kb_rep;
 		t->task = kthread_create_on_cpu(kb_thread_fn, t, cpu,
 						"lfq_bench/%u");
 		if (IS_ERR(t->task)) {
@@ -1122,6 +1443,8 @@ static int kb_run_one(const struct kb_kind *kind, unsigned int nthreads,
 		pop_sum += t->pop_sum;
 		empty += t->empty;
 		full += t->full;
+		other += t->other;
+		bad += t->bad;
 		end = max(end, t->end_ns);
 		backlog_peak = max(backlog_peak, t->backlog_peak);
 		if (t->err && !ret)
@@ -1131,17 +1454,17 @@ static int kb_run_one(const struct kb_kind *kind, unsigned int nthreads,
 
 	kb_drain(run, &drained, &drain_sum);
 	ok = run->prefill_n + pushes == pops + drained &&
-	     run->prefill_sum + push_sum == pop_sum + drain_sum;
-	pr_info("check name=%s threads=%u rep=%u pushed=%llu popped=%llu drained=%llu prefill=%llu empty=%llu full=%llu result=%s\n",
+	     run->prefill_sum + push_sum == pop_sum + drain_sum && !bad;
+	pr_info("check name=%s threads=%u rep=%u pushed=%llu popped=%llu drained=%llu prefill=%llu empty=%llu full=%llu wrong_values=%llu result=%s\n",
 		kind->name, nthreads, kb_rep, pushes, pops, drained,
 		run->prefill_n,
-		empty, full, ok ? "ok" : "FAIL");
+		empty, full, bad, ok ? "ok" : "FAIL");
 	if (!ok) {
 		kb_failed++;
 		ret = -EIO;
 	}
 
-	res->ops = pushes + pops;
+	res->ops = pushes + pops + other;
 	res->backlog_peak = backlog_peak;
 	res->elapsed_ns = max(end - run->start_ns, 1ULL);
 	res->ops_per_s = mul_u64_u64_div_u64(res->ops, NSEC_PER_SEC,
@@ -1159,6 +1482,18 @@ free_run:
 	return ret;
 }
 
+/* Which table of bench-report.sh a structure's figures go to. */
+static const char *kb_group(const struct kb_kind *kind)
+{
+	if (kind->flags & KB_MAP_READ)
+		return "map_read";
+	if (kind->flags & KB_MAP_UPDATE)
+		return "map_update";
+	if (kind->flags & KB_POOL)
+		return "pool";
+	return kind->owner ? "deque" : "queue";
+}
+
 static void kb_print_result(const struct kb_kind *kind, unsigned int nthreads,
 			    const struct kb_result *res)
 {
@@ -1166,9 +1501,9 @@ static void kb_print_result(const struct kb_kind *kind, unsigned int nthreads,
 		mul_u64_u64_div_u64(res->elapsed_ns * 10, nthreads, res->ops) :
 		0;
 
-	pr_info("run name=%s kind=%s threads=%u rep=%u ops=%llu elapsed_ns=%llu ops_per_s=%llu ns_per_op=%llu.%llu backlog_peak=%lu\n",
-		kind->name, kb_is_lfq(kind) ? "lfq" : "kernel", nthreads, kb_rep,
-		res->ops,
+	pr_info("run name=%s kind=%s group=%s threads=%u rep=%u ops=%llu elapsed_ns=%llu ops_per_s=%llu ns_per_op=%llu.%llu backlog_peak=%lu\n",
+		kind->name, kb_is_lfq(kind) ? "lfq" : "kernel", kb_group(kind),
+		nthreads, kb_rep, res->ops,
 		res->elapsed_ns, res->ops_per_s, ns_x10 / 10, ns_x10 % 10,
 		res->backlog_peak);
 }

@@ -16,6 +16,7 @@
 #   DEV_MS        length of each devbench run in ms              (300)
 #   ROUNDS        device / in-kernel rounds                      (3)
 #   TESTS         structures of the main lfq_bench run           (all)
+#   REPORT_ONLY   set: no guest, the tables again from OUTDIR's last run
 #
 # Figures are medians over the repetitions (REPEAT) or rounds (ROUNDS);
 # ratios are medians of the ratios taken within one repetition or round.
@@ -40,34 +41,44 @@ TESTS=${TESTS:-all}
 
 mkdir -p "$out"
 out=$(realpath "$out")
-rm -rf "$out/guest-bin" "$out/vm"
-mkdir -p "$out/guest-bin"
+if [ -n "${REPORT_ONLY:-}" ]; then
+	# tables again from the run already in OUTDIR (no guest)
+	[ -f "$out/vm/results.log" ] || { echo "FAIL: bench/report-only (no $out/vm/results.log)"; exit 1; }
+	vmrc=$(cat "$out/vm-rc" 2>/dev/null || echo 1)
+else
+	rm -rf "$out/guest-bin" "$out/vm"
+	mkdir -p "$out/guest-bin"
 
-# devbench, static, for the busybox guest.
-if ! make -s -C "$top/userspace/devbench" OUT="$out/guest-bin" >"$out/devbench-build.log" 2>&1; then
-	cat "$out/devbench-build.log"
-	echo "FAIL: bench/devbench-build"
-	exit 1
+	# devbench and modload (loads lfq_bench.ko once), static, for the busybox
+	# guest.
+	if ! make -s -C "$top/userspace/devbench" OUT="$out/guest-bin" >"$out/devbench-build.log" 2>&1; then
+		cat "$out/devbench-build.log"
+		echo "FAIL: bench/devbench-build"
+		exit 1
+	fi
+
+	# The plan: the tunables, then scripts/guest/bench.sh.
+	{
+		echo "BENCH_MS=$BENCH_MS REPEAT=$REPEAT STORM_MS=$STORM_MS MEM_MSGS=$MEM_MSGS"
+		echo "DEV_MS=$DEV_MS ROUNDS=$ROUNDS TESTS=$TESTS"
+		cat "$top/scripts/guest/bench.sh"
+	} >"$out/plan.sh"
+
+	# Guest time limit: generous (TCG on a loaded host is slow to boot).
+	limit=$((900 + 3 * STORM_MS / 1000))
+	echo "# bench-report: kernel $kernel, $ROUNDS rounds, runs ${BENCH_MS} ms x $REPEAT, storm ${STORM_MS} ms, devbench ${DEV_MS} ms"
+	GUEST_BIN=$out/guest-bin "$top/scripts/host/vm-run.sh" -q -k "$kernel" \
+		-p "$out/plan.sh" -o "$out/vm" -t "$limit" | tee "$out/vm-run.log"
+	vmrc=${PIPESTATUS[0]}
+	echo "$vmrc" >"$out/vm-rc"
 fi
-
-# The plan: the tunables, then scripts/guest/bench.sh.
-{
-	echo "BENCH_MS=$BENCH_MS REPEAT=$REPEAT STORM_MS=$STORM_MS MEM_MSGS=$MEM_MSGS"
-	echo "DEV_MS=$DEV_MS ROUNDS=$ROUNDS TESTS=$TESTS"
-	cat "$top/scripts/guest/bench.sh"
-} >"$out/plan.sh"
-
-# Guest time limit: generous (TCG on a loaded host is slow to boot).
-limit=$((900 + 3 * STORM_MS / 1000))
-echo "# bench-report: kernel $kernel, $ROUNDS rounds, runs ${BENCH_MS} ms x $REPEAT, storm ${STORM_MS} ms, devbench ${DEV_MS} ms"
-GUEST_BIN=$out/guest-bin "$top/scripts/host/vm-run.sh" -q -k "$kernel" \
-	-p "$out/plan.sh" -o "$out/vm" -t "$limit" | tee "$out/vm-run.log"
-vmrc=${PIPESTATUS[0]}
 
 sed 's/\r$//' "$out/vm/results.log" 2>/dev/null |
 	grep -E '^(lfq_bench|devbench|bench): ' >"$out/guest-raw.txt"
 accel=$(sed -n 's/^# vm-run: [^ ]* (\([a-z]*\)).*/\1/p' "$out/vm-run.log" | head -1)
-load=$(cut -d' ' -f1-3 /proc/loadavg)
+# the host load when the guest finished (report-only: as then recorded)
+[ -n "${REPORT_ONLY:-}" ] || cut -d' ' -f1-3 /proc/loadavg >"$out/host-load"
+load=$(cat "$out/host-load" 2>/dev/null || echo "not recorded")
 
 awk -v kernel="$kernel" -v accel="$accel" -v hostload="$load" -v hostcpus="$(nproc)" '
 function kv(line, key,   re, m) {
@@ -94,8 +105,9 @@ function cnt(s,   a) { return split(s, a, " ") }
 
 /^bench: / && $2 ~ /^cpus=/ { cpus = kv($0, "cpus"); krel = kv($0, "kernel") }
 /^bench: round=/ { round = kv($0, "round"); kstarts = 0; kskip = 0; if (round != "main") nrounds = round }
-# busybox insmod retries with init_module() when finit_module() fails, so a
-# failed lfq_bench load prints everything twice: keep the first copy.
+# busybox insmod (the fallback of the guest plan without modload)
+# retries with init_module() when finit_module() fails, so a failed
+# lfq_bench load prints everything twice: keep the first copy.
 /^lfq_bench: start / { if (kstarts++) kskip = 1 }
 kskip && /^lfq_bench: / { next }
 
@@ -104,7 +116,11 @@ round != "main" && /^lfq_bench: run / {
 }
 round == "main" && /^lfq_bench: run / {
 	n = kv($0, "name"); th = kv($0, "threads")
-	if (!(n in seen)) { seen[n] = 1; order[++nk] = n; fam[n] = kv($0, "kind") }
+	if (!(n in seen)) {
+		seen[n] = 1; order[++nk] = n; fam[n] = kv($0, "kind")
+		# older lfq_bench.ko: no group, everything a queue
+		grp[n] = kv($0, "group") != "" ? kv($0, "group") : "queue"
+	}
 	if (th != 1) nthr = th
 	add(ops, n SUBSEP th, kv($0, "ops_per_s"))
 	add(nsop, n SUBSEP th, kv($0, "ns_per_op"))
@@ -112,7 +128,8 @@ round == "main" && /^lfq_bench: run / {
 }
 round == "main" && /^lfq_bench: ratio / {
 	b = kv($0, "base")
-	if (!(b in bseen)) { bseen[b] = 1; border[++nb] = b }
+	# the queue matrix: bases of queue rows only (other groups: own tables)
+	if (grp[kv($0, "name")] == "queue" && !(b in bseen)) { bseen[b] = 1; border[++nb] = b }
 	add(rat, kv($0, "name") SUBSEP b SUBSEP kv($0, "threads"), kv($0, "ratio"))
 }
 /^lfq_bench: check / {
@@ -130,6 +147,37 @@ round == "main" && /^lfq_bench: ratio / {
 }
 /^devbench: stats / { k = kv($0, "kind"); if (!(k in dstats)) dsorder[++nds] = k; dstats[k] = $0 }
 /^devbench: abi=/ { devhdr = $0 }
+/^bench: time / { ktime[++nt] = kv($0, "name") " " kv($0, "seconds") " s (" kv($0, "loader") ")" }
+# One table of group g: every structure with its figures, and each lfq
+# row ratios to the baselines lfq_bench compared it with.
+# (a guest with one CPU has no many-thread pass: "-" there)
+function group_table(g,   i, n, j, b, cells, r1, r2, nt) {
+	nt = nthr != "" ? nthr : "N"
+	printf "| structure | family | 1 thread ops/s | 1 thread ns/op | %s threads ops/s | %s threads ns/op | lfq / baseline, %s threads / 1 thread |\n", nt, nt, nt
+	printf "|---|---|---:|---:|---:|---:|---|\n"
+	for (i = 1; i <= nk; i++) {
+		n = order[i]
+		if (grp[n] != g) continue
+		cells = ""
+		for (j = 1; j <= nball; j++) {
+			b = ballorder[j]
+			r2 = nthr != "" ? median(rat[n, b, nthr]) : ""
+			r1 = median(rat[n, b, 1])
+			if (r2 == "" && r1 == "") continue
+			cells = cells (cells == "" ? "" : "; ") b " " fmt2(r2) " / " fmt2(r1)
+		}
+		printf "| %s | %s | %.0f | %.1f | %s | %s | %s |\n", n, fam[n], \
+			median(ops[n, 1]), median(nsop[n, 1]), \
+			nthr != "" ? sprintf("%.0f", median(ops[n, nthr])) : "-", \
+			nthr != "" ? sprintf("%.1f", median(nsop[n, nthr])) : "-", \
+			cells == "" ? "-" : cells
+	}
+}
+function fmt2(x) { return x == "" ? "-" : sprintf("%.2f", x) }
+round == "main" && /^lfq_bench: ratio / {
+	b = kv($0, "base")
+	if (!(b in ballseen)) { ballseen[b] = 1; ballorder[++nball] = b }
+}
 END {
 	printf "# lfq in the QEMU guest (%s, %s, %s vCPUs)\n\n", krel != "" ? krel : kernel, accel, cpus
 	printf "**Emulated-guest figures.** Under TCG the costs of atomics, cache misses and\n"
@@ -147,6 +195,7 @@ END {
 	printf "|---|---|---:|---:|---:|---:|---:|\n"
 	for (i = 1; i <= nk; i++) {
 		n = order[i]
+		if (grp[n] != "queue") continue
 		printf "| %s | %s | %.0f | %.1f | %.0f | %.1f | %s |\n", n, fam[n], \
 			median(ops[n, 1]), median(nsop[n, 1]), median(ops[n, nthr]), median(nsop[n, nthr]), \
 			fam[n] == "lfq" ? sprintf("%.0f / %.0f", median(bpk[n, 1]), median(bpk[n, nthr])) : "-"
@@ -161,7 +210,7 @@ END {
 	printf "\n"
 	for (i = 1; i <= nk; i++) {
 		n = order[i]
-		if (fam[n] != "lfq") continue
+		if (fam[n] != "lfq" || grp[n] != "queue") continue
 		printf "| %s |", n
 		for (j = 1; j <= nb; j++) {
 			# no ratio between a deque and a queue (lfq_bench.c)
@@ -173,6 +222,32 @@ END {
 		}
 		printf "\n"
 	}
+
+	printf "\n## Work-stealing deque (lfq_bench.ko, same boot)\n\n"
+	printf "Thread 0 is the owner and does push+pop pairs at the bottom; with %s threads\n", nthr
+	printf "the others steal from the top (ops: pushes, pops and steals that moved a\n"
+	printf "value). Baseline: spin_deque, an array deque under one spinlock. Medians of\n"
+	printf "the repetitions; ratios: medians of the per-repetition ratios.\n\n"
+	group_table("deque")
+
+	printf "\n## Object pools (lfq_bench.ko, same boot)\n\n"
+	printf "Each thread gets an object and puts it back (ops: gets and puts); pools of\n"
+	printf "1024 objects. objpool: the kernel pool of per-CPU rings (6.7+); pcpu_freelist:\n"
+	printf "a per-CPU array used with preemption disabled, no sharing between CPUs (the\n"
+	printf "uncontended floor, not a pool a driver could use as is).\n\n"
+	group_table("pool")
+
+	printf "\n## Hash maps (lfq_bench.ko, same boot)\n\n"
+	printf "Random keys below 65536, the even ones inserted before each run; ops: every\n"
+	printf "lookup, insert and delete, failed ones too. lfq_hmap: 65536 buckets;\n"
+	printf "rhashtable: sized for 65536 buckets (nelem_hint), RCU lookups, bucket bit\n"
+	printf "locks for updates, objects freed with kfree_rcu(). After each run the map is\n"
+	printf "drained and inserts - deletes must balance (count and key sum), and no lookup\n"
+	printf "may have returned the value of another key.\n\n"
+	printf "Read-mostly (90%% lookup, 5%% insert, 5%% delete):\n\n"
+	group_table("map_read")
+	printf "\nUpdate-heavy (50%% lookup, 25%% insert, 25%% delete):\n\n"
+	group_table("map_update")
 
 	printf "\n## Kernel memory per queued message\n\n"
 	printf "| structure | object bytes | bytes per message | how |\n|---|---:|---:|---|\n"
@@ -236,6 +311,7 @@ END {
 	printf "- conservation checks: %d run, %s\n", nchecks, badcheck == "" ? "all ok" : "FAILED:" badcheck
 	printf "- lfq_bench: %s\n", kdone == "" ? "did not finish" : (rdone != "" ? "FAIL (a round)" : kdone)
 	printf "- device within 3x of in-kernel at batch >= 64: %d met, %d missed\n", met, missed
+	for (i = 1; i <= nt; i++) printf "- lfq_bench load %s\n", ktime[i]
 }' "$out/guest-raw.txt" >"$out/guest-bench.md"
 
 cat "$out/guest-bench.md"

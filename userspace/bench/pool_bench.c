@@ -199,7 +199,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bad arguments\n");
 		return 2;
 	}
-	printf("pool_bench: get+put pairs, %u objects of %d bytes, %d ms x %d runs, %ld CPUs online\n",
+	printf("## Object pool (pool_bench)\n\n");
+	printf("pool_bench: get+put pairs, %u objects of %d bytes, %d ms x %d runs, %ld CPUs online\n\n",
 	       nobj, OBJ_SIZE, ms, runs, sysconf(_SC_NPROCESSORS_ONLN));
 	printf("| threads | lfq_pool Mpairs/s | spin_freelist Mpairs/s | ratio |\n|---:|---:|---:|---:|\n");
 	for (i = 0; i < nt; i++) {
@@ -222,5 +223,6 @@ int main(int argc, char **argv)
 		       res[0][runs / 2] / 1e6, res[1][runs / 2] / 1e6,
 		       res[0][runs / 2] / res[1][runs / 2]);
 	}
+	printf("\n");
 	return 0;
 }
