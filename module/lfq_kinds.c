@@ -287,7 +287,7 @@ const struct lfq_kind lfq_kinds[] = {
 	{
 		/* Kernel API only, for now: the device keeps the ring. */
 		.name		= "scq",
-		.desc		= "Nikolaev's SCQ, bounded FIFO claimed with fetch-and-add (DISC 2019)",
+		.desc		= "Nikolaev's SCQ: bounded FIFO, fetch-and-add claims (DISC 2019)",
 		.uapi_kind	= 0,
 		.flags		= LFQ_KIND_FIFO | LFQ_KIND_BOUNDED |
 				  LFQ_KIND_LOCKFREE,

@@ -2041,8 +2041,9 @@ static void lfq_kt_scq_laps(struct kunit *test, unsigned int cap,
 			void *v = lfq_scq_pop(q);
 
 			if (v != lfq_kt_val(head)) {
-				KUNIT_FAIL(test, "cap %u lap %lu: popped %px, expected %px",
-					   cap, lap, v, lfq_kt_val(head));
+				KUNIT_FAIL(test, "cap %u lap %lu: popped value %lu, expected %lu",
+					   cap, lap, v ? lfq_kt_idx(v) : -1UL,
+					   head);
 				goto out;
 			}
 			head++;
@@ -2133,11 +2134,49 @@ static void scq_threshold(struct kunit *test)
 	lfq_scq_destroy(q, NULL);
 }
 
+/*
+ * White box: the SAFE bit.  A consumer of a later cycle that finds an
+ * entry still holding an index (its own consumer, one cycle earlier, has
+ * taken the position but not yet the index) clears SAFE; once that
+ * earlier consumer has taken the index, a producer whose position the
+ * later consumer already passed must not fill the entry, or its value is
+ * never popped.  The test builds that interleaving at capacity 2 (four
+ * entries in position order: a ring this small is not rotated; index in
+ * bits 0-1, 3 meaning none) by playing the stalled consumer and the
+ * late producer through the public counters.
+ */
+static void scq_unsafe_entry(struct kunit *test)
+{
+	struct lfq_scq *q = kunit_kzalloc(test, sizeof(*q), GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_ASSERT_EQ(test, lfq_scq_init(q, 2, GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, q->shift, q->order + 1);
+	KUNIT_ASSERT_EQ(test, lfq_scq_push(q, lfq_kt_val(0)), 0);
+	/* a consumer takes position 0 and stalls before reading entry 0 */
+	atomic_long_inc(&q->aq.head);
+	/* consumers of positions 1..4: the last finds entry 0 still full */
+	for (i = 1; i <= 4; i++)
+		KUNIT_ASSERT_NULL(test, lfq_scq_pop(q));
+	KUNIT_ASSERT_EQ(test, atomic_long_read(&q->aq.head), 5L);
+	KUNIT_EXPECT_EQ(test, q->aq_ents[0] & 7, 0UL);	/* not SAFE, index 0 */
+	/* the stalled consumer takes its index (and keeps its slot) */
+	q->aq_ents[0] |= 3;
+	/* a producer took position 4 before the consumer of 4 caught up */
+	atomic_long_set(&q->aq.tail, 4);
+	KUNIT_ASSERT_EQ(test, lfq_scq_push(q, lfq_kt_val(1)), 0);
+	KUNIT_EXPECT_PTR_EQ(test, lfq_scq_pop(q), lfq_kt_val(1));
+	KUNIT_EXPECT_NULL(test, lfq_scq_pop(q));
+	lfq_scq_destroy(q, NULL);
+}
+
 static struct kunit_case lfq_kt_scq_cases[] = {
 	KUNIT_CASE(scq_capacity),
 	KUNIT_CASE(scq_full_empty),
 	KUNIT_CASE(scq_wrap),
 	KUNIT_CASE(scq_threshold),
+	KUNIT_CASE(scq_unsafe_entry),
 	{}
 };
 
