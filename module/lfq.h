@@ -7,6 +7,8 @@
  *   struct lfq_msq    Michael-Scott FIFO queue      unbounded  lock-free
  *   struct lfq_stack  Treiber LIFO stack            unbounded  lock-free
  *   struct lfq_ring   bounded FIFO ring (2^n)       bounded    see lfq_ring_push()
+ *   struct lfq_scq    Nikolaev's SCQ ring (2^n),    bounded    lock-free
+ *                     fetch-and-add claims, kernel API only
  *   struct lfq_tlq    Michael-Scott two-lock queue  unbounded  blocking (baseline)
  *
  * and one single-owner container with concurrent thieves:
@@ -239,6 +241,112 @@ static inline bool lfq_ring_empty(const struct lfq_ring *r)
 static inline bool lfq_ring_full(const struct lfq_ring *r)
 {
 	return lfq_ring_len(r) == lfq_ring_capacity(r);
+}
+
+/**
+ * struct lfq_scq_ring - one index ring of an lfq_scq
+ * @tail: next position a producer takes (fetch-and-add)
+ * @head: next position a consumer takes (fetch-and-add)
+ * @threshold: consumer attempts left before "empty"; reset to
+ *	3 * capacity - 1 by each producer
+ *
+ * Opaque: use the lfq_scq_*() functions only.
+ */
+struct lfq_scq_ring {
+	atomic_long_t tail ____cacheline_aligned_in_smp;
+	atomic_long_t head ____cacheline_aligned_in_smp;
+	atomic_long_t threshold ____cacheline_aligned_in_smp;
+};
+
+/**
+ * struct lfq_scq - bounded MPMC FIFO queue claimed with fetch-and-add
+ * @aq: ring of the data slots that hold values, in FIFO order
+ * @fq: ring of the free data slots
+ * @order: log2 of the capacity
+ * @shift: how far positions are rotated to spread them over cache lines
+ * @aq_ents: @aq's 2 * capacity entries; start of the one allocation
+ * @fq_ents: @fq's 2 * capacity entries
+ * @data: the capacity data slots
+ *
+ * Nikolaev's SCQ (DISC 2019) with the paper's indirection: values live in
+ * @data, and two rings of slot indices say which slots are free and which
+ * hold values.  Opaque: use the lfq_scq_*() functions only.  Which calls
+ * may run concurrently: as for the other containers (the table at the top
+ * of this file).  Compared with struct lfq_ring: producers and consumers
+ * take positions with fetch-and-add, never retrying a compare-and-exchange
+ * on a shared counter, at the cost of two ring operations per push or pop
+ * and 5 words of memory per value instead of 2.
+ */
+struct lfq_scq {
+	struct lfq_scq_ring aq;
+	struct lfq_scq_ring fq;
+	unsigned int order ____cacheline_aligned_in_smp;
+	unsigned int shift;
+	unsigned long *aq_ents;
+	unsigned long *fq_ents;
+	void **data;
+};
+
+/* Largest capacity lfq_scq_init() accepts: 5 words per value < INT_MAX. */
+#define LFQ_SCQ_MAX_CAPACITY	BIT(24)
+
+int lfq_scq_init(struct lfq_scq *q, unsigned int capacity, gfp_t gfp);
+int lfq_scq_init_at(struct lfq_scq *q, unsigned int capacity, gfp_t gfp,
+		    unsigned long start);
+void lfq_scq_destroy(struct lfq_scq *q, void (*release)(void *val));
+int lfq_scq_push(struct lfq_scq *q, void *val);
+void *lfq_scq_pop(struct lfq_scq *q);
+
+/**
+ * lfq_scq_capacity() - number of values the queue holds at most
+ * @q: the queue
+ *
+ * Context: any context.
+ * Return: the capacity given to lfq_scq_init().
+ */
+static inline unsigned int lfq_scq_capacity(const struct lfq_scq *q)
+{
+	return 1U << q->order;
+}
+
+/**
+ * lfq_scq_len() - approximate number of values in the queue
+ * @q: the queue
+ *
+ * Wait-free: the allocated ring's tail minus its head, clamped.  Counts
+ * taken positions, so values being appended or taken are included, and so
+ * are positions producers skipped under contention (an entry still held
+ * by a late consumer): approximate under concurrency, and may stay above
+ * the true count after it until pops pass those positions.  Exact after
+ * single-threaded use.
+ *
+ * Context: any context, including NMI.
+ * Return: 0 to lfq_scq_capacity().
+ */
+static inline unsigned int lfq_scq_len(const struct lfq_scq *q)
+{
+	/* No ordering needed: not a snapshot anyway, and clamped. */
+	unsigned long head = atomic_long_read(&q->aq.head);
+	long len = atomic_long_read(&q->aq.tail) - head;
+
+	if (len <= 0)
+		return 0;
+	return (unsigned long)len > lfq_scq_capacity(q) ? lfq_scq_capacity(q) :
+							  (unsigned int)len;
+}
+
+/**
+ * lfq_scq_empty() - whether the queue holds no value
+ * @q: the queue
+ *
+ * Wait-free; same approximation as lfq_scq_len().
+ *
+ * Context: any context, including NMI.
+ * Return: true if lfq_scq_len() is 0.
+ */
+static inline bool lfq_scq_empty(const struct lfq_scq *q)
+{
+	return lfq_scq_len(q) == 0;
 }
 
 /**

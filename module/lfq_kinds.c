@@ -125,6 +125,37 @@ static bool ring_empty(const void *c)
 	return lfq_ring_empty(c);
 }
 
+static int scq_init(void *c, unsigned int capacity, gfp_t gfp)
+{
+	return lfq_scq_init(c, capacity, gfp);
+}
+
+static void scq_destroy(void *c, void (*release)(void *val))
+{
+	lfq_scq_destroy(c, release);
+}
+
+/* The SCQ never allocates: @gfp is not used. */
+static int scq_push(void *c, void *val, gfp_t gfp)
+{
+	return lfq_scq_push(c, val);
+}
+
+static void *scq_pop(void *c)
+{
+	return lfq_scq_pop(c);
+}
+
+static unsigned long scq_len(const void *c)
+{
+	return lfq_scq_len(c);
+}
+
+static bool scq_empty(const void *c)
+{
+	return lfq_scq_empty(c);
+}
+
 static int tlq_init(void *c, unsigned int capacity, gfp_t gfp)
 {
 	return capacity ? -EINVAL : lfq_tlq_init(c, gfp);
@@ -254,6 +285,25 @@ const struct lfq_kind lfq_kinds[] = {
 		.empty		= ring_empty,
 	},
 	{
+		/* Kernel API only, for now: the device keeps the ring. */
+		.name		= "scq",
+		.desc		= "Nikolaev's SCQ: bounded FIFO, fetch-and-add claims (DISC 2019)",
+		.uapi_kind	= 0,
+		.flags		= LFQ_KIND_FIFO | LFQ_KIND_BOUNDED |
+				  LFQ_KIND_LOCKFREE,
+		.push_ctx	= LFQ_CTX_ANY,
+		.pop_ctx	= LFQ_CTX_ANY,
+		.size		= sizeof(struct lfq_scq),
+		/* two index rings of 2 entries per value, one data slot */
+		.slot_size	= 5 * sizeof(unsigned long),
+		.init		= scq_init,
+		.destroy	= scq_destroy,
+		.push		= scq_push,
+		.pop		= scq_pop,
+		.len		= scq_len,
+		.empty		= scq_empty,
+	},
+	{
 		.name		= "tlq",
 		.desc		= "Michael-Scott two-lock FIFO queue, blocking (PODC 1996)",
 		.uapi_kind	= LFQ_KIND_TLQ,
@@ -299,7 +349,7 @@ EXPORT_SYMBOL_NS_GPL(lfq_nr_kinds, LFQ_NS);
 
 /**
  * lfq_kind_by_name() - look a kind up by its name
- * @name: "msq", "stack", "ring", "tlq", "deque", ...
+ * @name: "msq", "stack", "ring", "scq", "tlq", "deque", ...
  *
  * Context: any context.
  * Return: the registry entry, or NULL if no kind has that name.

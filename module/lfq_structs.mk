@@ -5,6 +5,8 @@
 # adds its object here, once.
 lfq-structs := lfq_core.o lfq_kinds.o lfq_msq.o lfq_stack.o lfq_ring.o \
 	       lfq_tlq.o lfq_deque.o
+# Nikolaev's SCQ (kernel API only).
+lfq-structs += lfq_scq.o
 # The object pool (kernel API only, not a kind of the registry).
 lfq-structs += lfq_pool.o
 # The hash map (kernel API only, not a kind of the registry).

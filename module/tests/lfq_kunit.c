@@ -1989,8 +1989,209 @@ static struct kunit_suite lfq_kt_pool_suite = {
 	.test_cases = lfq_kt_pool_cases,
 };
 
+/*
+ * lfq_scq: what only Nikolaev's SCQ has, through its own API.  Its index
+ * rings have 2 * capacity entries, and its position counters carry the
+ * cycle, so the cases run capacities from 2 and start the counters just
+ * below ULONG_MAX (lfq_scq_init_at()) to see them and the cycles wrap.
+ */
+static void scq_capacity(struct kunit *test)
+{
+	struct lfq_scq *q = kunit_kzalloc(test, sizeof(*q), GFP_KERNEL);
+	static const unsigned int bad[] = { 0, 1, 3, 6, 100,
+					    LFQ_SCQ_MAX_CAPACITY * 2 };
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_EQ(test, lfq_scq_init(q, bad[i], GFP_KERNEL),
+				-EINVAL);
+	KUNIT_ASSERT_EQ(test, lfq_scq_init(q, 2, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, lfq_scq_capacity(q), 2U);
+	KUNIT_EXPECT_TRUE(test, lfq_scq_empty(q));
+	KUNIT_EXPECT_EQ(test, lfq_scq_push(q, NULL), -EINVAL);
+	KUNIT_EXPECT_TRUE(test, lfq_scq_empty(q));
+	lfq_scq_destroy(q, NULL);
+}
+
+/*
+ * Fill and drain a queue of @cap values @laps times from position @start,
+ * in runs of 1..@cap values, each run checked against a FIFO model: every
+ * push of a run succeeds, the push after a full queue fails with -ENOSPC,
+ * pops return the run in order, and the pop after it returns NULL.
+ */
+static void lfq_kt_scq_laps(struct kunit *test, unsigned int cap,
+			    unsigned long start, unsigned int laps)
+{
+	struct lfq_scq *q = kunit_kzalloc(test, sizeof(*q), GFP_KERNEL);
+	unsigned long next = 0, head = 0, lap, i;
+	unsigned int run;
+
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_ASSERT_EQ(test, lfq_scq_init_at(q, cap, GFP_KERNEL, start), 0);
+	for (lap = 0; lap < laps; lap++) {
+		run = 1 + (lap * 7 + lap / cap) % cap;
+		for (i = 0; i < run; i++)
+			if (lfq_scq_push(q, lfq_kt_val(next++))) {
+				KUNIT_FAIL(test, "cap %u lap %lu: push %lu of %u failed",
+					   cap, lap, i, run);
+				goto out;
+			}
+		KUNIT_EXPECT_EQ(test, lfq_scq_len(q), run);
+		if (run == cap)
+			KUNIT_EXPECT_EQ(test, lfq_scq_push(q, lfq_kt_val(0)),
+					-ENOSPC);
+		for (i = 0; i < run; i++) {
+			void *v = lfq_scq_pop(q);
+
+			if (v != lfq_kt_val(head)) {
+				KUNIT_FAIL(test, "cap %u lap %lu: popped value %lu, expected %lu",
+					   cap, lap, v ? lfq_kt_idx(v) : -1UL,
+					   head);
+				goto out;
+			}
+			head++;
+		}
+		KUNIT_EXPECT_NULL(test, lfq_scq_pop(q));
+		KUNIT_EXPECT_TRUE(test, lfq_scq_empty(q));
+	}
+out:
+	lfq_scq_destroy(q, NULL);
+}
+
+static void scq_full_empty(struct kunit *test)
+{
+	lfq_kt_scq_laps(test, 2, 0, 4000);
+	lfq_kt_scq_laps(test, 4, 0, 4000);
+	lfq_kt_scq_laps(test, 64, 0, 500);
+}
+
+/* The counters and cycles wrap past ULONG_MAX during the laps. */
+static void scq_wrap(struct kunit *test)
+{
+	struct lfq_scq *q = kunit_kzalloc(test, sizeof(*q), GFP_KERNEL);
+	unsigned long start = ULONG_MAX - 255;
+
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	lfq_kt_scq_laps(test, 2, start, 4000);
+	lfq_kt_scq_laps(test, 4, start, 4000);
+	lfq_kt_scq_laps(test, 64, start, 500);
+	lfq_kt_scq_laps(test, 2, ULONG_MAX / 2 - 63, 4000);
+
+	/* the allocated ring's counters did wrap through 0 */
+	KUNIT_ASSERT_EQ(test, lfq_scq_init_at(q, 2, GFP_KERNEL, start), 0);
+	KUNIT_EXPECT_GE(test, atomic_long_read(&q->aq.head), -256L);
+	KUNIT_EXPECT_LT(test, atomic_long_read(&q->aq.head), 0L);
+	while (atomic_long_read(&q->aq.head) < 0 ||
+	       atomic_long_read(&q->aq.head) > 100) {
+		KUNIT_ASSERT_EQ(test, lfq_scq_push(q, lfq_kt_val(1)), 0);
+		KUNIT_ASSERT_EQ(test, lfq_scq_push(q, lfq_kt_val(2)), 0);
+		KUNIT_ASSERT_PTR_EQ(test, lfq_scq_pop(q), lfq_kt_val(1));
+		KUNIT_ASSERT_PTR_EQ(test, lfq_scq_pop(q), lfq_kt_val(2));
+	}
+	KUNIT_EXPECT_PTR_EQ(test, lfq_scq_pop(q), NULL);
+	lfq_scq_destroy(q, NULL);
+}
+
+/*
+ * Empty pops use up the threshold: after 3 * capacity of them a pop
+ * returns at once without taking a position; a push resets it, so the
+ * next pop finds the value.  Full pushes likewise on the free ring.
+ */
+static void scq_threshold(struct kunit *test)
+{
+	struct lfq_scq *q = kunit_kzalloc(test, sizeof(*q), GFP_KERNEL);
+	const unsigned int cap = 4;
+	unsigned long head;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_ASSERT_EQ(test, lfq_scq_init(q, cap, GFP_KERNEL), 0);
+	for (i = 0; i < 3; i++) {
+		KUNIT_ASSERT_EQ(test, lfq_scq_push(q, lfq_kt_val(i)), 0);
+		KUNIT_ASSERT_PTR_EQ(test, lfq_scq_pop(q), lfq_kt_val(i));
+		KUNIT_EXPECT_GE(test, atomic_long_read(&q->aq.threshold), 0L);
+	}
+	for (i = 0; i < 4 * cap; i++)
+		KUNIT_EXPECT_NULL(test, lfq_scq_pop(q));
+	KUNIT_EXPECT_LT(test, atomic_long_read(&q->aq.threshold), 0L);
+	head = atomic_long_read(&q->aq.head);
+	KUNIT_EXPECT_NULL(test, lfq_scq_pop(q));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&q->aq.head), (long)head);
+
+	KUNIT_EXPECT_EQ(test, lfq_scq_push(q, lfq_kt_val(7)), 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&q->aq.threshold),
+			3L * cap - 1);
+	KUNIT_EXPECT_PTR_EQ(test, lfq_scq_pop(q), lfq_kt_val(7));
+
+	/* full: the free ring's threshold runs out the same way */
+	for (i = 0; i < cap; i++)
+		KUNIT_ASSERT_EQ(test, lfq_scq_push(q, lfq_kt_val(10 + i)), 0);
+	for (i = 0; i < 4 * cap; i++)
+		KUNIT_EXPECT_EQ(test, lfq_scq_push(q, lfq_kt_val(99)), -ENOSPC);
+	KUNIT_EXPECT_LT(test, atomic_long_read(&q->fq.threshold), 0L);
+	KUNIT_EXPECT_PTR_EQ(test, lfq_scq_pop(q), lfq_kt_val(10));
+	KUNIT_EXPECT_EQ(test, lfq_scq_push(q, lfq_kt_val(14)), 0);
+	for (i = 1; i <= cap; i++)
+		KUNIT_EXPECT_PTR_EQ(test, lfq_scq_pop(q), lfq_kt_val(10 + i));
+	KUNIT_EXPECT_NULL(test, lfq_scq_pop(q));
+	lfq_scq_destroy(q, NULL);
+}
+
+/*
+ * White box: the SAFE bit.  A consumer of a later cycle that finds an
+ * entry still holding an index (its own consumer, one cycle earlier, has
+ * taken the position but not yet the index) clears SAFE; once that
+ * earlier consumer has taken the index, a producer whose position the
+ * later consumer already passed must not fill the entry, or its value is
+ * never popped.  The test builds that interleaving at capacity 2 (four
+ * entries in position order: a ring this small is not rotated; index in
+ * bits 0-1, 3 meaning none) by playing the stalled consumer and the
+ * late producer through the public counters.
+ */
+static void scq_unsafe_entry(struct kunit *test)
+{
+	struct lfq_scq *q = kunit_kzalloc(test, sizeof(*q), GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_ASSERT_EQ(test, lfq_scq_init(q, 2, GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, q->shift, q->order + 1);
+	KUNIT_ASSERT_EQ(test, lfq_scq_push(q, lfq_kt_val(0)), 0);
+	/* a consumer takes position 0 and stalls before reading entry 0 */
+	atomic_long_inc(&q->aq.head);
+	/* consumers of positions 1..4: the last finds entry 0 still full */
+	for (i = 1; i <= 4; i++)
+		KUNIT_ASSERT_NULL(test, lfq_scq_pop(q));
+	KUNIT_ASSERT_EQ(test, atomic_long_read(&q->aq.head), 5L);
+	KUNIT_EXPECT_EQ(test, q->aq_ents[0] & 7, 0UL);	/* not SAFE, index 0 */
+	/* the stalled consumer takes its index (and keeps its slot) */
+	q->aq_ents[0] |= 3;
+	/* a producer took position 4 before the consumer of 4 caught up */
+	atomic_long_set(&q->aq.tail, 4);
+	KUNIT_ASSERT_EQ(test, lfq_scq_push(q, lfq_kt_val(1)), 0);
+	KUNIT_EXPECT_PTR_EQ(test, lfq_scq_pop(q), lfq_kt_val(1));
+	KUNIT_EXPECT_NULL(test, lfq_scq_pop(q));
+	lfq_scq_destroy(q, NULL);
+}
+
+static struct kunit_case lfq_kt_scq_cases[] = {
+	KUNIT_CASE(scq_capacity),
+	KUNIT_CASE(scq_full_empty),
+	KUNIT_CASE(scq_wrap),
+	KUNIT_CASE(scq_threshold),
+	KUNIT_CASE(scq_unsafe_entry),
+	{}
+};
+
+static struct kunit_suite lfq_kt_scq_suite = {
+	.name = "lfq_scq",
+	.test_cases = lfq_kt_scq_cases,
+};
+
 kunit_test_suites(&lfq_kt_kind_suite, &lfq_kt_ring_suite, &lfq_kt_msq_suite,
-		  &lfq_kt_stack_suite, &lfq_kt_deque_suite, &lfq_kt_pool_suite);
+		  &lfq_kt_stack_suite, &lfq_kt_deque_suite, &lfq_kt_pool_suite,
+		  &lfq_kt_scq_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(LFQ_NS);
