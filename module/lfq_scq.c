@@ -261,6 +261,7 @@ int lfq_scq_init_at(struct lfq_scq *q, unsigned int capacity, gfp_t gfp,
 	unsigned long *ents, i, nents;
 	unsigned int line;
 
+	q->aq_ents = NULL;	/* lfq_scq_destroy() after a failure: no-op */
 	if (capacity < 2 || capacity > LFQ_SCQ_MAX_CAPACITY ||
 	    !is_power_of_2(capacity))
 		return -EINVAL;
@@ -310,7 +311,8 @@ EXPORT_SYMBOL_NS_GPL(lfq_scq_init_at, LFQ_NS);
  * Context: any context that @gfp allows; process context for capacities
  * large enough to need vmalloc (kvmalloc() rules).
  * Return: 0, -EINVAL for a capacity that is not a power of two or is out of
- * range, -ENOMEM if the array cannot be allocated.
+ * range, -ENOMEM if the array cannot be allocated.  After a failure @q
+ * holds nothing, and lfq_scq_destroy() on it does nothing.
  */
 int lfq_scq_init(struct lfq_scq *q, unsigned int capacity, gfp_t gfp)
 {

@@ -1,373 +1,516 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * scq.pml - Promela model of one index ring of lfq_scq
- * (module/lfq_scq.c): Nikolaev's SCQ claim/publish protocol, for the spin
- * model checker; see README.md here.
+ * scq.pml - Promela model of lfq_scq (module/lfq_scq.c), the bounded FIFO
+ * whose producers and consumers claim positions with fetch-and-add
+ * (Nikolaev's SCQ, DISC 2019), for the spin model checker.  See README.md.
  *
- * Capacity 2: the ring has 4 entries, in position order (lfq_scq_init()
- * does not rotate a ring smaller than a cache line).  What is modelled,
- * statement by statement against lfq_scq.c:
+ * What is modelled, statement by statement against lfq_scq.c:
  *
  *   scq_enqueue()   fetch-and-add on tail; load of the entry; the test
- *                   (older cycle, no index, SAFE or head <= t; head is
- *                   loaded only when SAFE is clear, as C's || does);
- *                   try_cmpxchg of the entry, which on failure reloads it
- *                   and tests again; the threshold load and store
- *   scq_dequeue()   the threshold load; fetch-and-add on head; load of
- *                   the entry; the consume loop (try_cmpxchg setting the
- *                   index to BOT); the update of an older entry (cycle
- *                   moved on, or SAFE cleared) by try_cmpxchg; the load
- *                   of tail; scq_catchup(); the threshold decrements
+ *                   "cycle older, no index, SAFE or head <= t" (head read
+ *                   as its own step); the compare-and-exchange of the
+ *                   entry, which on failure reloads it and tests again;
+ *                   the threshold reset (load, then store if different)
+ *   scq_dequeue()   the threshold test; fetch-and-add on head; load of
+ *                   the entry; taking our own cycle's index with a
+ *                   compare-and-exchange loop that sets the index field to
+ *                   BOT; moving an empty entry of an older cycle to ours,
+ *                   or clearing SAFE on a full one, by compare-and-exchange;
+ *                   the load of tail, catch-up and the threshold decrements
+ *   scq_catchup()   the compare-and-exchange of tail up to head, with the
+ *                   reloads after a failure
+ *   lfq_scq_push()  an index off the free ring (fq), the data slot store,
+ *                   the index onto the allocated ring (aq)
+ *   lfq_scq_pop()   an index off aq, the data slot load, the index back
+ *                   onto fq
  *
- * lfq_scq_push() and lfq_scq_pop() are two such ring operations each (on
- * the free-slot ring and the allocated-slot ring); what they rely on is
- * that a ring holds at most 2 indices and hands each one out once, in
- * FIFO order, and never reports empty while it holds one and nobody is
- * in the middle of an operation.  That is what this model checks, on one
- * ring: producer p enqueues index p, and again only after a consumer took
- * it (so at most 2 indices are in the ring, as in lfq_scq).
+ * Both rings are modelled, with the same code.  Every shared load, store
+ * and read-modify-write is its own Promela statement, so a producer or
+ * consumer may stall between any two of them (preempted, interrupted) for
+ * as long as the others run.  Interleavings are sequentially consistent:
+ * the C code uses fully ordered read-modify-writes for that reason (its
+ * "Memory ordering" comment); TSan and KCSAN check the C code's own
+ * orderings (README.md).  The cache-line remap of positions to entries is
+ * left out (an entry is pos mod 2n): it is a fixed bijection of the entry
+ * numbers, which the algorithm never compares.
  *
- * Every access to shared memory is its own step (an entry is one word);
- * local computation is folded into the step before it.  Between any two
- * steps a process may be stalled for as long as the others like, which
- * is how preemption and interrupts are modelled.  Interleavings are
- * sequentially consistent, as the C code's fully ordered read-modify-
- * writes give (see the "Memory ordering" comment there).
+ * Positions are W-bit numbers that start a few steps below 2^W, so tail
+ * and head wrap during every run; an entry is W + 1 bits (its cycle field
+ * holds all of the position's bits above log2(2n)); cycles and positions
+ * are compared as the C code does, by signed difference.
  *
- * Positions are W-bit numbers and start at START, near the top, so they
- * wrap; an entry's cycle is (position / 4) modulo 2^(W - 3), as the C
- * code's cycle bits (BITS_PER_LONG - log2(2n) - 1 of them), compared by
- * signed difference.
+ * Each process does a bounded number of operations (a producer gives up a
+ * value after FULLTRIES "full" reports, a consumer makes NPOPS pops), so
+ * the counters advance a bounded distance and W can be wide enough that no
+ * comparison wraps, as with 64-bit counters.  When all have finished, a
+ * drain pops sequentially until "empty", then pushes n values.
  *
- * Two producers each enqueue NITEMS times; two consumers each make POPS
- * dequeue attempts.  The process that finishes last then dequeues until
- * the ring reports empty, alone.  scq.sh runs the checks: exhaustive with
- * NITEMS=1 or 2 and POPS=1 (1.3 and 8.4 million states); POPS=2 and more
- * exceed 2 GB.
+ * Parameters (-D): N capacity (2), W position bits (6), NPROD producers
+ * (2), NITEMS values per producer (2), NCONS consumers (2), NPOPS pops per
+ * consumer (2), FULLTRIES (1),
+ * BUG (plant a bug; the run must then fail):
+ *   1  enqueue ignores SAFE: fills an entry whose consumer has passed
+ *   2  dequeue leaves an empty entry of an older cycle as it is (does not
+ *      move it to its own cycle), so a late producer fills it behind the
+ *      consumers
+ *   3  enqueue does not reset the threshold
+ *   4  dequeue leaves SAFE set on a full entry of an older cycle, so a
+ *      producer of a later cycle may fill it again behind the consumer
  *
- * Parameters (-D): W (position width), NITEMS, POPS, BUG.
- *   BUG  plant a bug (the run must then fail):
- *          1  producers ignore SAFE (fill any empty older entry)
- *          2  producers never reset the threshold
- *          3  consumers never clear SAFE on an occupied older entry
- *
- * Checked (tags as in the assertions):
- *   S1  an index is dequeued once per enqueue, and only after it was
- *       enqueued
- *   S2  FIFO: when index p is dequeued, an index the other producer
- *       enqueued (its compare-and-exchange) before p's is dequeued
- *       already, or is at the position the other consumer has claimed
- *       and not yet read
- *   S5  no loss: at the end, with nobody running, the ring reports
- *       empty only when every index enqueued was dequeued
+ * Checked (each assertion starts with its tag):
+ *   S1  no duplication: no value is taken off aq twice
+ *   S2  FIFO per producer: a producer's values are taken at aq positions
+ *       in the order it pushed them
+ *   S3  integrity: the value a pop reads from its data slot is the one the
+ *       slot held when the pop took its index (no slot reused early)
+ *   S4  no loss: after the drain, every value whose push succeeded was
+ *       taken, and the drain's "empty" was true
+ *   S5  no leaked slot: after the drain, n pushes in a row succeed
+ *   S6  taking our own cycle's entry, a failed compare-and-exchange sees
+ *       only SAFE change (the C comment's claim), so the loop ends
+ *   end states: nobody is stuck anywhere but at its end
  */
 
+#ifndef N
+#define N	2
+#endif
 #ifndef W
-#define W	8
+#define W	6
 #endif
 #ifndef NITEMS
 #define NITEMS	2
 #endif
-#ifndef POPS
-#define POPS	3
+#ifndef NPOPS
+#define NPOPS	2
+#endif
+#ifndef FULLTRIES
+#define FULLTRIES	1
 #endif
 #ifndef BUG
 #define BUG	0
 #endif
 
-#define MASKW	((1 << W) - 1)
-#define HALFW	(1 << (W - 1))
-#define START	((1 << W) - 8)
-#define CW	(W - 3)
-#define CMASK	((1 << CW) - 1)
-#define CHALF	(1 << (CW - 1))
-#define CYC(p)	(((p) >> 2) & CMASK)
-/* cycle a is older than cycle b */
-#define OLDER(a, b)	((((a) - (b)) & CMASK) >= CHALF)
-/* a - b <= 0 for positions, as a signed W-bit number */
-#define LEZ(d)	((((d) & MASKW) == 0) || (((d) & MASKW) >= HALFW))
-#define BOT	3
-#define THR	5		/* 3 * capacity - 1 */
+#define E	(2 * N)			/* entries per ring */
+#define BOT	(E - 1)			/* index field: no index */
+#define SAFE	E			/* the bit above the index field */
+#define PMOD	(1 << W)
+#define PM	(PMOD - 1)
+#define EM	((PMOD << 1) - 1)	/* an entry: W + 1 bits */
+#define THR	(3 * N - 1)
+#ifndef NPROD
+#define NPROD	2
+#endif
+#ifndef NCONS
+#define NCONS	2
+#endif
+#define FQ	0
+#define AQ	1
+/* first position, a multiple of 2n: the counters wrap after a few steps */
+#define START	((PMOD - 2 * E) & PM)
 
-byte tail;
-byte head;
-short thr;
-byte ecyc[4];
-bit esafe[4];
-byte eidx[4];
+/* value i of producer p, never 0 */
+#define VAL(p, i)	(1 + (p) * NITEMS + (i))
+#define VPROD(v)	(((v) - 1) / NITEMS)
+#define VIDX(v)		(((v) - 1) % NITEMS)
 
-/* ghosts */
-bit gst[2];			/* index p is in the ring */
-byte gpos[2];			/* its position */
-bit inenq[2];			/* producer p is inside scq_enqueue() */
-bit gprev[2];			/* the other index was in the ring, enqueued,
-				 * when p's enqueue began, and still is */
-byte claimed[3];		/* position claimed by consumer c (2: drain) */
-bit claiming[3];
-byte ndone;
-byte cdone;			/* consumers done with their attempts */
+/* signed W-bit difference of positions, as (long)(a - b) in C */
+#define UDIF(a, b)	(((a) - (b)) & PM)
+#define SDIF(a, b)	(UDIF(a, b) >= PMOD / 2 -> UDIF(a, b) - PMOD : UDIF(a, b))
+/* cycle fields: the entry's, and the one of position p */
+#define CYC(ent)	((ent) & ~(2 * E - 1) & EM)
+#define PCYC(p)		((((p) & ~(E - 1)) << 1) & EM)
+/* cycle a older than cycle b: the (W+1)-bit difference is negative */
+#define OLDER(a, b)	((((a) - (b)) & EM) >= PMOD)
 
-init {
-	byte j;
+byte ents[2 * E];		/* ring r's entry i is ents[r * E + i] */
+byte tail[2];
+byte head[2];
+short thr[2];
+byte data[N];
 
-	atomic {
-		j = 0;
-		do
-		:: j < 4 ->
-			ecyc[j] = CYC(START - 4);
-			esafe[j] = 1;
-			eidx[j] = BOT;
-			j++
-		:: else -> break
-		od;
-		tail = START;
-		head = START;
-		thr = -1;
-		run producer(0);
-		run producer(1);
-		run consumer(0);
-		run consumer(1)
-	}
-}
+/* ghost state, for the assertions only */
+byte ghead;			/* aq's head counter, never wrapped */
+byte taken[NPROD * NITEMS + 1];	/* value -> taken off aq (0/1) */
+byte takepos[NPROD * NITEMS + 1];	/* value -> ghead position it was taken at */
+byte pushed[NPROD];		/* values each producer pushed */
+byte finished;
 
-/* scq_enqueue() of index p; the caller's locals t, j, ec, es, ei, ok */
-inline scq_enqueue(p)
+#ifdef BFSRUN
+#define TAG	byte
+#else
+#define TAG	hidden byte
+#endif
+TAG S1 = 1, S2 = 1, S3 = 1, S4 = 1, S5 = 1, S6 = 1;
+
+/*
+ * The locals every process needs for ENQ/DEQ (Promela inlines have none
+ * of their own).
+ */
+/*
+ * Scratch locals back to 0 when an operation ends, so that states that
+ * differ only in dead values are one state.
+ */
+#define CLEAR	d_step { t = 0; e = 0; tc = 0; ent = 0; h = 0; hc = 0; ec = 0; \
+		 upd = 0; tl = 0; hd = 0; gh = 0; fin = false }
+
+#define LOCALS \
+	byte t, e, tc, ent, h, hc, ec, upd, tl, hd, gh; \
+	short tmp, idx; \
+	bool ok, fin
+
+/* scq_catchup(r, tl, hd) */
+inline CATCHUP(r)
 {
 	do
 	:: atomic {
-		t = tail; tail = (t + 1) & MASKW;
 		if
-		:: !inenq[p] ->
-			inenq[p] = 1;
-			gprev[p] = (gst[1 - p] && !inenq[1 - p])
-		:: else -> skip
+		:: tail[r] == tl -> tail[r] = hd; ok = true
+		:: else -> tl = tail[r]; ok = false
 		fi
-	   };
-	   atomic { j = t & 3; ec = ecyc[j]; es = esafe[j]; ei = eidx[j] };
-	   ok = 0;
+	   }
+	   if
+	   :: ok -> break
+	   :: else
+	   fi;
+	   hd = head[r];
+	   tl = tail[r];
+	   if
+	   :: SDIF(tl, hd) >= 0 -> break
+	   :: else
+	   fi
+	od
+}
+
+/* scq_enqueue(r, idx) */
+inline ENQ(r)
+{
+	do
+	:: atomic { t = tail[r]; tail[r] = (t + 1) & PM };
+	   e = r * E + (t & (E - 1));
+	   tc = PCYC(t);
+	   ent = ents[e];
+	   ok = false;
 	   do
-	   :: (OLDER(ec, CYC(t)) && ei == BOT) ->
+	   :: !(OLDER(CYC(ent), tc) && (ent & BOT) == BOT) -> break
+	   :: else ->
+#if BUG == 1
+		skip;
+#else
 		if
-		:: (es || BUG == 1) -> skip
-		:: else ->
+		:: (ent & SAFE) == 0 ->
+			tmp = head[r];
 			if
-			:: LEZ(head - t) -> skip
-			:: else -> break
+			:: SDIF(tmp, t) > 0 -> break
+			:: else
 			fi
+		:: else
 		fi;
+#endif
 		atomic {
 			if
-			:: (ecyc[j] == ec && esafe[j] == es && eidx[j] == ei) ->
-				ecyc[j] = CYC(t);
-				esafe[j] = 1;
-				eidx[j] = p;
-				ok = 1;
-				assert(!gst[p]);			/* S1 */
-				gst[p] = 1;
-				gpos[p] = t
-			:: else ->
-				ec = ecyc[j]; es = esafe[j]; ei = eidx[j]
+			:: ents[e] == ent -> ents[e] = tc | SAFE | idx; ok = true
+			:: else -> ent = ents[e]
 			fi
-		};
+		}
 		if
 		:: ok -> break
-		:: else -> skip
+		:: else
 		fi
-	   :: else -> break
 	   od;
 	   if
-	   :: ok -> break
-	   :: else -> skip
-	   fi
-	od;
-	if
-	:: (BUG != 2 && thr != THR) -> thr = THR
-	:: else -> skip
-	fi;
-	d_step { inenq[p] = 0; t = 0; j = 0; ec = 0; es = 0; ei = 0; ok = 0 }
-}
-
-/* scq_catchup(): ct, ch are the caller's tail and head + 1 */
-inline scq_catchup()
-{
-	do
-	:: atomic {
+	   :: ok ->
+#if BUG != 3
+		tmp = thr[r];
 		if
-		:: tail == ct -> tail = ch; ok = 1
-		:: else -> ok = 0
-		fi
-	   };
-	   if
-	   :: ok -> break
-	   :: else -> skip
-	   fi;
-	   ch = head;
-	   ct = tail;
-	   if
-	   :: LEZ(ch - ct) -> break
-	   :: else -> skip
+		:: tmp != THR -> thr[r] = THR
+		:: else
+		fi;
+#endif
+		break
+	   :: else
 	   fi
-	od;
-	skip;
-	d_step { ok = 0; ct = 0; ch = 0 }
+	od
 }
 
-/* S1, S2 at the consume step of index ei by consumer me */
-inline scq_take(me)
+/*
+ * Ghost part of a take off aq, in the same step: record the position and
+ * check S1 and S2.
+ */
+inline TAKEN()
 {
-	assert(gst[ei]);					/* S1 */
-	gst[ei] = 0;
-	gprev[1 - ei] = 0;
-	assert(!gprev[ei] ||					/* S2 */
-	       (me != 0 && claiming[0] && claimed[0] == gpos[1 - ei]) ||
-	       (me != 1 && claiming[1] && claimed[1] == gpos[1 - ei]));
-	gprev[ei] = 0;
-	claiming[me] = 0;
-	claimed[me] = 0
+	tmp = data[idx];
+	assert(S1 && tmp != 0 && !taken[tmp]);
+	taken[tmp] = 1;
+	takepos[tmp] = gh;
+	/* S2: the producer's earlier values at earlier positions */
+	t = 0;
+	do
+	:: t < NITEMS ->
+		if
+		:: taken[VAL(VPROD(tmp), t)] && t != VIDX(tmp) ->
+			assert(S2 && (t < VIDX(tmp)) ==
+			       (takepos[VAL(VPROD(tmp), t)] < gh))
+		:: else
+		fi;
+		t++
+	:: else -> break
+	od
 }
 
-/* scq_dequeue(): res = the index, or -1 */
-inline scq_dequeue(me)
+/*
+ * scq_dequeue(r): idx = the index taken, or -1.  On aq, the take also
+ * records the ghost position and checks S1 and S2 (in the same step).
+ */
+inline DEQ(r)
 {
-	res = -1;
+	idx = -1;
+	fin = false;
 	if
-	:: thr < 0 -> skip
+	:: thr[r] < 0 -> fin = true
+	:: else
+	fi;
+	do
+	:: fin -> break
 	:: else ->
+	   atomic {
+		h = head[r]; head[r] = (h + 1) & PM;
+		if
+		:: r == AQ -> gh = ghead; ghead++
+		:: else
+		fi
+	   }
+	   e = r * E + (h & (E - 1));
+	   hc = PCYC(h);
+	   ent = ents[e];
+	   do
+	   :: ec = CYC(ent);
+	      if
+	      :: ec == hc ->
 		do
 		:: atomic {
-			h = head; head = (h + 1) & MASKW;
-			claimed[me] = h; claiming[me] = 1
-		   };
-		   atomic { j = h & 3; ec = ecyc[j]; es = esafe[j];
-			    ei = eidx[j] };
-		   do
-		   :: ec == CYC(h) ->
-			/* ours: set the index to BOT */
-			do
-			:: atomic {
-				if
-				:: (ecyc[j] == ec && esafe[j] == es &&
-				    eidx[j] == ei) ->
-					eidx[j] = BOT;
-					ok = 1;
-					res = ei;
-					scq_take(me)
-				:: else ->
-					ec = ecyc[j]; es = esafe[j];
-					ei = eidx[j]
-				fi
-			   };
-			   if
-			   :: ok -> break
-			   :: else -> skip
-			   fi
-			od;
-			break
-		   :: ec != CYC(h) && !OLDER(ec, CYC(h)) -> break
-		   :: ec != CYC(h) && OLDER(ec, CYC(h)) ->
-			d_step {
-				if
-				:: ei == BOT -> uc = CYC(h); us = es
-				:: else -> uc = ec; us = (BUG == 3 -> es : 0)
-				fi
-			};
 			if
-			:: (uc == ec && us == es) -> break
+			:: ents[e] == ent ->
+				ents[e] = ent | BOT;
+				idx = ent & BOT;
+				if
+				:: r == AQ -> TAKEN()
+				:: else
+				fi
 			:: else ->
-				atomic {
-					if
-					:: (ecyc[j] == ec && esafe[j] == es &&
-					    eidx[j] == ei) ->
-						ecyc[j] = uc; esafe[j] = us;
-						ok = 1
-					:: else ->
-						ec = ecyc[j]; es = esafe[j];
-						ei = eidx[j]; ok = 0
-					fi
-				};
-				if
-				:: ok -> break
-				:: else -> skip
-				fi
+				tmp = ents[e];
+				assert(S6 && CYC(tmp) == hc &&
+				       (tmp & BOT) == (ent & BOT));
+				ent = tmp
 			fi
-		   od;
-		   skip;
-		   d_step { ok = 0; uc = 0; us = 0 };
+		   }
 		   if
-		   :: res >= 0 -> break
-		   :: else -> skip
-		   fi;
-		   atomic { ct = tail; claiming[me] = 0; claimed[me] = 0 };
-		   if
-		   :: LEZ(ct - h - 1) ->
-			ch = (h + 1) & MASKW;
-			scq_catchup();
-			thr = thr - 1;
-			break
-		   :: else ->
-			atomic { thr = thr - 1; ok = (thr < 0) };
-			if
-			:: ok -> ok = 0; break
-			:: else -> skip
-			fi
-		   fi
-		od
-	fi;
-	skip;
-	d_step { h = 0; j = 0; ec = 0; es = 0; ei = 0; ct = 0 }
-}
-
-/* The last process to finish dequeues alone until empty: S5. */
-inline finish(me)
-{
-	atomic { ndone++; ok = (ndone == 4) };
-	if
-	:: ok ->
-		ok = 0;
-		do
-		:: scq_dequeue(2);
-		   if
-		   :: res < 0 -> break
-		   :: else -> skip
+		   :: idx >= 0 -> break
+		   :: else
 		   fi
 		od;
-		assert(!gst[0] && !gst[1])				/* S5 */
-	:: else -> skip
-	fi
+		fin = true;
+		break
+	      :: else
+	      fi;
+	      if
+	      :: !OLDER(ec, hc) -> break
+	      :: else
+	      fi;
+	      if
+#if BUG == 2
+	      :: (ent & BOT) == BOT -> upd = ent
+#else
+	      :: (ent & BOT) == BOT -> upd = hc | (ent & SAFE) | BOT
+#endif
+#if BUG == 4
+	      :: else -> upd = ent
+#else
+	      :: else -> upd = ent & ~SAFE
+#endif
+	      fi;
+	      if
+	      :: upd == ent -> break
+	      :: else
+	      fi;
+	      atomic {
+		if
+		:: ents[e] == ent -> ents[e] = upd; ok = true
+		:: else -> ent = ents[e]; ok = false
+		fi
+	      }
+	      if
+	      :: ok -> break
+	      :: else
+	      fi
+	   od;
+	   if
+	   :: fin
+	   :: else ->
+		tl = tail[r];
+		if
+		:: SDIF(tl, (h + 1) & PM) <= 0 ->
+			hd = (h + 1) & PM;
+			CATCHUP(r);
+			atomic { thr[r] = thr[r] - 1 };
+			fin = true
+		:: else ->
+			atomic { thr[r] = thr[r] - 1; tmp = thr[r] };
+			if
+			:: tmp < 0 -> fin = true
+			:: else
+			fi
+		fi
+	   fi
+	od
+}
+
+/* lfq_scq_push(v): ok = pushed */
+inline PUSH(v)
+{
+	DEQ(FQ);
+	if
+	:: idx < 0 -> ok = false
+	:: else ->
+		data[idx] = v;
+		ENQ(AQ);
+		ok = true
+	fi;
+	CLEAR;
+	idx = 0
+}
+
+/* lfq_scq_pop(): tmp = the value (S3 checked), or 0 if empty */
+inline POP()
+{
+	DEQ(AQ);
+	if
+	:: idx < 0 -> tmp = 0
+	:: else ->
+		upd = data[idx];
+		/* the value recorded at the take: the only one with that gh */
+		tmp = 1;
+		do
+		:: tmp <= NPROD * NITEMS && !(taken[tmp] && takepos[tmp] == gh) -> tmp++
+		:: else -> break
+		od;
+		assert(S3 && tmp == upd);
+		ENQ(FQ);
+		tmp = upd
+	fi;
+	CLEAR;
+	idx = 0
 }
 
 proctype producer(byte p)
 {
-	byte t, j, ec, ei, h, ct, ch, uc, i;
-	bit es, ok, us;
-	short res;
+	LOCALS;
+	byte i = 0, tries;
 
-	i = 0;
 	do
 	:: i < NITEMS ->
-		scq_enqueue(p);
-		i++;
-		/* again only once a consumer took it (or none is left) */
-		if
-		:: !gst[p] -> skip
-		:: cdone == 2 -> break
-		fi
+		tries = 0;
+		do
+		:: PUSH(VAL(p, i));
+		   if
+		   :: ok -> pushed[p]++; break
+		   :: else -> tries++
+		   fi;
+		   if
+		   :: tries >= FULLTRIES -> goto give_up
+		   :: else
+		   fi
+		od;
+		i++
 	:: else -> break
 	od;
-	finish(2)
+give_up:
+	finished++
 }
 
 proctype consumer(byte c)
 {
-	byte t, j, ec, ei, h, ct, ch, uc, n;
-	bit es, ok, us;
-	short res;
+	LOCALS;
+	byte n = 0;
 
-	n = 0;
 	do
-	:: n < POPS -> scq_dequeue(c); d_step { n++; res = 0 }
+	:: n < NPOPS -> POP(); n++
 	:: else -> break
 	od;
-	cdone++;
-	finish(c)
+	finished++
+}
+
+proctype drain()
+{
+	LOCALS;
+	byte p, i;
+
+	finished == NPROD + NCONS;
+	do
+	:: POP();
+	   if
+	   :: tmp == 0 -> break
+	   :: else
+	   fi
+	od;
+	/* S4: every pushed value was taken */
+	p = 0;
+	do
+	:: p < NPROD ->
+		i = 0;
+		do
+		:: i < NITEMS ->
+			assert(S4 && taken[VAL(p, i)] == (i < pushed[p]));
+			i++
+		:: else -> break
+		od;
+		p++
+	:: else -> break
+	od;
+	/* S5: all n slots came back to the free ring */
+	i = 0;
+	do
+	:: i < N ->
+		PUSH(VAL(0, 0));
+		assert(S5 && ok);
+		i++
+	:: else -> break
+	od
+}
+
+init
+{
+	byte i;
+
+	atomic {
+		/* empty entries of the cycle before START's, SAFE */
+		i = 0;
+		do
+		:: i < 2 * E ->
+			ents[i] = PCYC((START - E) & PM) | SAFE | BOT;
+			i++
+		:: else -> break
+		od;
+		/* fq holds the n free slots at positions START..START+n-1 */
+		i = 0;
+		do
+		:: i < N ->
+			ents[FQ * E + ((START + i) & (E - 1))] =
+				PCYC((START + i) & PM) | SAFE | i;
+			i++
+		:: else -> break
+		od;
+		head[AQ] = START; tail[AQ] = START; thr[AQ] = -1;
+		head[FQ] = START; tail[FQ] = (START + N) & PM; thr[FQ] = THR;
+		i = 0;
+		do
+		:: i < NPROD -> run producer(i); i++
+		:: else -> break
+		od;
+		i = 0;
+		do
+		:: i < NCONS -> run consumer(i); i++
+		:: else -> break
+		od;
+		run drain()
+	}
 }
