@@ -598,7 +598,9 @@ unsigned long lfq_cas_retries(void);
  *   init/destroy     -       -       -       -        -
  *
  * Contexts: lookup and count anywhere, NMI included; insert (with a gfp
- * that fits), delete, init and destroy anywhere but NMI.  Insert and
+ * that fits) and delete anywhere but NMI; init with a gfp that fits, and
+ * destroy in process context if init may have used vmalloc (see
+ * lfq_hmap_destroy()).  Insert and
  * delete are lock-free; lookup never writes and never starts over (see
  * lfq_hmap_lookup() for its bound).  Ordering: an insert publishes the
  * value with release semantics and lookup and delete read it with acquire

@@ -158,8 +158,9 @@ retry:
  *	__GFP_ZERO and __GFP_NOWARN are added
  *
  * The array comes from kvmalloc: with GFP_KERNEL it may fall back to
- * vmalloc for large arrays; with flags that cannot sleep it is a kmalloc,
- * which may fail for large arrays.  @m is cleared first, so
+ * vmalloc for large arrays; with flags that cannot sleep it is a kmalloc
+ * on 6.1 and 6.12 (later kernels may vmalloc), which may fail for large
+ * arrays.  @m is cleared first, so
  * lfq_hmap_destroy() after a failed init is safe.
  *
  * Context: any context that @gfp allows but NMI (process context with

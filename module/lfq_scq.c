@@ -18,7 +18,10 @@
  *                  @head (see below)
  *   bits k+1..     the cycle of the position that last wrote the entry:
  *                  p / 2n, truncated; compared as signed differences, so
- *                  the counters may wrap
+ *                  the counters may wrap.  The top bit of p is lost, so
+ *                  cycles compare modulo 2^(BITS_PER_LONG - 1) positions:
+ *                  an operation stalled while the others make 2^30 on
+ *                  32-bit (2^62 on 64-bit) could misjudge one
  *
  * A producer at position t fills map(t) if the entry holds no index, its
  * cycle is older than t's, and it is SAFE or no consumer has gone past t
@@ -55,11 +58,13 @@
  * has not yet given it back is not free yet (push may then report full
  * with fewer than n values in the queue).
  *
- * Memory ordering: every read-modify-write of an entry, @head or @tail
- * below is fully ordered (the paper's proof assumes sequential
+ * Memory ordering: every successful read-modify-write of an entry, @head
+ * or @tail below is fully ordered (the paper's proof assumes sequential
  * consistency, and the store of an entry followed by the load of @tail or
  * @head is a store-buffering pattern that acquire/release would not
- * order).
+ * order).  A failed compare-and-exchange orders nothing, so each failed
+ * one of an entry is followed by smp_rmb() before @head or @tail may be
+ * read again.
  */
 #include <linux/atomic.h>
 #include <linux/bits.h>
@@ -165,9 +170,12 @@ static void scq_enqueue(const struct lfq_scq *q, struct lfq_scq_ring *r,
 		unsigned long *e = scq_entry(q, ents, t);
 		unsigned long tc = scq_cycle(q, t);
 		/*
-		 * Pairs with the fully ordered compare-and-exchange of the
-		 * entry in scq_dequeue() (the consumer that emptied it read
-		 * its slot of the data array before).
+		 * Acquire: keeps the read of @head in the test below after
+		 * this read of the entry.  Pairs with the full barrier that a
+		 * consumer has between its fetch-and-add of @head and its
+		 * compare-and-exchange of this entry in scq_dequeue(): a
+		 * producer that sees the consumer's update of the entry sees
+		 * @head past the consumer's position.
 		 */
 		unsigned long ent = smp_load_acquire(e);
 
@@ -181,8 +189,17 @@ static void scq_enqueue(const struct lfq_scq *q, struct lfq_scq_ring *r,
 			 * so the consumer of @idx sees what was stored in its
 			 * slot before.
 			 */
-			if (!try_cmpxchg(e, &ent, tc | safe | idx))
-				continue;	/* @ent reloaded: check again */
+			if (!try_cmpxchg(e, &ent, tc | safe | idx)) {
+				/*
+				 * @ent reloaded: check again.  The failed
+				 * compare-and-exchange is unordered: keep its
+				 * read of the entry before the re-read of
+				 * @head, as the acquire above does for the
+				 * first test (same pairing).
+				 */
+				smp_rmb();
+				continue;
+			}
 			if (atomic_long_read(&r->threshold) != thr)
 				atomic_long_set(&r->threshold, thr);
 			return;
@@ -231,6 +248,12 @@ static long scq_dequeue(const struct lfq_scq *q, struct lfq_scq_ring *r,
 			if (upd == ent ||
 			    try_cmpxchg(e, &ent, upd))	/* fully ordered */
 				break;
+			/*
+			 * Failed, so unordered: keep its read of the entry
+			 * before the read of @tail below, as the acquire
+			 * load of @e does (same pairing).
+			 */
+			smp_rmb();
 		}
 		tail = atomic_long_read(&r->tail);
 		if ((long)(tail - (h + 1)) <= 0) {

@@ -28,8 +28,9 @@
  * and read-modify-write is its own Promela statement, so a producer or
  * consumer may stall between any two of them (preempted, interrupted) for
  * as long as the others run.  Interleavings are sequentially consistent:
- * the C code uses fully ordered read-modify-writes for that reason (its
- * "Memory ordering" comment); TSan and KCSAN check the C code's own
+ * the C code makes its successful read-modify-writes fully ordered for
+ * that reason, and puts smp_rmb() after a failed compare-and-exchange
+ * (its "Memory ordering" comment); TSan and KCSAN check the C code's own
  * orderings (README.md).  The cache-line remap of positions to entries is
  * left out (an entry is pos mod 2n): it is a fixed bijection of the entry
  * numbers, which the algorithm never compares.

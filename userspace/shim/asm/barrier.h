@@ -20,10 +20,12 @@
 static __thread unsigned long kshim_mb_word __attribute__((unused));
 #define smp_mb()	((void)__atomic_fetch_add(&kshim_mb_word, 0,	\
 						  __ATOMIC_SEQ_CST))
+/* stronger than needed, and a read-modify-write TSan understands */
+#define smp_rmb()		smp_mb()
 #else
 #define smp_mb()		__atomic_thread_fence(__ATOMIC_SEQ_CST)
-#endif
 #define smp_rmb()		__atomic_thread_fence(__ATOMIC_ACQUIRE)
+#endif
 #define smp_wmb()		__atomic_thread_fence(__ATOMIC_RELEASE)
 #define mb()			smp_mb()
 #define rmb()			smp_rmb()
