@@ -4,6 +4,7 @@
 #
 # All in one boot, printed as "devbench: ..." and "lfq_bench: ..." lines:
 #   1. ROUNDS rounds of: devbench (/dev/lfq, write/read and batch ioctls),
+#      ipcbench (/dev/lfq against a pipe, AF_UNIX, POSIX mq, sendmmsg),
 #      then lfq_bench.ko with one thread on the lfq structures.  Device and
 #      in-kernel figures of a round are taken seconds apart, so their ratio
 #      suffers less from the host's load drifting (TCG guests feel it all).
@@ -17,6 +18,7 @@
 #   STORM_MS  length of the RCU backlog storm per structure (storm_ms)
 #   MEM_MSGS  messages queued for the memory measurement (mem_msgs)
 #   DEV_MS    length of each devbench run
+#   IPC_MSGS  messages per ipcbench run
 #   ROUNDS    device/in-kernel rounds
 #   TESTS     structures lfq_bench runs in step 2 (its "tests" parameter)
 : "${BENCH_MS:=200}"
@@ -24,6 +26,7 @@
 : "${STORM_MS:=1000}"
 : "${MEM_MSGS:=131072}"
 : "${DEV_MS:=200}"
+: "${IPC_MSGS:=20000}"
 : "${ROUNDS:=1}"
 : "${TESTS:=all}"
 
@@ -72,6 +75,11 @@ while [ "$r" -le "$ROUNDS" ]; do
 		t "devbench-$r" devbench -d "$DEV_MS"
 	else
 		result SKIP devbench "no /lfq/bin/devbench"
+	fi
+	if [ -x /lfq/bin/ipcbench ]; then
+		t "ipcbench-$r" ipcbench -n "$IPC_MSGS"
+	else
+		result SKIP ipcbench "no /lfq/bin/ipcbench"
 	fi
 	kbench "kbench-single-$r" threads=1 duration_ms="$BENCH_MS" \
 		storm_ms=0 mem_msgs=0 tests=msq,stack,ring,ring_bulk32,tlq

@@ -14,6 +14,7 @@
 #                 issue's one minute; msq and stack get one each)
 #   MEM_MSGS      messages queued for the memory figure          (131072)
 #   DEV_MS        length of each devbench run in ms              (300)
+#   IPC_MSGS      messages per ipcbench run                      (20000)
 #   ROUNDS        device / in-kernel rounds                      (3)
 #   TESTS         structures of the main lfq_bench run           (all)
 #   REPORT_ONLY   set: no guest, the tables again from OUTDIR's last run
@@ -36,6 +37,7 @@ REPEAT=${REPEAT:-3}
 STORM_MS=${STORM_MS:-60000}
 MEM_MSGS=${MEM_MSGS:-131072}
 DEV_MS=${DEV_MS:-300}
+IPC_MSGS=${IPC_MSGS:-20000}
 ROUNDS=${ROUNDS:-3}
 TESTS=${TESTS:-all}
 
@@ -49,8 +51,8 @@ else
 	rm -rf "$out/guest-bin" "$out/vm"
 	mkdir -p "$out/guest-bin"
 
-	# devbench and modload (loads lfq_bench.ko once), static, for the busybox
-	# guest.
+	# devbench, ipcbench and modload (loads lfq_bench.ko once), static, for
+	# the busybox guest.
 	if ! make -s -C "$top/userspace/devbench" OUT="$out/guest-bin" >"$out/devbench-build.log" 2>&1; then
 		cat "$out/devbench-build.log"
 		echo "FAIL: bench/devbench-build"
@@ -60,7 +62,7 @@ else
 	# The plan: the tunables, then scripts/guest/bench.sh.
 	{
 		echo "BENCH_MS=$BENCH_MS REPEAT=$REPEAT STORM_MS=$STORM_MS MEM_MSGS=$MEM_MSGS"
-		echo "DEV_MS=$DEV_MS ROUNDS=$ROUNDS TESTS=$TESTS"
+		echo "DEV_MS=$DEV_MS IPC_MSGS=$IPC_MSGS ROUNDS=$ROUNDS TESTS=$TESTS"
 		cat "$top/scripts/guest/bench.sh"
 	} >"$out/plan.sh"
 
@@ -74,7 +76,7 @@ else
 fi
 
 sed 's/\r$//' "$out/vm/results.log" 2>/dev/null |
-	grep -E '^(lfq_bench|devbench|bench): ' >"$out/guest-raw.txt"
+	grep -E '^(lfq_bench|devbench|ipcbench|bench): ' >"$out/guest-raw.txt"
 accel=$(sed -n 's/^# vm-run: [^ ]* (\([a-z]*\)).*/\1/p' "$out/vm-run.log" | head -1)
 # the host load when the guest finished (report-only: as then recorded)
 [ -n "${REPORT_ONLY:-}" ] || cut -d' ' -f1-3 /proc/loadavg >"$out/host-load"
@@ -147,6 +149,15 @@ round == "main" && /^lfq_bench: ratio / {
 }
 /^devbench: stats / { k = kv($0, "kind"); if (!(k in dstats)) dsorder[++nds] = k; dstats[k] = $0 }
 /^devbench: abi=/ { devhdr = $0 }
+/^ipcbench: mech=/ {
+	m = kv($0, "mech")
+	if (!(m in iseen)) { iseen[m] = 1; iorder[++nim] = m }
+	col = kv($0, "mode") " " kv($0, "size")
+	if (!(col in icseen)) { icseen[col] = 1; icol[++nic] = col }
+	add(ipc, m SUBSEP col, kv($0, "ns_per_msg"))
+	ibatch[m] = kv($0, "batch")
+	ipcr[m, col, round] = kv($0, "ns_per_msg")
+}
 /^bench: time / { ktime[++nt] = kv($0, "name") " " kv($0, "seconds") " s (" kv($0, "loader") ")" }
 # One table of group g: every structure with its figures, and each lfq
 # row ratios to the baselines lfq_bench compared it with.
@@ -305,6 +316,35 @@ END {
 	for (i = 1; i <= nds; i++) {
 		k = dsorder[i]
 		printf "| %s | %s | %s | %s | %s | %s |\n", k, kv(dstats[k], "pushes"), kv(dstats[k], "push_full"), kv(dstats[k], "pop_empty"), kv(dstats[k], "cas_retries"), kv(dstats[k], "rcu_backlog")
+	}
+
+	printf "\n## What a program would use instead: IPC in the same boot (ipcbench)\n\n"
+	printf "ns per message (send and receive), median over %d rounds; in brackets the\n", nrounds
+	printf "median of the per-round ratios pipe / mechanism (above 1: faster than a\n"
+	printf "pipe). 1t: one thread sends a message (or a batch) and receives it back;\n"
+	printf "2p: a forked child receives what its parent sends, both blocking. Every\n"
+	printf "message is checked (content, length, order). mmsg: sendmmsg()/recvmmsg()\n"
+	printf "batches on an AF_UNIX SOCK_SEQPACKET pair; posix_mq: depth 10, the\n"
+	printf "default a program gets; lfq_*_batch: LFQ_IOC_PUSH_BATCH/POP_BATCH.\n\n"
+	printf "| mechanism | batch |"
+	for (j = 1; j <= nic; j++) printf " %s B |", icol[j]
+	printf "\n|---|---:|"
+	for (j = 1; j <= nic; j++) printf "---:|"
+	printf "\n"
+	for (i = 1; i <= nim; i++) {
+		m = iorder[i]
+		printf "| %s | %s |", m, ibatch[m]
+		for (j = 1; j <= nic; j++) {
+			c = icol[j]; rl = ""
+			for (r = 1; r <= nrounds; r++)
+				if ((m, c, r) in ipcr && ("pipe", c, r) in ipcr && ipcr[m, c, r] > 0)
+					rl = rl " " ipcr["pipe", c, r] / ipcr[m, c, r]
+			if ((m SUBSEP c) in ipc)
+				printf " %.0f (%s) |", median(ipc[m, c]), rl == "" ? "-" : sprintf("%.2f", median(rl))
+			else
+				printf " - |"
+		}
+		printf "\n"
 	}
 
 	printf "\n## Verdicts\n\n"
