@@ -1973,10 +1973,12 @@ static void iobj_free_all(void)
 	struct iobj *o;
 
 	rcu_barrier();
+	pthread_mutex_lock(&iobj_lock);
 	while ((o = iobj_free)) {
 		iobj_free = o->free_next;
 		free(o);
 	}
+	pthread_mutex_unlock(&iobj_lock);
 }
 
 static unsigned long iobj_released;
@@ -2106,8 +2108,10 @@ static void run_inode_stress(const struct lfq_kind *kind,
 	run.per = scaled(c->per);
 	total = run.per * c->nprod;
 	run.hits = calloc(total, 1);
+	pthread_mutex_lock(&iobj_lock);
 	iobj_allocs = 0;
 	iobj_reuses = 0;
+	pthread_mutex_unlock(&iobj_lock);
 	CHECK(box_init(&run.box, kind, 0) == 0, "init");
 	run_workers(&run, inode_producer, inode_consumer);
 
@@ -2128,12 +2132,12 @@ static void run_inode_stress(const struct lfq_kind *kind,
 	CHECK(iobj_released == 0, "destroy_nodes released %lu objects",
 	      iobj_released);
 	free(run.box.c);
+	iobj_free_all();
 	printf("info: inode_%s_%s: %uP/%uC %lu objects in %.2fs; %lu "
 	       "allocated, %lu reused after a grace period; empty %lu, "
 	       "drained %lu\n", kind->name, c->name, c->nprod, c->ncons,
 	       total, now() - t0, iobj_allocs, iobj_reuses, run.empty_pops,
 	       drained);
-	iobj_free_all();
 	free(run.hits);
 }
 
