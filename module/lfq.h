@@ -93,16 +93,67 @@
 
 struct lfq_node;
 
+/*
+ * Intrusive API (msq and stack).  The caller embeds a node, struct
+ * lfq_msq_node or struct lfq_stack_node, in its own object, as it would a
+ * struct llist_node or a liburcu struct cds_lfq_node_rcu, and pushes the
+ * node: push allocates nothing and cannot fail.  Pop returns the node; the
+ * caller gets its object back with container_of().
+ *
+ * Reuse after pop.  A popped node still belongs to the container for one
+ * RCU grace period: a concurrent pop on another CPU may have read its
+ * address as the top (head) before it was unlinked and may still read its
+ * @next inside rcu_read_lock().  Because nodes are not reused before such
+ * readers are done, pop's compare-and-exchange can never succeed against a
+ * node that was popped and pushed again at the same address (no ABA).  So
+ * the caller may neither push a popped node again, nor free, nor overwrite
+ * the node, before a grace period has elapsed after the pop returned it.
+ * The rest of the object is the caller's at once.  The helpers are RCU's:
+ * kfree_rcu(obj, rcu_field) (or kvfree_rcu()) frees the object after a
+ * grace period, call_rcu() on a struct rcu_head in the object (outside
+ * the node) runs a function that may reuse or free it; a caller that
+ * recycles objects itself takes get_state_synchronize_rcu() when it pops
+ * and reuses the object once poll_state_synchronize_rcu() says the grace
+ * period has passed, or calls synchronize_rcu() before reuse.
+ *
+ * A container is used either through the intrusive API or through the
+ * "void *" one, not both: the "void *" functions are layered on the
+ * intrusive ones, with a node allocated per value.
+ */
+
+/**
+ * struct lfq_msq_node - a node of an msq, embedded in the caller's object
+ * @next: private: the node after this one
+ * @seq: private: enqueue sequence number, times two; bit 0 marks the
+ *	queue's own dummy nodes
+ *
+ * Needs no initialisation before lfq_msq_enqueue_node().
+ */
+struct lfq_msq_node {
+	struct lfq_msq_node *next;
+	unsigned long seq;
+};
+
+/**
+ * struct lfq_stack_node - a node of a stack, embedded in the caller's object
+ * @next: private: the node below this one
+ *
+ * Needs no initialisation before lfq_stack_push_node().
+ */
+struct lfq_stack_node {
+	struct lfq_stack_node *next;
+};
+
 /**
  * struct lfq_msq - Michael-Scott lock-free FIFO queue
- * @head: dummy node; the first value is in @head->next (consumers)
+ * @head: first node: a value's node, or a dummy (consumers)
  * @tail: last node or, transiently, the one before it (producers)
  *
  * Opaque: use the lfq_msq_*() functions only.
  */
 struct lfq_msq {
-	struct lfq_node *head ____cacheline_aligned_in_smp;
-	struct lfq_node *tail ____cacheline_aligned_in_smp;
+	struct lfq_msq_node *head ____cacheline_aligned_in_smp;
+	struct lfq_msq_node *tail ____cacheline_aligned_in_smp;
 };
 
 int lfq_msq_init(struct lfq_msq *q, gfp_t gfp);
@@ -111,6 +162,11 @@ int lfq_msq_push(struct lfq_msq *q, void *val, gfp_t gfp);
 void *lfq_msq_pop(struct lfq_msq *q);
 bool lfq_msq_empty(const struct lfq_msq *q);
 unsigned long lfq_msq_len(const struct lfq_msq *q);
+void lfq_msq_enqueue_node(struct lfq_msq *q, struct lfq_msq_node *node);
+struct lfq_msq_node *lfq_msq_dequeue_node(struct lfq_msq *q);
+void lfq_msq_destroy_nodes(struct lfq_msq *q,
+			   void (*release)(struct lfq_msq_node *node, void *arg),
+			   void *arg);
 
 /**
  * struct lfq_stack - Treiber lock-free LIFO stack
@@ -119,7 +175,7 @@ unsigned long lfq_msq_len(const struct lfq_msq *q);
  * Opaque: use the lfq_stack_*() functions only.
  */
 struct lfq_stack {
-	struct lfq_node *top ____cacheline_aligned_in_smp;
+	struct lfq_stack_node *top ____cacheline_aligned_in_smp;
 };
 
 void lfq_stack_init(struct lfq_stack *s);
@@ -127,6 +183,12 @@ void lfq_stack_destroy(struct lfq_stack *s, void (*release)(void *val));
 int lfq_stack_push(struct lfq_stack *s, void *val, gfp_t gfp);
 void *lfq_stack_pop(struct lfq_stack *s);
 unsigned long lfq_stack_len(const struct lfq_stack *s);
+void lfq_stack_push_node(struct lfq_stack *s, struct lfq_stack_node *node);
+struct lfq_stack_node *lfq_stack_pop_node(struct lfq_stack *s);
+void lfq_stack_destroy_nodes(struct lfq_stack *s,
+			     void (*release)(struct lfq_stack_node *node,
+					     void *arg),
+			     void *arg);
 
 /**
  * lfq_stack_empty() - whether the stack holds no value
@@ -702,6 +764,22 @@ enum lfq_ctx {
  * @pop_many:  optional: the same for pop
  * @len:       number of values (approximate under concurrency)
  * @empty:     true if it holds no value
+ * @push_node_ctx: enum lfq_ctx mask for @push_node
+ * @pop_node_ctx:  enum lfq_ctx mask for @pop_node
+ * @push_node: optional, the intrusive API (msq, stack): push the caller's
+ *             object @obj, whose node (struct lfq_msq_node for msq,
+ *             struct lfq_stack_node for stack) lies @offset bytes into
+ *             it.  Allocates nothing and cannot fail
+ * @pop_node:  with @push_node: pop an object pushed with the same
+ *             @offset; returns the object (not its node), NULL if empty.
+ *             Its node may be reused or freed only after an RCU grace
+ *             period (see "Intrusive API" above)
+ * @destroy_nodes: with @push_node: tear down a container used through
+ *             @push_node; @release (may be NULL) gets each object left
+ *
+ * A container is used through @push/@pop (and the other value operations)
+ * or through @push_node/@pop_node/@destroy_nodes, never both; @len and
+ * @empty work for either.
  */
 struct lfq_kind {
 	const char *name;
@@ -724,6 +802,12 @@ struct lfq_kind {
 				 bool all);
 	unsigned long (*len)(const void *c);
 	bool (*empty)(const void *c);
+	unsigned int push_node_ctx;
+	unsigned int pop_node_ctx;
+	void (*push_node)(void *c, void *obj, size_t offset);
+	void *(*pop_node)(void *c, size_t offset);
+	void (*destroy_nodes)(void *c, void (*release)(void *obj),
+			      size_t offset);
 };
 
 extern const struct lfq_kind lfq_kinds[];

@@ -24,12 +24,20 @@
  *	by the producer that links the following node.
  * @seq: msq and tlq: enqueue sequence number (predecessor's + 1), read
  *	with @next by the msq producer, hence next to it; stack: unused.
+ * @qnode: msq: the intrusive node the queue links (aliases @next, @seq)
+ * @snode: stack: the intrusive node the stack links (aliases @next)
  * @val: the value; never changes once the node is published.
  * @rcu: for call_rcu() once the node is unlinked.
  */
 struct lfq_node {
-	struct lfq_node *next;
-	unsigned long seq;
+	union {
+		struct {
+			struct lfq_node *next;
+			unsigned long seq;
+		};
+		struct lfq_msq_node qnode;
+		struct lfq_stack_node snode;
+	};
 	void *val;
 	struct rcu_head rcu;
 };

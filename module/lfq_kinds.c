@@ -47,6 +47,42 @@ static bool msq_empty(const void *c)
 	return lfq_msq_empty(c);
 }
 
+/*
+ * The intrusive operations take the object and the offset of its node;
+ * destroy_nodes hands each object left to @release through this.
+ */
+struct lfq_obj_release {
+	void (*release)(void *obj);
+	size_t offset;
+};
+
+static void msq_push_node(void *c, void *obj, size_t offset)
+{
+	lfq_msq_enqueue_node(c, obj + offset);
+}
+
+static void *msq_pop_node(void *c, size_t offset)
+{
+	struct lfq_msq_node *node = lfq_msq_dequeue_node(c);
+
+	return node ? (void *)node - offset : NULL;
+}
+
+static void msq_release_obj(struct lfq_msq_node *node, void *arg)
+{
+	struct lfq_obj_release *r = arg;
+
+	r->release((void *)node - r->offset);
+}
+
+static void msq_destroy_nodes(void *c, void (*release)(void *obj),
+			      size_t offset)
+{
+	struct lfq_obj_release r = { .release = release, .offset = offset };
+
+	lfq_msq_destroy_nodes(c, release ? msq_release_obj : NULL, &r);
+}
+
 static int stack_init(void *c, unsigned int capacity, gfp_t gfp)
 {
 	if (capacity)
@@ -78,6 +114,33 @@ static unsigned long stack_len(const void *c)
 static bool stack_empty(const void *c)
 {
 	return lfq_stack_empty(c);
+}
+
+static void stack_push_node(void *c, void *obj, size_t offset)
+{
+	lfq_stack_push_node(c, obj + offset);
+}
+
+static void *stack_pop_node(void *c, size_t offset)
+{
+	struct lfq_stack_node *node = lfq_stack_pop_node(c);
+
+	return node ? (void *)node - offset : NULL;
+}
+
+static void stack_release_obj(struct lfq_stack_node *node, void *arg)
+{
+	struct lfq_obj_release *r = arg;
+
+	r->release((void *)node - r->offset);
+}
+
+static void stack_destroy_nodes(void *c, void (*release)(void *obj),
+				size_t offset)
+{
+	struct lfq_obj_release r = { .release = release, .offset = offset };
+
+	lfq_stack_destroy_nodes(c, release ? stack_release_obj : NULL, &r);
 }
 
 static int ring_init(void *c, unsigned int capacity, gfp_t gfp)
@@ -247,6 +310,11 @@ const struct lfq_kind lfq_kinds[] = {
 		.pop		= msq_pop,
 		.len		= msq_len,
 		.empty		= msq_empty,
+		.push_node_ctx	= LFQ_CTX_ANY,
+		.pop_node_ctx	= LFQ_CTX_NODE,
+		.push_node	= msq_push_node,
+		.pop_node	= msq_pop_node,
+		.destroy_nodes	= msq_destroy_nodes,
 	},
 	{
 		.name		= "stack",
@@ -264,6 +332,11 @@ const struct lfq_kind lfq_kinds[] = {
 		.pop		= stack_pop,
 		.len		= stack_len,
 		.empty		= stack_empty,
+		.push_node_ctx	= LFQ_CTX_ANY,
+		.pop_node_ctx	= LFQ_CTX_ANY,
+		.push_node	= stack_push_node,
+		.pop_node	= stack_pop_node,
+		.destroy_nodes	= stack_destroy_nodes,
 	},
 	{
 		.name		= "ring",

@@ -73,6 +73,22 @@
  * with -ENOMEM instead of killing a task) and never printing (a user must
  * not be able to fill the kernel log).
  *
+ * Kinds with intrusive operations (struct lfq_kind.push_node: msq, stack)
+ * link the node embedded in the message (lfq_kmsg.node): one allocation per
+ * message, no node allocated per push, and the push cannot fail.  A popped
+ * message's node may still be read by a concurrent pop until a grace period
+ * has passed, so a delivered message is freed by call_rcu()
+ * (lfq_kmsgs_retire()).  Its room in q->used is given back at delivery, as
+ * for the other kinds: the memory that waits for the grace period is
+ * counted module-wide, in messages (lfq_kmsg_rcu_backlog(), added to
+ * lfq_stats.rcu_backlog) and in bytes of charge; while those bytes exceed
+ * LFQ_KMSG_RCU_HIGH, pushes of intrusive kinds (process context) first
+ * wait for grace periods in synchronize_rcu() (never rcu_barrier()), so a
+ * push/pop storm cannot outrun RCU by more than about that much.  An msq
+ * may also allocate a dummy node in a pop that takes its last message (see
+ * lfq_msq_dequeue_node()); that node is not charged to the queue, and
+ * waits for its grace period in lfq_rcu_backlog().
+ *
  * The stash.  A message a consumer took but could not deliver (the copy to
  * userspace faulted) goes back to the head of q->stash, which consumers
  * serve before the structure: it stays first in line, nothing is lost.
@@ -153,11 +169,11 @@ static size_t lfq_alloc_size(size_t size)
  * gets its own allocation (*@split): only if that saves memory, for
  * payloads large enough that a second allocation does not matter.
  */
-static size_t lfq_kmsg_size(u32 len, bool *split)
+static size_t lfq_kmsg_size(u32 len, bool has_node, bool *split)
 {
-	size_t one = lfq_alloc_size(LFQ_KMSG_HDR + len);
-	size_t two = lfq_alloc_size(sizeof(struct lfq_kmsg)) +
-		     lfq_alloc_size(len);
+	size_t hdr = lfq_kmsg_hdr(has_node);
+	size_t one = lfq_alloc_size(hdr + len);
+	size_t two = lfq_alloc_size(hdr + sizeof(u8 *)) + lfq_alloc_size(len);
 
 	*split = len >= LFQ_SPLIT_MIN && two < one;
 	return *split ? two : one;
@@ -178,7 +194,10 @@ u32 lfq_kind_msg_charge(const struct lfq_kind *k, u32 len)
 {
 	bool split;
 
-	return lfq_kmsg_size(len, &split) + k->node_size;
+	/* a kind with intrusive operations links the message's own node */
+	if (k->push_node)
+		return lfq_kmsg_size(len, true, &split);
+	return lfq_kmsg_size(len, false, &split) + k->node_size;
 }
 
 /**
@@ -199,19 +218,22 @@ u32 lfq_msg_charge(const struct lfq_queue *q, u32 len)
 	return lfq_kind_msg_charge(q->kind, len);
 }
 
-static struct lfq_kmsg *lfq_kmsg_alloc(u32 len)
+/* A message of @len bytes, with a node for the kinds that link it. */
+static struct lfq_kmsg *lfq_kmsg_alloc(u32 len, bool has_node)
 {
+	size_t hdr = lfq_kmsg_hdr(has_node);
 	struct lfq_kmsg *m;
 	bool split;
 
-	lfq_kmsg_size(len, &split);
-	m = kvmalloc(split ? sizeof(*m) : LFQ_KMSG_HDR + len, LFQ_GFP);
+	lfq_kmsg_size(len, has_node, &split);
+	m = kvmalloc(hdr + (split ? sizeof(u8 *) : len), LFQ_GFP);
 	if (!m)
 		return NULL;
 	m->split = split;
+	m->has_node = has_node;
 	if (split) {
-		m->ext = kvmalloc(len, LFQ_GFP);
-		if (!m->ext) {
+		*lfq_kmsg_extp(m) = kvmalloc(len, LFQ_GFP);
+		if (!*lfq_kmsg_extp(m)) {
 			kvfree(m);
 			return NULL;
 		}
@@ -225,7 +247,7 @@ static void lfq_kmsg_free(void *val)
 	struct lfq_kmsg *m = val;
 
 	if (m->split)
-		kvfree(m->ext);
+		kvfree(*lfq_kmsg_extp(m));
 	kvfree(m);
 }
 
@@ -235,6 +257,115 @@ static void lfq_kmsgs_free(struct lfq_kmsg **msgs, unsigned int n)
 
 	for (i = 0; i < n; i++)
 		lfq_kmsg_free(msgs[i]);
+}
+
+/* ---- freeing popped messages after a grace period ---- */
+
+/*
+ * Charge of delivered messages of intrusive kinds waiting for a grace
+ * period, module-wide, above which pushes of intrusive kinds wait; and how
+ * often (in messages retired on one CPU, a power of two) the sum is taken.
+ */
+#define LFQ_KMSG_RCU_HIGH	(64ULL << 20)
+#define LFQ_KMSG_RCU_SAMPLE	256U
+/* At most this many grace periods waited for by one push. */
+#define LFQ_KMSG_RCU_WAITS	4
+
+struct lfq_kmsg_rcu_pending {
+	long msgs;
+	long bytes;
+	unsigned int sample;
+};
+
+static DEFINE_PER_CPU(struct lfq_kmsg_rcu_pending, lfq_kmsg_rcu_pending);
+static bool lfq_kmsg_rcu_throttled;
+
+/* Sum of one field of the per-CPU counters; @bytes: bytes, else msgs. */
+static long lfq_kmsg_rcu_sum(bool bytes)
+{
+	long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct lfq_kmsg_rcu_pending *p =
+			per_cpu_ptr(&lfq_kmsg_rcu_pending, cpu);
+
+		sum += bytes ? READ_ONCE(p->bytes) : READ_ONCE(p->msgs);
+	}
+	return sum;
+}
+
+/**
+ * lfq_kmsg_rcu_backlog() - delivered messages waiting for a grace period
+ *
+ * Messages of /dev/lfq queues of kinds with intrusive operations (msq,
+ * stack), delivered to their reader, whose memory (their node included)
+ * is freed after an RCU grace period.  Not a snapshot: the per-CPU counts
+ * change while they are summed.
+ *
+ * Context: any context.
+ * Return: the approximate number of messages, 0 or more.
+ */
+unsigned long lfq_kmsg_rcu_backlog(void)
+{
+	long sum = lfq_kmsg_rcu_sum(false);
+
+	return sum > 0 ? sum : 0;
+}
+
+static void lfq_kmsg_rcu_cb(struct rcu_head *head)
+{
+	struct lfq_kmsg *m = container_of(head, struct lfq_kmsg, rcu);
+	long charge = m->charge;
+
+	lfq_kmsg_free(m);
+	this_cpu_dec(lfq_kmsg_rcu_pending.msgs);
+	this_cpu_sub(lfq_kmsg_rcu_pending.bytes, charge);
+}
+
+/*
+ * Free delivered messages msgs[0..n) of a kind with intrusive operations
+ * after a grace period: until then a concurrent pop may read their node.
+ */
+static void lfq_kmsgs_retire(struct lfq_kmsg **msgs, unsigned int n)
+{
+	unsigned int i;
+	long bytes = 0;
+
+	for (i = 0; i < n; i++) {
+		bytes += msgs[i]->charge;
+		call_rcu(&msgs[i]->rcu, lfq_kmsg_rcu_cb);
+	}
+	this_cpu_add(lfq_kmsg_rcu_pending.msgs, n);
+	this_cpu_add(lfq_kmsg_rcu_pending.bytes, bytes);
+	if (unlikely(this_cpu_add_return(lfq_kmsg_rcu_pending.sample, n) >=
+		     LFQ_KMSG_RCU_SAMPLE)) {
+		this_cpu_write(lfq_kmsg_rcu_pending.sample, 0);
+		WRITE_ONCE(lfq_kmsg_rcu_throttled,
+			   lfq_kmsg_rcu_sum(true) > (long)LFQ_KMSG_RCU_HIGH);
+	}
+}
+
+/*
+ * Before a push of a kind with intrusive operations: while the delivered
+ * messages waiting for a grace period hold more than LFQ_KMSG_RCU_HIGH
+ * bytes, wait for grace periods (their callbacks then run), at most
+ * LFQ_KMSG_RCU_WAITS of them.  One read of a read-mostly flag otherwise.
+ * Process context, may sleep.
+ */
+static void lfq_kmsg_rcu_throttle(void)
+{
+	unsigned int i;
+
+	if (likely(!READ_ONCE(lfq_kmsg_rcu_throttled)))
+		return;
+	for (i = 0; i < LFQ_KMSG_RCU_WAITS; i++) {
+		synchronize_rcu();
+		if (lfq_kmsg_rcu_sum(true) <= (long)LFQ_KMSG_RCU_HIGH / 2) {
+			WRITE_ONCE(lfq_kmsg_rcu_throttled, false);
+			break;
+		}
+	}
 }
 
 /* ---- bulk and burst moves, and the message pool ---- */
@@ -306,8 +437,8 @@ static void lfq_msgpool_put(struct lfq_queue *q, struct lfq_kmsg **msgs,
 }
 
 /*
- * Give up the buffers of @n messages that are no longer in the queue:
- * back to the pool, or freed.
+ * Give up the buffers of @n messages that were never pushed: back to the
+ * pool, or freed.
  */
 static void lfq_msgs_release(struct lfq_queue *q, struct lfq_kmsg **msgs,
 			     unsigned int n)
@@ -316,6 +447,20 @@ static void lfq_msgs_release(struct lfq_queue *q, struct lfq_kmsg **msgs,
 		lfq_msgpool_put(q, msgs, n);
 	else
 		lfq_kmsgs_free(msgs, n);
+}
+
+/*
+ * Give up the buffers of @n delivered messages: back to the pool, freed
+ * after a grace period (kinds with intrusive operations: their node is
+ * the container's until then), or freed.
+ */
+static void lfq_msgs_retire(struct lfq_queue *q, struct lfq_kmsg **msgs,
+			    unsigned int n)
+{
+	if (q->kind->push_node)
+		lfq_kmsgs_retire(msgs, n);
+	else
+		lfq_msgs_release(q, msgs, n);
 }
 
 /* Bytes of the slot array of a bounded kind for @capacity slots. */
@@ -359,7 +504,7 @@ static int lfq_msgpool_init(struct lfq_queue *q)
 	if (ret)
 		goto err_free;
 	for (i = 0; i < q->capacity; i++) {
-		m = lfq_kmsg_alloc(q->max_msg);
+		m = lfq_kmsg_alloc(q->max_msg, !!k->push_node);
 		if (!m) {
 			ret = -ENOMEM;
 			goto err_destroy;
@@ -544,6 +689,13 @@ static unsigned int lfq_push_claimed(struct lfq_queue *q,
 		lfq_move_all(kind, q->c, msgs, k, all, true);
 		return k;
 	}
+	/* the message's own node: nothing to allocate, cannot fail */
+	if (kind->push_node) {
+		for (i = 0; i < k; i++)
+			kind->push_node(q->c, msgs[i],
+					offsetof(struct lfq_kmsg, node));
+		return k;
+	}
 
 	for (i = 0; i < k; i++) {
 		if (kind->push(q->c, msgs[i], gfp))
@@ -673,7 +825,8 @@ static unsigned int lfq_fill(struct lfq_queue *q, const struct lfq_msg_desc *d,
 		lfq_msgpool_get(q, msgs, k);
 	for (i = 0; i < k; i++) {
 		if (!q->pool) {
-			msgs[i] = lfq_kmsg_alloc(d[i].len);
+			msgs[i] = lfq_kmsg_alloc(d[i].len,
+						 !!q->kind->push_node);
 			if (!msgs[i]) {
 				*err = -ENOMEM;
 				got = i;
@@ -728,6 +881,8 @@ int lfq_push_msgs(struct lfq_queue *q, const struct lfq_msg_desc *d,
 	unsigned int k, done;
 	int ret;
 
+	if (q->kind->push_node)
+		lfq_kmsg_rcu_throttle();
 	ret = lfq_wait_claim(q, &c, nonblock, deadline);
 	if (ret)
 		return ret;
@@ -789,6 +944,11 @@ static void lfq_take(struct lfq_queue *q, struct lfq_kmsg **msgs,
 		if (kind->pop_many) {
 			got = lfq_move_many(kind, q->c, msgs + i, k - i,
 					    all && !i, false);
+		} else if (kind->pop_node) {
+			msgs[i] = kind->pop_node(q->c,
+						 offsetof(struct lfq_kmsg,
+							  node));
+			got = !!msgs[i];
 		} else {
 			msgs[i] = kind->pop(q->c);
 			got = !!msgs[i];
@@ -847,7 +1007,7 @@ void lfq_delivered(struct lfq_queue *q, struct lfq_kmsg **msgs,
 		return;
 	lfq_msgs_room(msgs, n, &charge, &payload);
 	/* Buffers first: a push that claims the room finds them (see top). */
-	lfq_msgs_release(q, msgs, n);
+	lfq_msgs_retire(q, msgs, n);
 	this_cpu_add(q->stats->pops, n);
 	lfq_unclaim(q, n, charge, payload);
 }
@@ -978,7 +1138,12 @@ void lfq_queue_free(struct lfq_queue *q)
 
 	list_for_each_entry_safe(m, tmp, &q->stash, link)
 		lfq_kmsg_free(m);
-	q->kind->destroy(q->c, lfq_kmsg_free);
+	/* nobody can pop any more: what is left is freed at once */
+	if (q->kind->push_node)
+		q->kind->destroy_nodes(q->c, lfq_kmsg_free,
+				       offsetof(struct lfq_kmsg, node));
+	else
+		q->kind->destroy(q->c, lfq_kmsg_free);
 	/* Pooled buffers are in the structure, the stash or the pool. */
 	if (q->pool) {
 		q->kind->destroy(q->pool, lfq_kmsg_free);
@@ -1044,7 +1209,7 @@ void lfq_queue_stats(struct lfq_queue *q, struct lfq_stats *st)
 	st->peak_length = atomic_long_read(&q->peak_len);
 	st->peak_bytes = atomic64_read(&q->peak_bytes);
 	st->cas_retries = lfq_cas_retries();
-	st->rcu_backlog = lfq_rcu_backlog();
+	st->rcu_backlog = lfq_rcu_backlog() + lfq_kmsg_rcu_backlog();
 	st->mem_bytes = (u64)atomic64_read(&q->used) & LFQ_BYTES_MASK;
 	st->peak_mem_bytes = atomic64_read(&q->peak_charge);
 }

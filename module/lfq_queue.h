@@ -31,6 +31,7 @@
 #include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/poll.h>
+#include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
@@ -60,28 +61,65 @@ struct iov_iter;
 /**
  * struct lfq_kmsg - one message
  * @link: position in lfq_queue.stash while put back
+ * @rcu: after delivery from a kind with intrusive operations: waiting for
+ *	the grace period after which @node may be freed
  * @len: payload length, 1..max_msg
  * @charge: bytes charged to the queue's budget for this message
- * @split: the payload has an allocation of its own, at @ext: header and
- *	payload together would fall into a much larger allocator size class
- *	(a 4096-byte payload would cost 8 KiB)
- * @ext: with @split, the payload
- * @data: without @split, the payload
+ * @split: the payload has an allocation of its own, at @ext or @node_ext:
+ *	header and payload together would fall into a much larger allocator
+ *	size class (a 4096-byte payload would cost 8 KiB)
+ * @has_node: the message is for a kind with intrusive operations (struct
+ *	lfq_kind.push_node): it has @node, and the payload or @node_ext
+ *	follows it
+ * @ext: without @has_node, with @split: the payload
+ * @node: with @has_node: the node the container links; the message is the
+ *	value, no node is allocated for it.  Not overwritten until a grace
+ *	period after the pop (concurrent pops may read it), hence not
+ *	shared with @link or @rcu.
+ * @node.msq: as an msq node
+ * @node.stack: as a stack node
+ * @node_ext: with @has_node and @split: the payload
  *
- * Use lfq_kmsg_data() for the payload.
+ * Without @split the payload follows the header: at LFQ_KMSG_HDR, or
+ * LFQ_KMSG_NODE_HDR with @has_node, so that kinds without intrusive
+ * operations do not pay for the node.  Use lfq_kmsg_data() for the
+ * payload.
  */
 struct lfq_kmsg {
-	struct list_head link;
+	union {
+		struct list_head link;
+		struct rcu_head rcu;
+	};
 	u32 len;
-	u32 charge : 31;
+	u32 charge : 30;
 	u32 split : 1;
+	u32 has_node : 1;
 	union {
 		u8 *ext;
-		DECLARE_FLEX_ARRAY(u8, data);
+		struct {
+			union {
+				struct lfq_msq_node msq;
+				struct lfq_stack_node stack;
+			} node;
+			u8 *node_ext;
+		};
 	};
 };
 
-#define LFQ_KMSG_HDR	offsetof(struct lfq_kmsg, data)
+#define LFQ_KMSG_HDR		offsetof(struct lfq_kmsg, ext)
+#define LFQ_KMSG_NODE_HDR	offsetof(struct lfq_kmsg, node_ext)
+
+/* Bytes of a message before its payload (or its payload's pointer). */
+static inline size_t lfq_kmsg_hdr(bool has_node)
+{
+	return has_node ? LFQ_KMSG_NODE_HDR : LFQ_KMSG_HDR;
+}
+
+/* Where a message with @split keeps its payload's pointer. */
+static inline u8 **lfq_kmsg_extp(struct lfq_kmsg *m)
+{
+	return m->has_node ? &m->node_ext : &m->ext;
+}
 
 /**
  * lfq_kmsg_data() - the payload of a message
@@ -92,7 +130,9 @@ struct lfq_kmsg {
  */
 static inline u8 *lfq_kmsg_data(struct lfq_kmsg *m)
 {
-	return m->split ? m->ext : m->data;
+	if (m->split)
+		return *lfq_kmsg_extp(m);
+	return (u8 *)m + lfq_kmsg_hdr(m->has_node);
 }
 
 struct lfq_pcpu_stats;
@@ -165,5 +205,6 @@ void lfq_delivered(struct lfq_queue *q, struct lfq_kmsg **msgs,
 __poll_t lfq_queue_events(struct lfq_queue *q);
 void lfq_queue_stats(struct lfq_queue *q, struct lfq_stats *st);
 void lfq_queue_info(const struct lfq_queue *q, struct lfq_info *info);
+unsigned long lfq_kmsg_rcu_backlog(void);
 
 #endif /* _LFQ_QUEUE_H */

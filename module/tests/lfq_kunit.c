@@ -493,6 +493,36 @@ static void irqs_disabled_ops(struct kunit *test)
 }
 
 /**
+ * struct lfq_kt_obj - an object of the intrusive suite
+ * @idx: its value's number: lfq_kt_val(@idx) stands for the object
+ * @node: the node the container links, away from the object's start
+ * @node.msq: as an msq node
+ * @node.stack: as a stack node
+ */
+struct lfq_kt_obj {
+	unsigned long idx;
+	union {
+		struct lfq_msq_node msq;
+		struct lfq_stack_node stack;
+	} node;
+};
+
+#define LFQ_KT_OBJ_OFF	offsetof(struct lfq_kt_obj, node)
+
+/*
+ * The value an object popped from a container stands for; a pointer that
+ * is not one of the @nr objects at @objs (a dummy node handed out, a
+ * wrong offset) gives lfq_kt_val(@nr), which the tally counts as bogus.
+ */
+static void *lfq_kt_obj_val(const struct lfq_kt_obj *objs, unsigned long nr,
+			    const struct lfq_kt_obj *o)
+{
+	if (o < objs || o >= objs + nr || o->idx != o - objs)
+		return lfq_kt_val(nr);
+	return lfq_kt_val(o->idx);
+}
+
+/**
  * struct lfq_kt_stress - shared state of one stress run
  * @kind: the kind under test
  * @obj: the container
@@ -517,6 +547,8 @@ static void irqs_disabled_ops(struct kunit *test)
  * @irq_popped: values @timer popped
  * @irq_errors: @timer pushes that failed other than with -ENOSPC
  * @irq_last: per producer, 1 + the sequence number @timer last popped
+ * @objs: the intrusive suite: value i is the object @objs[i], pushed with
+ *	the kind's push_node (NULL: values are pushed with push)
  *
  * The @irq_* counters are written only by @timer's callback, which never
  * runs concurrently with itself, and read after hrtimer_cancel().
@@ -546,6 +578,7 @@ struct lfq_kt_stress {
 	unsigned long irq_popped;
 	unsigned long irq_errors;
 	unsigned long *irq_last;
+	struct lfq_kt_obj *objs;
 };
 
 /**
@@ -563,6 +596,27 @@ struct lfq_kt_thread {
 	unsigned int id;
 	unsigned long *last;
 };
+
+/* Push value @idx: the value, or (intrusive suite) its object. */
+static int lfq_kt_push(struct lfq_kt_stress *s, unsigned long idx, gfp_t gfp)
+{
+	if (!s->objs)
+		return s->kind->push(s->obj, lfq_kt_val(idx), gfp);
+	s->objs[idx].idx = idx;
+	s->kind->push_node(s->obj, &s->objs[idx], LFQ_KT_OBJ_OFF);
+	return 0;
+}
+
+/* Pop a value, or (intrusive suite) an object, as the value it stands for. */
+static void *lfq_kt_pop(struct lfq_kt_stress *s)
+{
+	struct lfq_kt_obj *o;
+
+	if (!s->objs)
+		return s->kind->pop(s->obj);
+	o = s->kind->pop_node(s->obj, LFQ_KT_OBJ_OFF);
+	return o ? lfq_kt_obj_val(s->objs, s->tally->nr, o) : NULL;
+}
 
 static bool lfq_kt_expired(struct lfq_kt_stress *s)
 {
@@ -612,8 +666,8 @@ static int lfq_kt_producer(void *arg)
 
 	wait_for_completion(&s->gate);
 	for (i = 0; i < s->per_prod; i++) {
-		while ((ret = s->kind->push(s->obj, lfq_kt_val(base + i),
-					    GFP_KERNEL)) == -ENOSPC) {
+		while ((ret = lfq_kt_push(s, base + i, GFP_KERNEL)) ==
+		       -ENOSPC) {
 			if (lfq_kt_expired(s))
 				goto out;
 			cond_resched();
@@ -646,7 +700,7 @@ static int lfq_kt_consumer(void *arg)
 
 	wait_for_completion(&s->gate);
 	for (;;) {
-		val = s->kind->pop(s->obj);
+		val = lfq_kt_pop(s);
 		if (!val) {
 			/*
 			 * Whatever the last producers push after this pop
@@ -682,13 +736,13 @@ static enum hrtimer_restart lfq_kt_irq(struct hrtimer *timer)
 	if (in_hardirq())
 		s->irq_hard++;
 	if (s->irq_pushed < s->per_prod) {
-		ret = s->kind->push(s->obj, lfq_kt_val(idx), GFP_ATOMIC);
+		ret = lfq_kt_push(s, idx, GFP_ATOMIC);
 		if (!ret)
 			s->irq_pushed++;
 		else if (ret != -ENOSPC)
 			s->irq_errors++;
 	}
-	val = s->kind->pop(s->obj);
+	val = lfq_kt_pop(s);
 	if (val) {
 		s->irq_popped++;
 		lfq_kt_consume(s, val, s->irq_last);
@@ -699,7 +753,16 @@ static enum hrtimer_restart lfq_kt_irq(struct hrtimer *timer)
 	return HRTIMER_RESTART;
 }
 
-static void lfq_kt_stress(struct kunit *test, bool use_irq)
+static void lfq_kt_destroy_objs(const struct lfq_kind *k, void *c,
+				struct lfq_kt_obj *objs,
+				struct lfq_kt_tally *t);
+
+/*
+ * The stress run: with @nodes, of the intrusive operations, on objects
+ * that each are pushed once (so none is reused, and none needs a grace
+ * period before the test frees them all, after the last pop).
+ */
+static void lfq_kt_stress_run(struct kunit *test, bool use_irq, bool nodes)
 {
 	const struct lfq_kind *k = test->param_value;
 	unsigned int nr_threads, i, nr_created = 0;
@@ -719,6 +782,11 @@ static void lfq_kt_stress(struct kunit *test, bool use_irq)
 	/* one extra producer's worth of values for the hrtimer */
 	nr_vals = (s->nr_prod + 1) * s->per_prod;
 	s->tally = lfq_kt_tally_alloc(test, nr_vals);
+	if (nodes) {
+		s->objs = kunit_kcalloc(test, nr_vals, sizeof(*s->objs),
+					GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, s->objs);
+	}
 	s->obj = lfq_kt_alloc(test, k);
 	s->irq_last = kunit_kcalloc(test, s->nr_prod + 1, sizeof(long),
 				    GFP_KERNEL);
@@ -793,7 +861,10 @@ static void lfq_kt_stress(struct kunit *test, bool use_irq)
 		hrtimer_cancel(&s->timer);
 	}
 
-	lfq_kt_destroy(k, s->obj, s->tally);
+	if (nodes)
+		lfq_kt_destroy_objs(k, s->obj, s->objs, s->tally);
+	else
+		lfq_kt_destroy(k, s->obj, s->tally);
 
 	pushed = atomic_long_read(&s->pushed) + s->irq_pushed;
 	popped = atomic_long_read(&s->popped) + s->irq_popped;
@@ -832,13 +903,21 @@ static void lfq_kt_stress(struct kunit *test, bool use_irq)
 		KUNIT_EXPECT_EQ(test, s->irq_errors, 0UL);
 	}
 
+	/* the intrusive API frees no node of the caller's */
 	if ((k->flags & LFQ_KIND_RCU_NODES)) {
 		kunit_info(test, "peak lfq_rcu_backlog() during the run: %ld",
 			   atomic_long_read(&s->backlog_peak));
-		KUNIT_EXPECT_GT(test, atomic_long_read(&s->backlog_peak), 0L);
+		if (!nodes)
+			KUNIT_EXPECT_GT(test,
+					atomic_long_read(&s->backlog_peak), 0L);
 	}
 	rcu_barrier();
 	KUNIT_EXPECT_EQ(test, lfq_rcu_backlog(), 0UL);
+}
+
+static void lfq_kt_stress(struct kunit *test, bool use_irq)
+{
+	lfq_kt_stress_run(test, use_irq, false);
 }
 
 /*
@@ -1185,7 +1264,7 @@ static struct kunit_suite lfq_kt_ring_suite = {
 static void msq_lagging_tail(struct kunit *test)
 {
 	struct lfq_msq *q = kunit_kzalloc(test, sizeof(*q), GFP_KERNEL);
-	struct lfq_node *before, *head, *tail;
+	struct lfq_msq_node *before, *head, *tail;
 
 	KUNIT_ASSERT_NOT_NULL(test, q);
 	KUNIT_ASSERT_EQ(test, lfq_msq_init(q, GFP_KERNEL), 0);
@@ -1242,7 +1321,7 @@ static struct kunit_suite lfq_kt_msq_suite = {
 static void stack_no_aba(struct kunit *test)
 {
 	struct lfq_stack *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
-	struct lfq_node *popped[8], *top;
+	struct lfq_stack_node *popped[8], *top;
 	unsigned int i, j, reused = 0;
 	int ret = 0;
 
@@ -2189,9 +2268,155 @@ static struct kunit_suite lfq_kt_scq_suite = {
 	.test_cases = lfq_kt_scq_cases,
 };
 
+/* ---- lfq_intrusive: the intrusive API (push_node, pop_node) ---- */
+
+/*
+ * The objects left in a container go to lfq_kt_release() as the values
+ * they stand for, through this pointer, as lfq_kt_release_tally does.
+ */
+static struct lfq_kt_obj *lfq_kt_release_objs;
+
+static void lfq_kt_release_obj(void *obj)
+{
+	lfq_kt_release(lfq_kt_obj_val(lfq_kt_release_objs,
+				      lfq_kt_release_tally->nr, obj));
+}
+
+static void lfq_kt_destroy_objs(const struct lfq_kind *k, void *c,
+				struct lfq_kt_obj *objs,
+				struct lfq_kt_tally *t)
+{
+	lfq_kt_release_tally = t;
+	lfq_kt_release_objs = objs;
+	k->destroy_nodes(c, lfq_kt_release_obj, LFQ_KT_OBJ_OFF);
+	lfq_kt_release_objs = NULL;
+	lfq_kt_release_tally = NULL;
+}
+
+/* The parameters of the lfq_intrusive suite: kinds with push_node. */
+static const void *lfq_kt_node_params(const void *prev, char *desc)
+{
+	const struct lfq_kind *k = prev;
+
+	do {
+		k = k ? k + 1 : lfq_kinds;
+		if (k >= lfq_kinds + lfq_nr_kinds)
+			return NULL;
+	} while (!k->push_node);
+	strscpy(desc, k->name, KUNIT_PARAM_DESC_SIZE);
+	return k;
+}
+
+/*
+ * Objects pushed one by one come back in the kind's order, and len and
+ * empty follow; the objects left go back through destroy_nodes.  No
+ * popped object is pushed again: none needs a grace period.
+ */
+static void node_order(struct kunit *test)
+{
+	const struct lfq_kind *k = test->param_value;
+	const unsigned long nr = 6;
+	struct lfq_kt_model model = { .fifo = k->flags & LFQ_KIND_FIFO };
+	struct lfq_kt_model *m = &model;
+	struct lfq_kt_tally *t = lfq_kt_tally_alloc(test, nr);
+	struct lfq_kt_obj *objs, *o;
+	void *c = lfq_kt_alloc(test, k);
+	unsigned long i;
+
+	objs = kunit_kcalloc(test, nr, sizeof(*objs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	KUNIT_ASSERT_EQ(test, lfq_kt_init(k, c, 0), 0);
+	KUNIT_EXPECT_NULL(test, k->pop_node(c, LFQ_KT_OBJ_OFF));
+	for (i = 0; i < 4; i++) {
+		o = &objs[lfq_kt_idx(lfq_kt_model_push(m))];
+		o->idx = o - objs;
+		k->push_node(c, o, LFQ_KT_OBJ_OFF);
+		KUNIT_EXPECT_EQ(test, k->len(c), i + 1);
+		KUNIT_EXPECT_FALSE(test, k->empty(c));
+	}
+	for (i = 0; i < 4; i++) {
+		o = k->pop_node(c, LFQ_KT_OBJ_OFF);
+		KUNIT_ASSERT_NOT_NULL(test, o);
+		KUNIT_EXPECT_PTR_EQ(test, lfq_kt_obj_val(objs, nr, o),
+				    lfq_kt_model_pop(m));
+		KUNIT_EXPECT_EQ(test, k->len(c), lfq_kt_model_len(m));
+	}
+	KUNIT_EXPECT_TRUE(test, k->empty(c));
+	KUNIT_EXPECT_NULL(test, k->pop_node(c, LFQ_KT_OBJ_OFF));
+	/* two more, left for destroy_nodes */
+	for (i = 0; i < 2; i++) {
+		o = &objs[lfq_kt_idx(lfq_kt_model_push(m))];
+		o->idx = o - objs;
+		k->push_node(c, o, LFQ_KT_OBJ_OFF);
+	}
+	KUNIT_EXPECT_EQ(test, k->len(c), 2UL);
+	lfq_kt_destroy_objs(k, c, objs, t);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->released), 2L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->bogus), 0L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->dups), 0L);
+}
+
+/*
+ * Push and pop of nodes with interrupts disabled (the contexts the kinds
+ * claim for push_node and pop_node include hard interrupts).
+ */
+static void node_irqs_disabled(struct kunit *test)
+{
+	const struct lfq_kind *k = test->param_value;
+	struct lfq_kt_obj *objs;
+	void *c = lfq_kt_alloc(test, k);
+	unsigned long flags;
+	void *o;
+
+	KUNIT_ASSERT_TRUE(test, k->push_node_ctx & k->pop_node_ctx &
+			  LFQ_CTX_HARDIRQ);
+	objs = kunit_kcalloc(test, 2, sizeof(*objs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	objs[1].idx = 1;
+	KUNIT_ASSERT_EQ(test, lfq_kt_init(k, c, 0), 0);
+	local_irq_save(flags);
+	k->push_node(c, &objs[0], LFQ_KT_OBJ_OFF);
+	k->push_node(c, &objs[1], LFQ_KT_OBJ_OFF);
+	o = k->pop_node(c, LFQ_KT_OBJ_OFF);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_PTR_EQ(test, o, k->flags & LFQ_KIND_FIFO ?
+			    (void *)&objs[0] : (void *)&objs[1]);
+	KUNIT_EXPECT_EQ(test, k->len(c), 1UL);
+	k->destroy_nodes(c, NULL, LFQ_KT_OBJ_OFF);
+}
+
+static void node_kthread_stress(struct kunit *test)
+{
+	lfq_kt_stress_run(test, false, true);
+}
+
+/*
+ * kthreads push and pop objects while an hrtimer pushes and pops objects in
+ * hard interrupt context.  The NMI-safety that lfq.h states for stack push
+ * and pop and msq enqueue (where cmpxchg is NMI-safe) is not tested: a
+ * test module has no portable way to raise NMIs on demand.
+ */
+static void node_hardirq_stress(struct kunit *test)
+{
+	lfq_kt_stress_run(test, true, true);
+}
+
+static struct kunit_case lfq_kt_node_cases[] = {
+	KUNIT_CASE_PARAM(node_order, lfq_kt_node_params),
+	KUNIT_CASE_PARAM(node_irqs_disabled, lfq_kt_node_params),
+	LFQ_KT_SLOW_PARAM(node_kthread_stress, lfq_kt_node_params),
+	LFQ_KT_SLOW_PARAM(node_hardirq_stress, lfq_kt_node_params),
+	{}
+};
+
+static struct kunit_suite lfq_kt_node_suite = {
+	.name = "lfq_intrusive",
+	.test_cases = lfq_kt_node_cases,
+};
+
 kunit_test_suites(&lfq_kt_kind_suite, &lfq_kt_ring_suite, &lfq_kt_msq_suite,
 		  &lfq_kt_stack_suite, &lfq_kt_deque_suite, &lfq_kt_pool_suite,
-		  &lfq_kt_scq_suite);
+		  &lfq_kt_scq_suite, &lfq_kt_node_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(LFQ_NS);

@@ -11,7 +11,8 @@ t devnode-mode sh -c '[ "$(stat -c %a /dev/lfq)" = 600 ]'
 
 if [ -f /lfq/lfq_kunit.ko ]; then
 	t kunit-load insmod /lfq/lfq_kunit.ko
-	for s in lfq_kinds lfq_ring lfq_msq lfq_stack lfq_deque lfq_pool lfq_scq; do
+	for s in lfq_kinds lfq_ring lfq_msq lfq_stack lfq_deque lfq_pool lfq_scq \
+		 lfq_intrusive; do
 		kunit_suite "$s"
 	done
 	t kunit-unload rmmod lfq_kunit

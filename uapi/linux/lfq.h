@@ -72,12 +72,14 @@
  * Memory: a queue's byte budget, max_bytes, bounds the kernel memory its
  * messages hold, not only their payload.  Each message is charged the
  * memory it occupies: its payload and a 24-byte header (on 64-bit), rounded
- * up to the kernel allocator's size class, plus, for MSQ, STACK and TLQ,
- * one node (40 bytes on 64-bit).  A RING whose capacity of max_msg-byte
+ * up to the kernel allocator's size class, plus, for TLQ, one node (40
+ * bytes on 64-bit); MSQ and STACK messages embed their node in a 40-byte
+ * header instead.  A RING whose capacity of max_msg-byte
  * messages fits the budget preallocates one max_msg buffer per slot at
  * creation and charges every message the cost of such a buffer.
  * lfq_info.max_msg_charge is the charge of a max_msg-byte message (on
- * 64-bit: 1 byte costs 72, a 4096-byte message 4168), and
+ * 64-bit, TLQ: 1 byte costs 72, a 4096-byte message 4168; MSQ and STACK:
+ * 64 and 4160), and
  * lfq_stats.mem_bytes what is charged now.  A push claims room before it
  * allocates anything, so a writer waiting for room holds no message
  * memory.  The kernel memory a queue holds is at most
@@ -86,8 +88,9 @@
  * The charges are allocation sizes: on a kernel with slab debugging, KASAN
  * or kmemleak every allocation takes more than its size (red zones,
  * tracking, metadata), and the messages' memory exceeds max_bytes by that
- * per-object overhead.  Popped MSQ and STACK nodes wait for an RCU grace period before they are
- * freed; that memory is shared by all queues and bounded module-wide
+ * per-object overhead.  Delivered MSQ and STACK messages (their node is
+ * in them) wait for an RCU grace period before they are freed; that
+ * memory is shared by all queues and bounded module-wide
  * (lfq_stats.rcu_backlog).  All of it is charged to the memory cgroup of
  * the task that causes each allocation; at a cgroup limit a push or a
  * create fails with -ENOMEM, and no task is OOM-killed for it.
@@ -361,9 +364,10 @@ struct lfq_batch {
  *               capacity
  * @peak_bytes:  largest @bytes since creation
  * @rcu_backlog: module-wide, the same whichever queue is asked: MSQ and
- *               STACK nodes (one per message, a small fixed-size object)
- *               of all queues, unlinked but still waiting for an RCU grace
- *               period before being freed (lfq_rcu_backlog()).  RING and
+ *               STACK messages of all queues, delivered but still waiting
+ *               for an RCU grace period before being freed, plus the lfq
+ *               nodes waiting likewise (lfq_rcu_backlog(): an MSQ's
+ *               dummies, the kernel API's nodes).  RING and
  *               TLQ queues add nothing to it; it is not part of any
  *               queue's @mem_bytes, and is bounded module-wide.
  * @mem_bytes:   kernel memory charged to the byte budget now, in bytes: the

@@ -299,6 +299,16 @@ static void *producer(void *arg)
 	return NULL;
 }
 
+/* per producer, the last sequence a FIFO consumer saw: none yet */
+static long *last_seqs_new(unsigned int nprod)
+{
+	long *last = malloc(sizeof(*last) * nprod);
+
+	for (unsigned int i = 0; i < nprod; i++)
+		last[i] = -1;
+	return last;
+}
+
 static void *consumer(void *arg)
 {
 	struct worker *w = arg;
@@ -309,11 +319,8 @@ static void *consumer(void *arg)
 	long *last = NULL;
 	void *vals[MAX_BATCH];
 
-	if (run->fifo) {
-		last = malloc(sizeof(*last) * c->nprod);
-		for (unsigned int i = 0; i < c->nprod; i++)
-			last[i] = -1;
-	}
+	if (run->fifo)
+		last = last_seqs_new(c->nprod);
 	rcu_register_thread();
 	for (;;) {
 		enum batch mode = kind->pop_many ? pick_mode(w) : B_SINGLE;
@@ -362,12 +369,38 @@ static void *consumer(void *arg)
 	return NULL;
 }
 
+/*
+ * Start @run's consumers, then its producers, wait for the producers, tell
+ * the consumers, wait for them.
+ */
+static void run_workers(struct run *run, void *(*prod)(void *),
+			void *(*cons)(void *))
+{
+	const struct stress *c = run->cfg;
+	struct worker w[MAX_THREADS];
+	unsigned int t;
+
+	for (t = 0; t < c->nprod + c->ncons; t++) {
+		w[t].run = run;
+		w[t].seed = 12345 + t * 7919;
+		w[t].id = t < c->nprod ? t : t - c->nprod;
+	}
+	for (t = 0; t < c->ncons; t++)
+		pthread_create(&w[c->nprod + t].thread, NULL, cons,
+			       &w[c->nprod + t]);
+	for (t = 0; t < c->nprod; t++)
+		pthread_create(&w[t].thread, NULL, prod, &w[t]);
+	for (t = 0; t < c->nprod; t++)
+		pthread_join(w[t].thread, NULL);
+	__atomic_store_n(&run->producers_done, 1, __ATOMIC_RELEASE);
+	for (t = 0; t < c->ncons; t++)
+		pthread_join(w[c->nprod + t].thread, NULL);
+}
+
 static void run_stress(const struct lfq_kind *kind, const struct stress *c)
 {
-	struct worker w[MAX_THREADS];
 	struct run run = { .cfg = c, .kind = kind, .fifo = is_fifo(kind) };
 	unsigned long total, drained = 0, missing = 0, i, retries;
-	unsigned int t, nthreads = c->nprod + c->ncons;
 	double t0 = now();
 	void *v;
 
@@ -378,24 +411,9 @@ static void run_stress(const struct lfq_kind *kind, const struct stress *c)
 	if (c->nonblocking_gfp)
 		run.box.gfp = GFP_ATOMIC;
 
-	for (t = 0; t < nthreads; t++) {
-		w[t].run = &run;
-		w[t].seed = 12345 + t * 7919;
-		w[t].id = t < c->nprod ? t : t - c->nprod;
-	}
 	/* module-wide: counts every retry of the run (and nothing else) */
 	retries = lfq_cas_retries();
-	/* start consumers first, interleaved with producers */
-	for (t = 0; t < c->ncons; t++)
-		pthread_create(&w[c->nprod + t].thread, NULL, consumer,
-			       &w[c->nprod + t]);
-	for (t = 0; t < c->nprod; t++)
-		pthread_create(&w[t].thread, NULL, producer, &w[t]);
-	for (t = 0; t < c->nprod; t++)
-		pthread_join(w[t].thread, NULL);
-	__atomic_store_n(&run.producers_done, 1, __ATOMIC_RELEASE);
-	for (t = 0; t < c->ncons; t++)
-		pthread_join(w[c->nprod + t].thread, NULL);
+	run_workers(&run, producer, consumer);
 	retries = lfq_cas_retries() - retries;
 
 	while ((v = box_pop(&run.box))) {
@@ -1887,6 +1905,242 @@ static const struct simple simples[] = {
 	{ "hmap_stress_64", test_hmap_stress_64 },
 };
 
+/* ------------------------------------------------------------------ */
+/* The intrusive API (kinds with push_node: msq, stack)                */
+
+/*
+ * inode_api_<kind>: one thread, objects that embed the node away from
+ * their start (so a wrong offset shows): order (FIFO or LIFO), len and
+ * empty, pop of an empty container, and destroy_nodes handing back what
+ * is left.
+ *
+ * inode_<kind>_<shape>: the stress shapes on nodes.  Producers push
+ * objects that carry (producer, sequence); consumers pop them, check them
+ * like the values of the "void *" stress (hit array, conservation,
+ * per-producer order for FIFO kinds) and hand each object to call_rcu(),
+ * whose callback puts it on a free list the producers take their next
+ * objects from: node addresses are reused, but only after a grace period,
+ * as lfq.h requires, so a pop that could succeed against a recycled node
+ * (ABA) would show as a lost or doubled value.
+ */
+struct iobj {
+	unsigned long tag;		/* encode(pid, seq) */
+	union {
+		struct lfq_msq_node q;
+		struct lfq_stack_node s;
+	} node;
+	struct rcu_head rcu;
+	struct iobj *free_next;
+};
+
+#define IOBJ_OFF	offsetof(struct iobj, node)
+
+static pthread_mutex_t iobj_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct iobj *iobj_free;
+static unsigned long iobj_allocs, iobj_reuses;
+
+static struct iobj *iobj_get(void)
+{
+	struct iobj *o;
+
+	pthread_mutex_lock(&iobj_lock);
+	o = iobj_free;
+	if (o) {
+		iobj_free = o->free_next;
+		iobj_reuses++;
+	} else {
+		iobj_allocs++;
+	}
+	pthread_mutex_unlock(&iobj_lock);
+	return o ? o : malloc(sizeof(*o));
+}
+
+/* call_rcu() callback: a grace period has passed since the pop */
+static void iobj_recycle(struct rcu_head *head)
+{
+	struct iobj *o = container_of(head, struct iobj, rcu);
+
+	/* poison what the next user must rewrite; the node included */
+	memset(o, 0x5a, offsetof(struct iobj, rcu));
+	pthread_mutex_lock(&iobj_lock);
+	o->free_next = iobj_free;
+	iobj_free = o;
+	pthread_mutex_unlock(&iobj_lock);
+}
+
+static void iobj_free_all(void)
+{
+	struct iobj *o;
+
+	rcu_barrier();
+	pthread_mutex_lock(&iobj_lock);
+	while ((o = iobj_free)) {
+		iobj_free = o->free_next;
+		free(o);
+	}
+	pthread_mutex_unlock(&iobj_lock);
+}
+
+static unsigned long iobj_released;
+
+static void iobj_release(void *obj)
+{
+	iobj_released++;
+	free(obj);
+}
+
+static void run_inode_api(const struct lfq_kind *k)
+{
+	struct box b;
+	struct iobj *o[3], *p;
+	int i;
+
+	CHECK(box_init(&b, k, 0) == 0, "init");
+	CHECK(k->pop_node(b.c, IOBJ_OFF) == NULL, "pop of an empty %s",
+	      k->name);
+	CHECK(box_empty(&b) && box_len(&b) == 0, "new %s not empty", k->name);
+	for (i = 0; i < 3; i++) {
+		o[i] = malloc(sizeof(*o[i]));
+		memset(o[i], 0x5a, sizeof(*o[i]));	/* no init needed */
+		o[i]->tag = i;
+		k->push_node(b.c, o[i], IOBJ_OFF);
+		CHECK(box_len(&b) == (unsigned long)i + 1, "len %lu after %d",
+		      box_len(&b), i + 1);
+	}
+	CHECK(!box_empty(&b), "empty with 3 nodes");
+	p = k->pop_node(b.c, IOBJ_OFF);
+	CHECK(p == (is_fifo(k) ? o[0] : o[2]), "popped %p (tag %lu)", p,
+	      p ? p->tag : ~0UL);
+	CHECK(box_len(&b) == 2, "len %lu after a pop", box_len(&b));
+	/* the popped object goes only after a grace period */
+	call_rcu(&p->rcu, iobj_recycle);
+	p = k->pop_node(b.c, IOBJ_OFF);
+	CHECK(p == o[1], "second pop: %p, want the middle one", p);
+	call_rcu(&p->rcu, iobj_recycle);
+	CHECK(box_len(&b) == 1 && !box_empty(&b), "len %lu with one left",
+	      box_len(&b));
+	/* the last node left goes back through destroy_nodes */
+	iobj_released = 0;
+	k->destroy_nodes(b.c, iobj_release, IOBJ_OFF);
+	CHECK(iobj_released == 1, "destroy_nodes released %lu objects",
+	      iobj_released);
+	free(b.c);
+
+	/* pop the last node, then the container is empty */
+	CHECK(box_init(&b, k, 0) == 0, "init");
+	o[0] = malloc(sizeof(*o[0]));
+	k->push_node(b.c, o[0], IOBJ_OFF);
+	CHECK(k->pop_node(b.c, IOBJ_OFF) == o[0], "the only node");
+	call_rcu(&o[0]->rcu, iobj_recycle);
+	CHECK(box_empty(&b) && box_len(&b) == 0 &&
+	      !k->pop_node(b.c, IOBJ_OFF), "not empty after the last pop");
+	iobj_released = 0;
+	k->destroy_nodes(b.c, iobj_release, IOBJ_OFF);
+	CHECK(iobj_released == 0, "destroy_nodes of an empty %s released %lu",
+	      k->name, iobj_released);
+	free(b.c);
+	iobj_free_all();
+}
+
+static void *inode_producer(void *arg)
+{
+	struct worker *w = arg;
+	struct run *run = w->run;
+	const struct lfq_kind *kind = run->kind;
+	unsigned long seq;
+	struct iobj *o;
+
+	rcu_register_thread();
+	for (seq = 0; seq < run->per; seq++) {
+		o = iobj_get();
+		o->tag = (uintptr_t)encode(w->id, seq);
+		kind->push_node(run->box.c, o, IOBJ_OFF);
+	}
+	__atomic_add_fetch(&run->pushed, seq, __ATOMIC_RELAXED);
+	rcu_unregister_thread();
+	return NULL;
+}
+
+static void *inode_consumer(void *arg)
+{
+	struct worker *w = arg;
+	struct run *run = w->run;
+	const struct stress *c = run->cfg;
+	const struct lfq_kind *kind = run->kind;
+	unsigned long popped = 0, empty = 0;
+	long *last = NULL;
+	struct iobj *o;
+
+	if (run->fifo)
+		last = last_seqs_new(c->nprod);
+	rcu_register_thread();
+	for (;;) {
+		bool done = __atomic_load_n(&run->producers_done,
+					    __ATOMIC_ACQUIRE);
+
+		o = kind->pop_node(run->box.c, IOBJ_OFF);
+		if (o) {
+			record(run, (void *)o->tag, last);
+			popped++;
+			call_rcu(&o->rcu, iobj_recycle);
+			continue;
+		}
+		if (done)
+			break;
+		empty++;
+		sched_yield();
+	}
+	__atomic_add_fetch(&run->popped, popped, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&run->empty_pops, empty, __ATOMIC_RELAXED);
+	rcu_unregister_thread();
+	free(last);
+	return NULL;
+}
+
+static void run_inode_stress(const struct lfq_kind *kind,
+			     const struct stress *c)
+{
+	struct run run = { .cfg = c, .kind = kind, .fifo = is_fifo(kind) };
+	unsigned long total, drained = 0, missing = 0, i;
+	double t0 = now();
+	struct iobj *o;
+
+	run.per = scaled(c->per);
+	total = run.per * c->nprod;
+	run.hits = calloc(total, 1);
+	pthread_mutex_lock(&iobj_lock);
+	iobj_allocs = 0;
+	iobj_reuses = 0;
+	pthread_mutex_unlock(&iobj_lock);
+	CHECK(box_init(&run.box, kind, 0) == 0, "init");
+	run_workers(&run, inode_producer, inode_consumer);
+
+	while ((o = kind->pop_node(run.box.c, IOBJ_OFF))) {
+		record(&run, (void *)o->tag, NULL);
+		call_rcu(&o->rcu, iobj_recycle);
+		drained++;
+	}
+	for (i = 0; i < total; i++)
+		missing += !run.hits[i];
+	CHECK(run.pushed == total, "pushed %lu of %lu", run.pushed, total);
+	CHECK(run.pushed == run.popped + drained,
+	      "conservation: pushed %lu != popped %lu + drained %lu",
+	      run.pushed, run.popped, drained);
+	CHECK(missing == 0, "%lu objects never popped", missing);
+	iobj_released = 0;
+	kind->destroy_nodes(run.box.c, iobj_release, IOBJ_OFF);
+	CHECK(iobj_released == 0, "destroy_nodes released %lu objects",
+	      iobj_released);
+	free(run.box.c);
+	iobj_free_all();
+	printf("info: inode_%s_%s: %uP/%uC %lu objects in %.2fs; %lu "
+	       "allocated, %lu reused after a grace period; empty %lu, "
+	       "drained %lu\n", kind->name, c->name, c->nprod, c->ncons,
+	       total, now() - t0, iobj_allocs, iobj_reuses, run.empty_pops,
+	       drained);
+	free(run.hits);
+}
+
 /* With @want NULL, print @name; otherwise true if @name is @want. */
 static bool visit(const char *name, const char *want)
 {
@@ -1900,7 +2154,9 @@ static bool visit(const char *name, const char *want)
 /*
  * Every test: the simple ones, then per registered kind api_<kind>, one
  * <kind>_<shape> per stress shape that applies to it (owner kinds: per
- * owner-plus-thieves shape), and soak_<kind> (not for owner kinds).
+ * owner-plus-thieves shape), for kinds with the intrusive operations
+ * inode_api_<kind> and inode_<kind>_<shape>, and soak_<kind> (not for
+ * owner kinds).
  * Lists them (@want NULL) or runs the one named @want.
  */
 static bool each_test(const char *want)
@@ -1932,12 +2188,30 @@ static bool each_test(const char *want)
 				found = true;
 			}
 		}
+		for (i = 0; k->push_node && i < sizeof(stresses) /
+					       sizeof(stresses[0]); i++) {
+			if (stresses[i].needs || stresses[i].needs_many)
+				continue;
+			snprintf(name, sizeof(name), "inode_%s_%s", k->name,
+				 stresses[i].name);
+			if (visit(name, want)) {
+				run_inode_stress(k, &stresses[i]);
+				found = true;
+			}
+		}
 		for (i = 0; k->steal && i < sizeof(steal_shapes) /
 					    sizeof(steal_shapes[0]); i++) {
 			snprintf(name, sizeof(name), "%s_%s", k->name,
 				 steal_shapes[i].name);
 			if (visit(name, want)) {
 				run_steal(k, &steal_shapes[i]);
+				found = true;
+			}
+		}
+		if (k->push_node) {
+			snprintf(name, sizeof(name), "inode_api_%s", k->name);
+			if (visit(name, want)) {
+				run_inode_api(k);
 				found = true;
 			}
 		}
