@@ -519,14 +519,31 @@ static unsigned int scq_push_many(struct lfq_scq *q, void * const *vals,
 	}
 	if (!n)
 		return 0;
-	taken = scq_take_free(q, n, &chain);
-	if (all && taken < n) {
-		/* give them back: the free ring's order does not matter */
-		scq_put_chain(q, &q->fq, q->fq_ents, chain, NULL);
-		return 0;
+	if (n <= SCQ_BATCH) {
+		/* one batch: the indices stay on the stack, no chain */
+		unsigned long buf[SCQ_BATCH];
+
+		taken = scq_dequeue_many(q, &q->fq, q->fq_ents, buf, n);
+		if (all && taken < n) {
+			if (taken)
+				scq_enqueue_many(q, &q->fq, q->fq_ents, buf,
+						 taken);
+			return 0;
+		}
+		for (i = 0; i < taken; i++)
+			q->data[buf[i]] = vals[i];	/* plain: ours */
+		if (taken)
+			scq_enqueue_many(q, &q->aq, q->aq_ents, buf, taken);
+	} else {
+		taken = scq_take_free(q, n, &chain);
+		if (all && taken < n) {
+			/* give them back: the free ring's order is free */
+			scq_put_chain(q, &q->fq, q->fq_ents, chain, NULL);
+			return 0;
+		}
+		/* the chain runs from the last slot taken back to the first */
+		scq_put_chain(q, &q->aq, q->aq_ents, chain, vals);
 	}
-	/* the chain runs from the last slot taken back to the first */
-	scq_put_chain(q, &q->aq, q->aq_ents, chain, vals);
 	if (taken)
 		scq_publish(q, taken);
 	return taken;
@@ -621,9 +638,19 @@ EXPORT_SYMBOL_NS_GPL(lfq_scq_push, LFQ_NS);
  */
 void *lfq_scq_pop(struct lfq_scq *q)
 {
+	unsigned long idx;
 	void *val;
 
-	return scq_pop_many(q, &val, 1, true) ? val : NULL;
+	if (!scq_reserve(q, 1, true))
+		return NULL;
+	if (unlikely(!scq_dequeue_many(q, &q->aq, q->aq_ents, &idx, 1))) {
+		/* cannot happen (see scq_reserve()); stay consistent */
+		atomic_long_inc(&q->ready);
+		return NULL;
+	}
+	val = q->data[idx];	/* ours until the release in scq_put() */
+	scq_enqueue_many(q, &q->fq, q->fq_ents, &idx, 1);
+	return val;
 }
 EXPORT_SYMBOL_NS_GPL(lfq_scq_pop, LFQ_NS);
 
