@@ -958,31 +958,6 @@ static void ratio_matrix(enum workload wl, int n)
 
 static int tgt_met, tgt_missed, tgt_na;
 
-static void target(const char *a, const char *b, enum workload wl, int n,
-		   double factor, bool strict)
-{
-	struct bcase *ca = find(a, wl, n), *cb = find(b, wl, n);
-	double ratio;
-	bool met, overlap;
-
-	if (!ok_case(ca) || !ok_case(cb)) {
-		out("| %s %s %s%s | %d | - | n/a (not measured or failed) |\n",
-		    a, strict ? ">" : ">=", factor != 1.0 ? "0.9 x " : "", b, n);
-		tgt_na++;
-		return;
-	}
-	ratio = ca->med / cb->med;
-	met = strict ? ratio > factor : ratio >= factor;
-	overlap = ca->min <= cb->max * factor && cb->min * factor <= ca->max;
-	out("| %s %s %s%s | %d | %.3f | %s%s |\n", a, strict ? ">" : ">=",
-	    factor != 1.0 ? "0.9 x " : "", b, n, ratio,
-	    met ? "met" : "**MISSED**",
-	    overlap ? " (run ranges overlap: within noise)" : "");
-	if (met)
-		tgt_met++;
-	else
-		tgt_missed++;
-}
 
 static void verdict(const char *what, int n, double ratio, bool met,
 		    bool noise)
@@ -996,19 +971,37 @@ static void verdict(const char *what, int n, double ratio, bool met,
 		tgt_missed++;
 }
 
-/* @a's median at @n threads >= @factor x @b's at @m threads */
-static void target_at(const char *what, const char *a, int n,
-		      const char *b, int m, double factor)
+/* @a's median at @n threads >= (> if @strict) @factor x @b's at @m */
+static void target_cmp(const char *what, const char *a, enum workload wl,
+		       int n, const char *b, int m, double factor, bool strict)
 {
-	struct bcase *ca = find(a, WL_PAIRS, n), *cb = find(b, WL_PAIRS, m);
+	struct bcase *ca = find(a, wl, n), *cb = find(b, wl, m);
+	double ratio;
 
 	if (!ok_case(ca) || !ok_case(cb)) {
 		out("| %s | %d | - | n/a (not measured or failed) |\n", what, n);
 		tgt_na++;
 		return;
 	}
-	verdict(what, n, ca->med / cb->med, ca->med >= factor * cb->med,
+	ratio = ca->med / cb->med;
+	verdict(what, n, ratio, strict ? ratio > factor : ratio >= factor,
 		ca->min <= cb->max * factor && cb->min * factor <= ca->max);
+}
+
+static void target(const char *a, const char *b, enum workload wl, int n,
+		   double factor, bool strict)
+{
+	char what[128];
+
+	snprintf(what, sizeof(what), "%s %s %s%s", a, strict ? ">" : ">=",
+		 factor != 1.0 ? "0.9 x " : "", b);
+	target_cmp(what, a, wl, n, b, n, factor, strict);
+}
+
+static void target_at(const char *what, const char *a, int n,
+		      const char *b, int m, double factor)
+{
+	target_cmp(what, a, WL_PAIRS, n, b, m, factor, false);
 }
 
 /*
