@@ -991,10 +991,12 @@ static void target_cmp(const char *what, const char *a, enum workload wl,
 static void target(const char *a, const char *b, enum workload wl, int n,
 		   double factor, bool strict)
 {
-	char what[128];
+	char what[128], f[16] = "";
 
-	snprintf(what, sizeof(what), "%s %s %s%s", a, strict ? ">" : ">=",
-		 factor != 1.0 ? "0.9 x " : "", b);
+	if (factor != 1.0)
+		snprintf(f, sizeof(f), "%.2g x ", factor);
+	snprintf(what, sizeof(what), "%s %s %s%s", a, strict ? ">" : ">=", f,
+		 b);
 	target_cmp(what, a, wl, n, b, n, factor, strict);
 }
 
@@ -1088,9 +1090,7 @@ static void targets(void)
 			target("lfq msq", "lfq tlq", WL_PAIRS, n, 1.0, true);
 		target("lfq stack", "lfstack", WL_PAIRS, n, 1.0, false);
 		target("lfq stack", "ck_stack", WL_PAIRS, n, 1.0, false);
-		target("lfq ring", "rte_ring", WL_PAIRS, n, 1.0, false);
-		target("lfq ring", "ck_ring", WL_PAIRS, n, 1.0, false);
-		target("lfq ring bulk/32", "rte_ring bulk/32", WL_BULK, n, 0.9, false);
+		/* the ring's peers: ring_targets() */
 		if (n == 2)
 			target("lfq ring", "spinlock queue", WL_PAIRS, n, 1.0, true);
 	}
