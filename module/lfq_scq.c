@@ -682,7 +682,8 @@ EXPORT_SYMBOL_NS_GPL(lfq_scq_pop, LFQ_NS);
  * operations.
  *
  * Context: any context, including hard interrupts; NMI as for
- * lfq_scq_push().  Uses about 300 bytes of stack.
+ * lfq_scq_push().  Stack: about 400 bytes for @n up to 32, 650 beyond
+ * (x86-64, gcc -O2: the indices of one batch of 32 are kept on the stack).
  * Return: @n, or 0 if @n is 0, a value is NULL, @n exceeds the capacity or
  * fewer than @n slots were free (then nothing was pushed).
  */
@@ -733,7 +734,7 @@ EXPORT_SYMBOL_NS_GPL(lfq_scq_push_burst, LFQ_NS);
  * Lock-free; alone on its CPU at most 2 * @n ring operations.
  *
  * Context: any context, including hard interrupts; NMI as for
- * lfq_scq_push().  Uses about 300 bytes of stack.
+ * lfq_scq_push().  Stack: about 260 bytes (x86-64, gcc -O2).
  * Return: @n, or 0 (and @vals untouched) if fewer were available.
  */
 unsigned int lfq_scq_pop_bulk(struct lfq_scq *q, void **vals, unsigned int n)
