@@ -329,6 +329,8 @@ struct lfq_scq_ring {
  * @aq_ents: @aq's 2 * capacity entries; start of the one allocation
  * @fq_ents: @fq's 2 * capacity entries
  * @data: the capacity data slots
+ * @ready: values pushed whole and not yet reserved by a pop (may dip
+ *	below the true count, even below 0, while a pop gives back an excess)
  *
  * Nikolaev's SCQ (DISC 2019) with the paper's indirection: values live in
  * @data, and two rings of slot indices say which slots are free and which
@@ -347,6 +349,7 @@ struct lfq_scq {
 	unsigned long *aq_ents;
 	unsigned long *fq_ents;
 	void **data;
+	atomic_long_t ready ____cacheline_aligned_in_smp;
 };
 
 /* Largest capacity lfq_scq_init() accepts: 5 words per value < INT_MAX. */
@@ -358,6 +361,13 @@ int lfq_scq_init_at(struct lfq_scq *q, unsigned int capacity, gfp_t gfp,
 void lfq_scq_destroy(struct lfq_scq *q, void (*release)(void *val));
 int lfq_scq_push(struct lfq_scq *q, void *val);
 void *lfq_scq_pop(struct lfq_scq *q);
+unsigned int lfq_scq_push_bulk(struct lfq_scq *q, void * const *vals,
+			       unsigned int n);
+unsigned int lfq_scq_push_burst(struct lfq_scq *q, void * const *vals,
+				unsigned int n);
+unsigned int lfq_scq_pop_bulk(struct lfq_scq *q, void **vals, unsigned int n);
+unsigned int lfq_scq_pop_burst(struct lfq_scq *q, void **vals,
+			       unsigned int n);
 
 /**
  * lfq_scq_capacity() - number of values the queue holds at most
@@ -375,11 +385,10 @@ static inline unsigned int lfq_scq_capacity(const struct lfq_scq *q)
  * lfq_scq_len() - approximate number of values in the queue
  * @q: the queue
  *
- * Wait-free: the allocated ring's tail minus its head, clamped.  Counts
- * taken positions, so values being appended or taken are included, and so
- * are positions producers skipped under contention (an entry still held
- * by a late consumer): approximate under concurrency, and may stay above
- * the true count after it until pops pass those positions.  Exact after
+ * Wait-free: the count of values pushed whole and not yet reserved by a
+ * pop, clamped.  Values being pushed are not counted until their push
+ * returns, values being popped no longer are; a pop giving back an excess
+ * reservation may make it read low for that moment.  Exact after
  * single-threaded use.
  *
  * Context: any context, including NMI.
@@ -388,8 +397,7 @@ static inline unsigned int lfq_scq_capacity(const struct lfq_scq *q)
 static inline unsigned int lfq_scq_len(const struct lfq_scq *q)
 {
 	/* No ordering needed: not a snapshot anyway, and clamped. */
-	unsigned long head = atomic_long_read(&q->aq.head);
-	long len = atomic_long_read(&q->aq.tail) - head;
+	long len = atomic_long_read(&q->ready);
 
 	if (len <= 0)
 		return 0;

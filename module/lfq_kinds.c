@@ -209,6 +209,20 @@ static void *scq_pop(void *c)
 	return lfq_scq_pop(c);
 }
 
+static unsigned int scq_push_many(void *c, void * const *vals,
+				  unsigned int n, bool all)
+{
+	return all ? lfq_scq_push_bulk(c, vals, n) :
+		     lfq_scq_push_burst(c, vals, n);
+}
+
+static unsigned int scq_pop_many(void *c, void **vals, unsigned int n,
+				 bool all)
+{
+	return all ? lfq_scq_pop_bulk(c, vals, n) :
+		     lfq_scq_pop_burst(c, vals, n);
+}
+
 static unsigned long scq_len(const void *c)
 {
 	return lfq_scq_len(c);
@@ -373,6 +387,8 @@ const struct lfq_kind lfq_kinds[] = {
 		.destroy	= scq_destroy,
 		.push		= scq_push,
 		.pop		= scq_pop,
+		.push_many	= scq_push_many,
+		.pop_many	= scq_pop_many,
 		.len		= scq_len,
 		.empty		= scq_empty,
 	},

@@ -2173,9 +2173,11 @@ static void scq_wrap(struct kunit *test)
 }
 
 /*
- * Empty pops use up the threshold: after 3 * capacity of them a pop
- * returns at once without taking a position; a push resets it, so the
- * next pop finds the value.  Full pushes likewise on the free ring.
+ * An empty pop reads the count of reservable values and returns without
+ * taking a position of the allocated ring.  Full pushes use up the free
+ * ring's threshold: after 3 * capacity of them a push returns at once
+ * without taking a position; a pop resets it, so the next push finds the
+ * slot it gave back.
  */
 static void scq_threshold(struct kunit *test)
 {
@@ -2191,24 +2193,26 @@ static void scq_threshold(struct kunit *test)
 		KUNIT_ASSERT_PTR_EQ(test, lfq_scq_pop(q), lfq_kt_val(i));
 		KUNIT_EXPECT_GE(test, atomic_long_read(&q->aq.threshold), 0L);
 	}
+	head = atomic_long_read(&q->aq.head);
 	for (i = 0; i < 4 * cap; i++)
 		KUNIT_EXPECT_NULL(test, lfq_scq_pop(q));
-	KUNIT_EXPECT_LT(test, atomic_long_read(&q->aq.threshold), 0L);
-	head = atomic_long_read(&q->aq.head);
-	KUNIT_EXPECT_NULL(test, lfq_scq_pop(q));
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&q->aq.head), (long)head);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&q->ready), 0L);
 
 	KUNIT_EXPECT_EQ(test, lfq_scq_push(q, lfq_kt_val(7)), 0);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&q->aq.threshold),
 			3L * cap - 1);
 	KUNIT_EXPECT_PTR_EQ(test, lfq_scq_pop(q), lfq_kt_val(7));
 
-	/* full: the free ring's threshold runs out the same way */
+	/* full: the free ring's threshold runs out */
 	for (i = 0; i < cap; i++)
 		KUNIT_ASSERT_EQ(test, lfq_scq_push(q, lfq_kt_val(10 + i)), 0);
 	for (i = 0; i < 4 * cap; i++)
 		KUNIT_EXPECT_EQ(test, lfq_scq_push(q, lfq_kt_val(99)), -ENOSPC);
 	KUNIT_EXPECT_LT(test, atomic_long_read(&q->fq.threshold), 0L);
+	head = atomic_long_read(&q->fq.head);
+	KUNIT_EXPECT_EQ(test, lfq_scq_push(q, lfq_kt_val(99)), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&q->fq.head), (long)head);
 	KUNIT_EXPECT_PTR_EQ(test, lfq_scq_pop(q), lfq_kt_val(10));
 	KUNIT_EXPECT_EQ(test, lfq_scq_push(q, lfq_kt_val(14)), 0);
 	for (i = 1; i <= cap; i++)
@@ -2226,7 +2230,10 @@ static void scq_threshold(struct kunit *test)
  * never popped.  The test builds that interleaving at capacity 2 (four
  * entries in position order: a ring this small is not rotated; index in
  * bits 0-1, 3 meaning none) by playing the stalled consumer and the
- * late producer through the public counters.
+ * late producer through the public counters.  Pops on an empty queue take
+ * no position, so the rivals of the stalled consumer are pops made to
+ * believe one value is ready (@ready set to 1): each takes a position,
+ * finds the ring empty and gives its reservation back.
  */
 static void scq_unsafe_entry(struct kunit *test)
 {
@@ -2238,10 +2245,14 @@ static void scq_unsafe_entry(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, q->shift, q->order + 1);
 	KUNIT_ASSERT_EQ(test, lfq_scq_push(q, lfq_kt_val(0)), 0);
 	/* a consumer takes position 0 and stalls before reading entry 0 */
+	atomic_long_dec(&q->ready);
 	atomic_long_inc(&q->aq.head);
 	/* consumers of positions 1..4: the last finds entry 0 still full */
-	for (i = 1; i <= 4; i++)
+	for (i = 1; i <= 4; i++) {
+		atomic_long_set(&q->ready, 1);
 		KUNIT_ASSERT_NULL(test, lfq_scq_pop(q));
+	}
+	atomic_long_set(&q->ready, 0);
 	KUNIT_ASSERT_EQ(test, atomic_long_read(&q->aq.head), 5L);
 	KUNIT_EXPECT_EQ(test, q->aq_ents[0] & 7, 0UL);	/* not SAFE, index 0 */
 	/* the stalled consumer takes its index (and keeps its slot) */
@@ -2254,12 +2265,242 @@ static void scq_unsafe_entry(struct kunit *test)
 	lfq_scq_destroy(q, NULL);
 }
 
+/*
+ * Bulk and burst edges, single-threaded: a bulk larger than the capacity
+ * or than the free slots pushes nothing and takes nothing (the singles
+ * after it still fill the queue exactly); a burst stops at full, at
+ * empty and at a NULL; a failed bulk pop leaves @vals untouched.
+ */
+static void scq_bulk_edges(struct kunit *test)
+{
+	struct lfq_scq *q = kunit_kzalloc(test, sizeof(*q), GFP_KERNEL);
+	const unsigned int cap = 8;
+	void *v[2 * 8 + 1], *out[2 * 8 + 1];
+	unsigned long fq_head;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_ASSERT_EQ(test, lfq_scq_init(q, cap, GFP_KERNEL), 0);
+	for (i = 0; i < ARRAY_SIZE(v); i++)
+		v[i] = lfq_kt_val(i);
+	KUNIT_EXPECT_EQ(test, lfq_scq_push_bulk(q, v, 0), 0U);
+	KUNIT_EXPECT_EQ(test, lfq_scq_pop_burst(q, out, cap), 0U);
+	KUNIT_EXPECT_EQ(test, lfq_scq_push(q, v[0]), 0);
+
+	/* larger than the capacity: refused before any slot is taken */
+	fq_head = atomic_long_read(&q->fq.head);
+	KUNIT_EXPECT_EQ(test, lfq_scq_push_bulk(q, v + 1, cap + 1), 0U);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&q->fq.head), (long)fq_head);
+	/* fits the capacity but not the free slots: all given back */
+	KUNIT_EXPECT_EQ(test, lfq_scq_push_bulk(q, v + 1, cap), 0U);
+	KUNIT_EXPECT_EQ(test, lfq_scq_len(q), 1U);
+	/* a NULL refuses a bulk, ends a burst */
+	v[3] = NULL;
+	KUNIT_EXPECT_EQ(test, lfq_scq_push_bulk(q, v + 1, 3), 0U);
+	KUNIT_EXPECT_EQ(test, lfq_scq_push_burst(q, v + 1, 3), 2U);
+	v[3] = lfq_kt_val(3);
+	KUNIT_EXPECT_EQ(test, lfq_scq_len(q), 3U);
+	/* the free slots are all there: cap - 3 singles, then full */
+	for (i = 3; i < cap; i++)
+		KUNIT_EXPECT_EQ(test, lfq_scq_push(q, v[i]), 0);
+	KUNIT_EXPECT_EQ(test, lfq_scq_push(q, v[cap]), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, lfq_scq_push_burst(q, v + cap, 4), 0U);
+
+	/* pop bulk of more than there is: nothing taken, @out untouched */
+	out[0] = NULL;
+	KUNIT_EXPECT_EQ(test, lfq_scq_pop_bulk(q, out, cap + 1), 0U);
+	KUNIT_EXPECT_NULL(test, out[0]);
+	KUNIT_EXPECT_EQ(test, lfq_scq_pop_bulk(q, out, 3), 3U);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_PTR_EQ(test, out[i], v[i]);
+	/* burst partial at full: 3 free of 5 asked */
+	KUNIT_EXPECT_EQ(test, lfq_scq_push_burst(q, v + cap, 5), 3U);
+	KUNIT_EXPECT_EQ(test, lfq_scq_len(q), cap);
+	/* burst partial at empty: all 8, in order, of 2 * cap asked */
+	KUNIT_EXPECT_EQ(test, lfq_scq_pop_burst(q, out, 2 * cap), cap);
+	for (i = 0; i < cap; i++)
+		KUNIT_EXPECT_PTR_EQ(test, out[i], v[3 + i]);
+	KUNIT_EXPECT_TRUE(test, lfq_scq_empty(q));
+	KUNIT_EXPECT_EQ(test, lfq_scq_pop_burst(q, out, 2), 0U);
+	/* a bulk of exactly the capacity, many laps over the wrap */
+	for (i = 0; i < 100; i++) {
+		KUNIT_ASSERT_EQ(test, lfq_scq_push_bulk(q, v + i % 2, cap), cap);
+		KUNIT_ASSERT_EQ(test, lfq_scq_pop_bulk(q, out, cap), cap);
+		KUNIT_ASSERT_PTR_EQ(test, out[0], v[i % 2]);
+		KUNIT_ASSERT_PTR_EQ(test, out[cap - 1], v[i % 2 + cap - 1]);
+	}
+	lfq_scq_destroy(q, NULL);
+}
+
+/* Values per source (process context, hard interrupt) in scq_hardirq_bulk. */
+#define LFQ_KT_SCQ_IRQ_VALS	2048
+
+/**
+ * struct lfq_kt_scq_irq - state of scq_hardirq_bulk
+ * @timer: the hard-irq bulk pusher and popper
+ * @q: the queue, capacity 16
+ * @seen: bitmap of the 2 * LFQ_KT_SCQ_IRQ_VALS values popped so far
+ * @next: per source, the next value to push
+ * @last: per consumer (0: process, 1: irq) and source, the last value
+ *	popped, -1 before the first
+ * @calls: timer callbacks
+ * @hard: those that ran in hard interrupt context
+ * @bad: values popped twice, out of order or never pushed, and bulk calls
+ *	that returned neither 0 nor their count
+ * @stop: set to end the timer
+ */
+struct lfq_kt_scq_irq {
+	struct hrtimer timer;
+	struct lfq_scq *q;
+	unsigned long *seen;
+	unsigned long next[2];
+	long last[2][2];
+	unsigned long calls;
+	unsigned long hard;
+	atomic_long_t bad;
+	bool stop;
+};
+
+static void lfq_kt_scq_irq_take(struct lfq_kt_scq_irq *s, unsigned int who,
+				void **vals, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		unsigned long idx = lfq_kt_idx(vals[i]);
+		unsigned int src = idx >= LFQ_KT_SCQ_IRQ_VALS;
+		long seq = idx - src * LFQ_KT_SCQ_IRQ_VALS;
+
+		if (idx >= 2 * LFQ_KT_SCQ_IRQ_VALS || seq <= s->last[who][src] ||
+		    test_and_set_bit(idx, s->seen)) {
+			atomic_long_inc(&s->bad);
+			continue;
+		}
+		s->last[who][src] = seq;
+	}
+}
+
+/*
+ * Push a bulk of @n values of source @src, or a burst if !@all; returns
+ * how many went in and counts a bulk that went in partly as bad.
+ */
+static unsigned int lfq_kt_scq_irq_push(struct lfq_kt_scq_irq *s,
+					unsigned int src, unsigned int n,
+					bool all)
+{
+	unsigned long base = src * LFQ_KT_SCQ_IRQ_VALS + s->next[src];
+	void *vals[8];
+	unsigned int i, k;
+
+	n = min_t(unsigned int, n, LFQ_KT_SCQ_IRQ_VALS - s->next[src]);
+	for (i = 0; i < n; i++)
+		vals[i] = lfq_kt_val(base + i);
+	k = all ? lfq_scq_push_bulk(s->q, vals, n) :
+		  lfq_scq_push_burst(s->q, vals, n);
+	if (k > n || (all && k && k != n))
+		atomic_long_inc(&s->bad);
+	s->next[src] += min(k, n);
+	return k;
+}
+
+static void lfq_kt_scq_irq_pop(struct lfq_kt_scq_irq *s, unsigned int who,
+			       unsigned int n, bool all)
+{
+	void *vals[8];
+	unsigned int k;
+
+	k = all ? lfq_scq_pop_bulk(s->q, vals, n) :
+		  lfq_scq_pop_burst(s->q, vals, n);
+	if (k > n || (all && k && k != n))
+		atomic_long_inc(&s->bad);
+	else
+		lfq_kt_scq_irq_take(s, who, vals, k);
+}
+
+/* One bulk and one burst push, one bulk and one burst pop per tick. */
+static enum hrtimer_restart lfq_kt_scq_irq_tick(struct hrtimer *timer)
+{
+	struct lfq_kt_scq_irq *s = container_of(timer, struct lfq_kt_scq_irq,
+						timer);
+
+	s->calls++;
+	if (in_hardirq())
+		s->hard++;
+	lfq_kt_scq_irq_push(s, 1, 4, true);
+	lfq_kt_scq_irq_push(s, 1, 3, false);
+	lfq_kt_scq_irq_pop(s, 1, 3, true);
+	lfq_kt_scq_irq_pop(s, 1, 5, false);
+	if (READ_ONCE(s->stop))
+		return HRTIMER_NORESTART;
+	hrtimer_forward_now(timer, ns_to_ktime(LFQ_KT_IRQ_PERIOD_NS));
+	return HRTIMER_RESTART;
+}
+
+/*
+ * Bulk and burst pushes and pops from a hard interrupt (an hrtimer in
+ * HRTIMER_MODE_REL_HARD) that interrupts the same calls in process
+ * context on the same queue of 16: every value of both sources is popped
+ * exactly once, in order per source as each consumer sees it, and no bulk
+ * goes in or comes out partly.
+ */
+static void scq_hardirq_bulk(struct kunit *test)
+{
+	struct lfq_kt_scq_irq *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	unsigned long deadline = jiffies + stress_timeout * HZ;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->q = kunit_kzalloc(test, sizeof(*s->q), GFP_KERNEL);
+	s->seen = kunit_kcalloc(test, BITS_TO_LONGS(2 * LFQ_KT_SCQ_IRQ_VALS),
+				sizeof(long), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s->q);
+	KUNIT_ASSERT_NOT_NULL(test, s->seen);
+	KUNIT_ASSERT_EQ(test, lfq_scq_init(s->q, 16, GFP_KERNEL), 0);
+	memset(s->last, 0xff, sizeof(s->last));	/* all -1 */
+	hrtimer_init(&s->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	s->timer.function = lfq_kt_scq_irq_tick;
+	hrtimer_start(&s->timer, ns_to_ktime(LFQ_KT_IRQ_PERIOD_NS),
+		      HRTIMER_MODE_REL_HARD);
+	for (i = 0; time_before(jiffies, deadline); i++) {
+		if (s->next[0] == LFQ_KT_SCQ_IRQ_VALS &&
+		    READ_ONCE(s->next[1]) == LFQ_KT_SCQ_IRQ_VALS)
+			break;
+		lfq_kt_scq_irq_push(s, 0, 5, true);
+		lfq_kt_scq_irq_pop(s, 0, 3, true);
+		lfq_kt_scq_irq_push(s, 0, 2, false);
+		lfq_kt_scq_irq_pop(s, 0, 4, false);
+		if (!(i % 64))
+			cond_resched();
+	}
+	WRITE_ONCE(s->stop, true);
+	hrtimer_cancel(&s->timer);
+	for (;;) {
+		void *vals[8];
+		unsigned int k = lfq_scq_pop_burst(s->q, vals, 8);
+
+		if (!k)
+			break;
+		lfq_kt_scq_irq_take(s, 0, vals, k);
+	}
+	kunit_info(test, "hrtimer: %lu calls (%lu in hardirq), pushed %lu + %lu",
+		   s->calls, s->hard, s->next[0], s->next[1]);
+	KUNIT_EXPECT_EQ(test, s->next[0], (unsigned long)LFQ_KT_SCQ_IRQ_VALS);
+	KUNIT_EXPECT_EQ(test, s->next[1], (unsigned long)LFQ_KT_SCQ_IRQ_VALS);
+	KUNIT_EXPECT_GT(test, s->hard, 0UL);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&s->bad), 0L);
+	KUNIT_EXPECT_EQ(test, bitmap_weight(s->seen, 2 * LFQ_KT_SCQ_IRQ_VALS),
+			2U * LFQ_KT_SCQ_IRQ_VALS);
+	lfq_scq_destroy(s->q, NULL);
+}
+
 static struct kunit_case lfq_kt_scq_cases[] = {
 	KUNIT_CASE(scq_capacity),
 	KUNIT_CASE(scq_full_empty),
 	KUNIT_CASE(scq_wrap),
 	KUNIT_CASE(scq_threshold),
 	KUNIT_CASE(scq_unsafe_entry),
+	KUNIT_CASE(scq_bulk_edges),
+	KUNIT_CASE(scq_hardirq_bulk),
 	{}
 };
 

@@ -5,8 +5,9 @@
  *
  * Every structure is driven through the same function pointers, so the
  * per-operation harness overhead (one indirect call, the stop-flag load,
- * the checksum arithmetic) is identical for all of them, including the
- * fetch-add and CAS calibration ceilings.
+ * the pop side's checksum arithmetic and order check) is identical for all
+ * of them; the calibration ceilings skip the checks, and the no-op
+ * adapter ("no-op (harness)", impl_lock.c) measures that overhead alone.
  *
  * Each adapter lives in its own translation unit because the headers do not
  * mix: the lfq shim defines kernel names (spinlock_t, READ_ONCE, ...) that

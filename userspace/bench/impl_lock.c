@@ -257,6 +257,75 @@ static const struct bench_impl cas_ceiling = {
 	.push = cas_push, .pop = cas_pop,
 };
 
+/*
+ * The harness's own cost: a "queue" of one value per thread, kept in the
+ * thread's own cache line.  Every check the harness does for a real
+ * structure runs for it too, so its time per operation is what the
+ * harness adds to every other row.
+ */
+struct noop_slot {
+	void *val __attribute__((aligned(128)));
+};
+
+static void *noop_create(const struct bench_impl *im, unsigned int cap)
+{
+	(void)im; (void)cap;
+	return (void *)1;	/* nothing shared */
+}
+
+static void noop_destroy(void *q)
+{
+	(void)q;
+}
+
+static void *noop_enter(void *q)
+{
+	struct noop_slot *s;
+
+	(void)q;
+	if (posix_memalign((void **)&s, 128, sizeof(*s)))
+		abort();
+	s->val = NULL;
+	return s;
+}
+
+static void noop_exit(void *q, void *tls)
+{
+	(void)q;
+	free(tls);
+}
+
+static bool noop_push(void *q, void *tls, void *val)
+{
+	struct noop_slot *s = tls;
+
+	(void)q;
+	if (s->val)
+		return false;
+	s->val = val;
+	return true;
+}
+
+static void *noop_pop(void *q, void *tls)
+{
+	struct noop_slot *s = tls;
+	void *val = s->val;
+
+	(void)q;
+	s->val = NULL;
+	return val;
+}
+
+static const struct bench_impl noop_harness = {
+	.name = "no-op (harness)",
+	.family = "ceiling",
+	.note = "no shared data: push keeps the value in a per-thread slot, pop hands it back; the harness's own cost, checks included",
+	.flags = BI_FIFO | BI_PAIRS_ONLY,
+	.create = noop_create, .destroy = noop_destroy,
+	.thread_enter = noop_enter, .thread_exit = noop_exit,
+	.push = noop_push, .pop = noop_pop,
+};
+
 #ifdef BENCH_BROKEN
 /*
  * Deliberately broken queues, built only into build/bench-broken for
@@ -338,6 +407,7 @@ void impl_lock_register(void)
 	bench_add(&broken_dup);
 	bench_add(&broken_reorder);
 #endif
+	bench_add(&noop_harness);
 	bench_add(&faa_ceiling);
 	bench_add(&cas_ceiling);
 	bench_add(&mutex_q);

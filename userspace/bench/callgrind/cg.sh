@@ -29,7 +29,7 @@ esac
 main=$d/cg.out-01
 get() {
 	callgrind_annotate --auto=no --inclusive=yes "$main" 2>/dev/null |
-		grep -E "\.c:$1 \[" | head -1 | awk '{ gsub(",", "", $1); print $1 }'
+		grep -E "\.[ch]:$1( \[|$)" | head -1 | awk '{ gsub(",", "", $1); print $1 }'
 }
 p=$(get "$pu")
 q=$(get "$po")
