@@ -759,8 +759,12 @@ static long lfq_shm_ioc_info(struct file *file, void *arg)
 	i->hdr_off = LFQ_SHM_OFF_HDR;
 	i->hdr_size = PAGE_SIZE;
 	i->ring_off = LFQ_SHM_OFF_RING;
-	/* Only the kernel writes the header (lfq_shm_alloc(), _break()). */
-	i->hdr = *s->hdr;
+	/*
+	 * Only the kernel writes the header: lfq_shm_alloc() before the
+	 * file exists, and lfq_shm_break() its @broken word, which may
+	 * change under this copy and is taken from our own copy instead.
+	 */
+	data_race(memcpy(&i->hdr, s->hdr, sizeof(i->hdr)));
 	i->hdr.broken = READ_ONCE(s->broken);
 	i->wakes = atomic64_read(&s->wakes);
 	i->waits = atomic64_read(&s->waits);
