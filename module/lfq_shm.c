@@ -334,7 +334,7 @@ static __poll_t lfq_shm_arm(struct lfq_shm *s, __poll_t want)
 	 * in lfq_shm_ready(); pairs with the waker's full barrier between
 	 * its release store of a slot's seq and its load of the flag
 	 * (smp_mb() in wq_has_sleeper() in lfq_shm_wake() for the kernel,
-	 * atomic_thread_fence(seq_cst) in liblfq's lfq_shm_push()/pop()).
+	 * atomic_thread_fence(seq_cst) in liblfq's lfq_shm_wake()).
 	 */
 	smp_mb();
 	return lfq_shm_ready(s);
@@ -371,9 +371,10 @@ static int lfq_shm_claim(struct lfq_shm *s, bool pop, u32 *posp)
 	for (i = 0; i < LFQ_SHM_RETRIES; i++) {
 		/*
 		 * Acquire: pairs with the smp_store_release() of this seq in
-		 * lfq_shm_release() or liblfq's lfq_shm_release_slot() by the
-		 * other side: a consumer sees the payload the producer wrote,
-		 * a producer overwrites only a payload already read.
+		 * lfq_shm_release() or the release store of liblfq's
+		 * lfq_shm_push1()/pop1() by the other side: a consumer sees
+		 * the payload the producer wrote, a producer overwrites only a
+		 * payload already read.
 		 */
 		seq = smp_load_acquire(&lfq_shm_slot(s, pos)->seq);
 		diff = (s32)(seq - (pos + pop));
