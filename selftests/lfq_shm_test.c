@@ -10,7 +10,10 @@
  * a ring corrupted on purpose (broken, EUCLEAN, other queues unaffected);
  * and a hostile process rewriting random words of the mapping while
  * kernel and user producers and consumers run (LFQ_SHM_HOSTILE_S seconds,
- * default 3; the runner checks the kernel log).
+ * default 3; the runner checks the kernel log).  Built for 64-bit
+ * (lfq_shm_test) and, where the compiler can, for 32-bit
+ * (lfq_shm_test32); each runs the other as its peer in mixed_bits, so a
+ * 32-bit and a 64-bit process share one ring.
  *
  * Every case skips when /dev/lfq does not exist or the module does not
  * offer LFQ_CREATE_SHM (features.create_flags).
@@ -25,6 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <libgen.h>
+#include <limits.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -414,33 +419,38 @@ static void on_sig(int sig)
 }
 
 /* A signal ends the sleep with EINTR (no SA_RESTART); nothing is taken. */
-TEST_F(shm, wait_signal)
+TEST_F_TIMEOUT(shm, wait_signal, 120)
 {
-	struct sigaction sa = { .sa_handler = on_sig };
+	struct sigaction sa = { .sa_handler = on_sig }, old;
 	int i, status = -1;
 	pid_t pid;
 
+	/* inherited by the child: no signal can find it without one */
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, &old));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		unsigned char buf[MSG];
 		int ok;
 
-		sigaction(SIGUSR1, &sa, NULL);
 		ok = lfq_shm_wait(self->m, LFQ_SHM_IN, -1) == -1 &&
 		     errno == EINTR;
 		ok &= xread(self->fd, buf, sizeof(buf)) == -EINTR;
 		_exit(ok ? 0 : 1);
 	}
-	/* until the child has seen both sleeps interrupted (and exited) */
-	for (i = 0; i < 200; i++) {
-		wait_sleeping(pid);
-		kill(pid, SIGUSR1);
-		sleep_ms(20);
+	/*
+	 * Signal the child whenever it sleeps, until it has seen both sleeps
+	 * interrupted and exited (60 s at most).
+	 */
+	for (i = 0; i < 3000; i++) {
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			break;
+		if (task_state(pid) == 'S')
+			kill(pid, SIGUSR1);
+		sleep_ms(20);
 	}
-	ASSERT_GT(200, i);
+	sigaction(SIGUSR1, &old, NULL);
+	ASSERT_GT(3000, i);
 	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
 	EXPECT_EQ(-EAGAIN, pop_u32(self->m));
 }
@@ -549,8 +559,13 @@ TEST_F(shm, poll_woken)
 
 	pid = fork();
 	ASSERT_LE(0, pid);
-	if (pid == 0)
-		_exit(poll(&p, 1, 20000) == 1 && p.revents == POLLIN ? 0 : 1);
+	if (pid == 0) {
+		__u64 t0 = now_ns();
+		int ok = poll(&p, 1, 20000) == 1 && p.revents == POLLIN;
+
+		/* poll() looks once more at its timeout: woken means early */
+		_exit(ok && now_ns() - t0 < 10000000000ULL ? 0 : 1);
+	}
 	wait_sleeping(pid);
 	ASSERT_EQ(0, push_u32(self->m, 1));
 	EXPECT_EQ(0, reap(pid));
@@ -900,4 +915,152 @@ TEST_F_TIMEOUT(shm, hostile_page, 3600)
 	munmap(r.p, r.in.hdr.ring_size);
 }
 
-TEST_HARNESS_MAIN
+/* ---- 32-bit and 64-bit processes on one ring ---- */
+
+#ifdef __LP64__
+#define PEER_NAME	"lfq_shm_test32"
+#else
+#define PEER_NAME	"lfq_shm_test"
+#endif
+
+#define MIXED_N		2000	/* at most the answers' ring's 2048 */
+
+/* A message that depends on the word size of neither side. */
+static void mixed_msg(uint64_t i, uint64_t out[2])
+{
+	out[0] = i * 0x9e3779b97f4a7c15ULL;
+	out[1] = ~i;
+}
+
+/* Push, sleeping in lfq_shm_wait() while full; 0 or an errno. */
+static int push_wait(struct lfq_shm *m, const void *buf, size_t len)
+{
+	while (lfq_shm_push(m, buf, len)) {
+		if (errno != EAGAIN)
+			return errno;
+		if (lfq_shm_wait(m, LFQ_SHM_OUT, 10000000000LL) < 0 &&
+		    errno == ETIMEDOUT)
+			return ETIMEDOUT;
+	}
+	return 0;
+}
+
+/* Pop, sleeping while empty; the length or -errno (-ETIMEDOUT: lost). */
+static ssize_t pop_wait(struct lfq_shm *m, void *buf, size_t size)
+{
+	ssize_t n;
+
+	while ((n = lfq_shm_pop(m, buf, size)) < 0) {
+		if (errno != EAGAIN)
+			return -errno;
+		if (lfq_shm_wait(m, LFQ_SHM_IN, 10000000000LL) < 0 &&
+		    errno == ETIMEDOUT)
+			return -ETIMEDOUT;
+	}
+	return n;
+}
+
+/*
+ * The peer (the other word size, run by exec): maps the rings on @fda and
+ * @fdb, pops MIXED_N messages from the first (sleeping when it is empty),
+ * checks each and pushes it back on the second with one bit flipped.
+ * Exit 0 when all were right.
+ */
+static int mixed_peer(int fda, int fdb)
+{
+	struct lfq_shm *a = lfq_shm_map(fda), *b = lfq_shm_map(fdb);
+	uint64_t want[2], got[MSG / 8];
+	uint64_t i;
+	ssize_t n;
+
+	if (!a || !b)
+		return 2;
+	for (i = 0; i < MIXED_N; i++) {
+		n = pop_wait(a, got, sizeof(got));
+		mixed_msg(i, want);
+		if (n != sizeof(want) || memcmp(got, want, sizeof(want)))
+			return 3;
+		got[1] ^= 1;
+		if (push_wait(b, got, sizeof(want)))
+			return 4;
+	}
+	lfq_shm_unmap(a);
+	lfq_shm_unmap(b);
+	return 0;
+}
+
+/*
+ * This process pushes on one ring and takes the answers from another; the
+ * peer of the other word size (next to this binary) pops, checks and
+ * answers.  The first ring is small, so that both sides sleep on it and
+ * wake each other; the answers' ring holds them all (the peer never waits
+ * for room there while this process waits for room on the first: no
+ * cycle).  Skips where the peer was not built.
+ */
+TEST_F_TIMEOUT(shm, mixed_bits, 600)
+{
+	char exe[PATH_MAX], peer[PATH_MAX + 32], fda[16], fdb[16];
+	uint64_t msg[2], got[MSG / 8];
+	uint64_t i, j = 0;
+	int fd2, ex[2], err;
+	struct lfq_shm *b;
+	ssize_t len;
+	pid_t pid;
+
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	ASSERT_LT(0, len);
+	exe[len] = 0;
+	snprintf(peer, sizeof(peer), "%s/%s", dirname(exe), PEER_NAME);
+	if (access(peer, X_OK))
+		SKIP(return, "%s not built (no -m32 support?)", PEER_NAME);
+	fd2 = shm_create(self->dev, 2048, MSG, 0);
+	ASSERT_LE(0, fd2);
+	b = lfq_shm_map(fd2);
+	ASSERT_NE(NULL, b);
+	snprintf(fda, sizeof(fda), "%d", self->fd);
+	snprintf(fdb, sizeof(fdb), "%d", fd2);
+	/* the exec's errno comes back on @ex; EOF: the peer runs */
+	ASSERT_EQ(0, pipe2(ex, O_CLOEXEC));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		execl(peer, peer, "--peer", fda, fdb, (char *)NULL);
+		err = errno;
+		_exit(write(ex[1], &err, sizeof(err)) == sizeof(err) ? 127 : 126);
+	}
+	close(ex[1]);
+	if (read(ex[0], &err, sizeof(err)) == sizeof(err)) {
+		reap(pid);
+		SKIP(return, "%s cannot run here: %s", PEER_NAME,
+		     strerror(err));
+	}
+	close(ex[0]);
+	for (i = 0; i < MIXED_N; i++) {
+		mixed_msg(i, msg);
+		ASSERT_EQ(0, push_wait(self->m, msg, sizeof(msg)));
+		/* the answers so far, without waiting but at the end */
+		while (j <= i) {
+			len = i + 1 < MIXED_N ? lfq_shm_pop(b, got, sizeof(got)) :
+				pop_wait(b, got, sizeof(got));
+			if (len < 0)
+				break;
+			ASSERT_EQ(sizeof(msg), len);
+			mixed_msg(j, msg);
+			msg[1] ^= 1;
+			ASSERT_EQ(0, memcmp(got, msg, sizeof(msg)))
+				TH_LOG("answer %llu", (unsigned long long)j);
+			j++;
+		}
+	}
+	EXPECT_EQ(MIXED_N, j);
+	EXPECT_EQ(0, reap(pid));
+	lfq_shm_unmap(b);
+	close(fd2);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && !strcmp(argv[1], "--peer"))
+		return mixed_peer(atoi(argv[2]), atoi(argv[3]));
+	return test_harness_run(argc, argv);
+}
