@@ -710,6 +710,28 @@ void *lfq_hmap_delete(struct lfq_hmap *m, unsigned long key);
 unsigned long lfq_hmap_count(const struct lfq_hmap *m);
 
 /*
+ * Shared-memory rings: the kernel's side of a queue made by /dev/lfq with
+ * LFQ_CREATE_SHM (uapi/linux/lfq.h, "Shared-memory rings").  Processes
+ * map the ring and push and pop without system calls; kernel code (for
+ * example a driver handed the queue's fd by a process) pushes and pops the
+ * same messages here.  Get the ring from the queue's file or fd, push and
+ * pop (lock-free, bounded, never sleeping; a push wakes sleeping
+ * consumers), put it when done.  The ring is shared with processes the
+ * kernel does not trust: these calls validate everything they read from
+ * it, fail with -EUCLEAN once it was found corrupt, and never touch
+ * memory outside it.
+ */
+struct file;
+struct lfq_shm;
+
+struct lfq_shm *lfq_shm_get(struct file *file);
+struct lfq_shm *lfq_shm_get_fd(int fd);
+void lfq_shm_put(struct lfq_shm *s);
+int lfq_shm_push(struct lfq_shm *s, const void *buf, u32 len);
+int lfq_shm_pop(struct lfq_shm *s, void *buf, u32 size);
+u32 lfq_shm_max_msg(const struct lfq_shm *s);
+
+/*
  * The kind registry: every container above, described by one entry of
  * lfq_kinds[], so that code which must handle all of them (the device,
  * tests, benchmarks) iterates one table instead of switching on a kind.

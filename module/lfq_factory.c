@@ -29,6 +29,7 @@
 
 #include "lfq_internal.h"
 #include "lfq_queue.h"
+#include "lfq_shm.h"
 
 /* Every kind /dev/lfq offers has a bit in lfq_features.kinds. */
 static_assert(LFQ_KIND_MAX < 32);
@@ -102,6 +103,20 @@ static atomic_t lfq_nr_queues = ATOMIC_INIT(0);
 void lfq_factory_release(struct lfq_queue *q)
 {
 	lfq_queue_free(q);
+	lfq_factory_uncount();
+}
+
+/**
+ * lfq_factory_uncount() - a queue made by LFQ_IOC_CREATE is gone
+ *
+ * For the release of a queue that is not a struct lfq_queue (a
+ * shared-memory ring, lfq_shm.c): frees its place in max_queues.
+ *
+ * Context: any context.
+ * Return: nothing.
+ */
+void lfq_factory_uncount(void)
+{
 	atomic_dec(&lfq_nr_queues);
 }
 
@@ -131,17 +146,44 @@ static const struct lfq_kind *lfq_check_create(const struct lfq_create *c)
 		return NULL;
 	if (c->max_bytes > lfq_max_queue_bytes)
 		return NULL;
+	/* A shared-memory ring is a RING (its size bound: lfq_shm.c). */
+	if (c->flags & LFQ_CREATE_SHM && c->kind != LFQ_KIND_RING)
+		return NULL;
 	/* A budget too small for one max_msg message: lfq_queue_init(). */
 	return k;
+}
+
+/*
+ * The queue and its file; the file owns the queue, and its release
+ * uncounts it.  On failure nothing is left and the count is the caller's.
+ */
+static struct file *lfq_create_file(const struct lfq_kind *k,
+				    const struct lfq_create *c)
+{
+	u64 max_bytes = c->max_bytes ?: lfq_max_queue_bytes;
+	bool nonblock = c->flags & LFQ_CREATE_NONBLOCK;
+	u32 max_msg = c->max_msg ?: lfq_max_msg;
+	struct lfq_queue *q;
+	struct file *file;
+
+	if (c->flags & LFQ_CREATE_SHM)
+		return lfq_shm_create_file(c->capacity, max_msg, max_bytes,
+					   nonblock);
+	q = lfq_queue_alloc(k, c->capacity, max_msg, max_bytes);
+	if (IS_ERR(q))
+		return ERR_CAST(q);
+	file = lfq_queue_getfile(q, nonblock);
+	if (IS_ERR(file))
+		lfq_queue_free(q);
+	return file;
 }
 
 static long lfq_ioc_create(struct file *dev, void *arg)
 {
 	const struct lfq_create *c = arg;
 	const struct lfq_kind *k;
-	struct lfq_queue *q;
 	struct file *file;
-	int fd, ret;
+	int fd;
 
 	k = lfq_check_create(c);
 	if (!k)
@@ -151,32 +193,20 @@ static long lfq_ioc_create(struct file *dev, void *arg)
 	    lfq_max_queues)
 		return -EMFILE;
 
-	q = lfq_queue_alloc(k, c->capacity, c->max_msg ?: lfq_max_msg,
-			    c->max_bytes ?: lfq_max_queue_bytes);
-	if (IS_ERR(q)) {
-		atomic_dec(&lfq_nr_queues);
-		return PTR_ERR(q);
-	}
-
 	fd = get_unused_fd_flags(O_RDWR |
 				 (c->flags & LFQ_CREATE_CLOEXEC ? O_CLOEXEC : 0));
 	if (fd < 0) {
-		ret = fd;
-		goto err_queue;
+		atomic_dec(&lfq_nr_queues);
+		return fd;
 	}
-	file = lfq_queue_getfile(q, c->flags & LFQ_CREATE_NONBLOCK);
+	file = lfq_create_file(k, c);
 	if (IS_ERR(file)) {
 		put_unused_fd(fd);
-		ret = PTR_ERR(file);
-		goto err_queue;
+		atomic_dec(&lfq_nr_queues);
+		return PTR_ERR(file);
 	}
 	fd_install(fd, file);
 	return fd;
-
-err_queue:
-	/* No file owns it yet: take it apart here (drops the count). */
-	lfq_factory_release(q);
-	return ret;
 }
 
 static long lfq_ioc_features(struct file *dev, void *arg)

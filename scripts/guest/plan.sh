@@ -29,6 +29,16 @@ for p in /lfq/bin/selftests/*_test /lfq/bin/selftests/*.sh; do
 	[ -x "$p" ] || continue
 	ktap "selftests/${p##*/}" "$p"
 done
+# The shared-memory ring's suite as a 32-bit program as well (compat
+# ioctls, a 32-bit process mapping the ring), where it was built and the
+# kernel runs 32-bit programs (the debug kernels do not).
+p=/lfq/bin/selftests/lfq_shm_test32
+if [ -x $p ]; then
+	$p -l >/dev/null 2>&1	# lists the cases: exit 0 or 4 (skip) if it runs
+	case $? in
+	0 | 4) ktap selftests/lfq_shm_test32 $p ;;
+	esac
+fi
 
 if [ -x /lfq/bin/lfqctl ]; then
 	t lfqctl-info lfqctl info

@@ -210,8 +210,10 @@ struct lfq_features {
 /* LFQ_IOC_CREATE flags */
 #define LFQ_CREATE_CLOEXEC	0x1U	/* the queue fd gets FD_CLOEXEC */
 #define LFQ_CREATE_NONBLOCK	0x2U	/* the queue fd is O_NONBLOCK */
+#define LFQ_CREATE_SHM		0x4U	/* a shared-memory ring, see below */
 /* Grows with new flags: programs ask features.create_flags instead. */
-#define LFQ_CREATE_FLAGS_ALL	(LFQ_CREATE_CLOEXEC | LFQ_CREATE_NONBLOCK)
+#define LFQ_CREATE_FLAGS_ALL	(LFQ_CREATE_CLOEXEC | LFQ_CREATE_NONBLOCK | \
+				 LFQ_CREATE_SHM)
 
 /**
  * struct lfq_create - argument of LFQ_IOC_CREATE (device fd; input)
@@ -451,6 +453,197 @@ struct lfq_info {
 #define LFQ_INFO_SIZE_VER0	24
 #define LFQ_INFO_SIZE_VER1	40
 
+/*
+ * Shared-memory rings (LFQ_CREATE_SHM)
+ * ------------------------------------
+ * LFQ_IOC_CREATE with LFQ_CREATE_SHM and kind LFQ_KIND_RING makes a queue
+ * whose ring and message storage live in pages that the queue fd maps with
+ * mmap(MAP_SHARED).  Every process that maps it (after fork(), dup(),
+ * SCM_RIGHTS) and the kernel (write()/read() on the queue fd, and kernel
+ * code through lfq_shm_push()/lfq_shm_pop() of lfq.h) push and pop the same
+ * messages; while the ring is neither empty nor full a process needs no
+ * system call.  @capacity is a power of two (1 to max_ring_capacity),
+ * @max_msg as for any queue, and the ring region's size (below) must be at
+ * most @max_bytes (0: features.max_queue_bytes), else EINVAL.
+ *
+ * Two regions, selected by the mmap offset; their sizes and the offsets of
+ * the words inside them are in struct lfq_shm_info (LFQ_IOC_SHM_INFO) and
+ * in the header page itself:
+ *
+ *   LFQ_SHM_OFF_HDR   one page, struct lfq_shm_hdr, written by the kernel
+ *                     only.  mmap() with PROT_WRITE fails with EACCES, and
+ *                     mprotect(PROT_WRITE) on it later fails too.
+ *   LFQ_SHM_OFF_RING  @ring_size bytes, read-write: the producer index, the
+ *                     consumer index, two need-wakeup words and @capacity
+ *                     slots of @slot_stride bytes.  Slot i starts at
+ *                     @slots_off + i * @slot_stride and is struct
+ *                     lfq_shm_slot followed by its payload.
+ *
+ * Any other offset, a length other than the region's size, a private
+ * mapping, or mmap() of a queue made without LFQ_CREATE_SHM: EINVAL.
+ * All words are __u32 (32-bit and 64-bit processes share one layout).
+ *
+ * The protocol (bounded MPMC ring with a sequence number per slot,
+ * D. Vyukov, "Bounded MPMC queue", 2010; the ring kind of lfq.h):
+ * indices count up and wrap at 2^32; slot of index p is p & (capacity-1).
+ *   push: p = prod; if slot.seq == p, compare-and-exchange prod p -> p+1;
+ *         on success write len and payload, then store seq = p+1 with
+ *         release semantics.  seq < p (as a signed difference): full.
+ *   pop:  c = cons; if slot.seq == c+1, compare-and-exchange cons c -> c+1;
+ *         on success (acquire on seq) read len (1..max_msg, else the ring
+ *         is corrupt) and payload, then store seq = c + capacity with
+ *         release semantics.  seq < c+1: empty.
+ * The slots start with seq = i (i = 0..capacity-1), prod = cons = 0.
+ *
+ * Blocking (need wakeup, as AF_XDP): a consumer that finds the ring empty
+ * sleeps in poll()/epoll, read() or LFQ_IOC_SHM_WAIT; the kernel sets
+ * @cons_wait to 1 while it has such a sleeper (@prod_wait for producers
+ * waiting for room) after queueing it, then issues a full barrier and
+ * looks at the ring again before sleeping.  A producer, after the release
+ * store of seq, issues a full barrier (atomic_thread_fence(
+ * memory_order_seq_cst)), reads @cons_wait, and only if it is set
+ * exchanges it with 0 and calls LFQ_IOC_SHM_WAKE with LFQ_SHM_IN (consumers
+ * the same with @prod_wait and LFQ_SHM_OUT).  Either the sleeper sees the
+ * message or the producer sees the flag: no wakeup is lost, and a producer
+ * makes a system call only when someone sleeps.  With edge-triggered epoll
+ * a consumer that found the ring empty must set @cons_wait itself (full
+ * barrier, look again) before epoll_wait(); liblfq's lfq_shm_arm() does.
+ * Kernel producers and consumers (write(), read(), lfq_shm_push()) wake
+ * every sleeper they find whatever the flags say.
+ *
+ * Safety: the kernel never trusts the read-write region.  It keeps its own
+ * copy of the geometry, reads each shared word once, masks every index and
+ * checks every length; a slot whose length is out of range marks the ring
+ * broken: @broken in the header becomes non-zero, sleepers wake with
+ * EPOLLERR, and every later kernel operation on it (read(), write(),
+ * LFQ_IOC_SHM_WAIT, lfq_shm_push()/pop()) fails with EUCLEAN.  Other
+ * queues are not affected.  A process that writes garbage can only lose or
+ * corrupt the messages of this ring.
+ *
+ * On a shared-memory queue, write() pushes one message and read() pops one
+ * through the ring (blocking as on any queue, O_NONBLOCK honoured); a
+ * message read() popped is lost if copying it to the caller's buffer
+ * faults (EFAULT): unlike other queues it cannot be put back.
+ * LFQ_IOC_PUSH_BATCH and LFQ_IOC_POP_BATCH fail with EOPNOTSUPP;
+ * LFQ_IOC_STATS reports @length only (the other counters are 0),
+ * LFQ_IOC_INFO works as for a RING (@max_bytes is the ring region's size,
+ * @max_msg_charge is @slot_stride).  The pages are charged to the memory
+ * cgroup of the creator and freed when the last fd and mapping are gone.
+ */
+#define LFQ_SHM_OFF_HDR		0x0ULL
+#define LFQ_SHM_OFF_RING	0x10000000ULL
+
+#define LFQ_SHM_MAGIC		0x6c667173U	/* "lfqs" */
+#define LFQ_SHM_VERSION		1
+
+/* @broken: why the kernel gave up on the ring (0: it did not) */
+#define LFQ_SHM_BROKEN_LEN	1	/* a slot's length out of 1..max_msg */
+
+/**
+ * struct lfq_shm_hdr - the read-only header page of a shared-memory ring
+ * @magic:       LFQ_SHM_MAGIC
+ * @version:     LFQ_SHM_VERSION
+ * @capacity:    slots, a power of two
+ * @max_msg:     largest payload in bytes
+ * @slot_stride: bytes from one slot to the next (a multiple of 8)
+ * @broken:      0, or LFQ_SHM_BROKEN_*: the kernel found the ring corrupt
+ * @ring_size:   bytes of the LFQ_SHM_OFF_RING region (a multiple of the
+ *               page size)
+ * @prod_off:    offset in the ring region of the producer index (__u32)
+ * @cons_off:    of the consumer index (__u32)
+ * @prod_wait_off: of the word set while a producer sleeps (__u32)
+ * @cons_wait_off: of the word set while a consumer sleeps (__u32)
+ * @slots_off:   of slot 0
+ * @reserved:    0
+ */
+struct lfq_shm_hdr {
+	__u32 magic;
+	__u32 version;
+	__u32 capacity;
+	__u32 max_msg;
+	__u32 slot_stride;
+	__u32 broken;
+	__u64 ring_size;
+	__u32 prod_off;
+	__u32 cons_off;
+	__u32 prod_wait_off;
+	__u32 cons_wait_off;
+	__u32 slots_off;
+	__u32 reserved;
+};
+
+/**
+ * struct lfq_shm_slot - the start of a slot; @len payload bytes follow
+ * @seq: sequence number (see the protocol above)
+ * @len: payload length, 1..max_msg, written by the producer
+ */
+struct lfq_shm_slot {
+	__u32 seq;
+	__u32 len;
+};
+
+/**
+ * struct lfq_shm_info - argument of LFQ_IOC_SHM_INFO (queue fd; output)
+ * @size:       in: sizeof(struct lfq_shm_info); out: the kernel's size
+ * @flags:      in: must be 0; out: 0
+ * @hdr_off:    mmap offset of the header page (LFQ_SHM_OFF_HDR)
+ * @hdr_size:   its length in bytes (the page size)
+ * @ring_off:   mmap offset of the ring region (LFQ_SHM_OFF_RING); its
+ *              length is @hdr.ring_size
+ * @hdr:        a copy of the header page (the geometry, @hdr.broken now)
+ * @wakes:      LFQ_IOC_SHM_WAKE calls on this queue since creation
+ * @waits:      LFQ_IOC_SHM_WAIT calls on this queue since creation
+ *
+ * On a queue made without LFQ_CREATE_SHM: ENOTTY.
+ */
+struct lfq_shm_info {
+	__u32 size;
+	__u32 flags;
+	__u64 hdr_off;
+	__u64 hdr_size;
+	__u64 ring_off;
+	struct lfq_shm_hdr hdr;
+	__u64 wakes;
+	__u64 waits;
+};
+
+#define LFQ_SHM_INFO_SIZE_VER0	104
+
+/* lfq_shm_wait.events */
+#define LFQ_SHM_IN		0x1U	/* a message to pop (consumers) */
+#define LFQ_SHM_OUT		0x2U	/* a free slot (producers) */
+
+/* lfq_shm_wait.flags */
+#define LFQ_SHM_WAIT_DEADLINE	0x1U	/* give up at deadline_ns */
+
+/**
+ * struct lfq_shm_wait - argument of LFQ_IOC_SHM_WAIT and LFQ_IOC_SHM_WAKE
+ * @size:        sizeof(struct lfq_shm_wait)
+ * @flags:       WAIT: 0 or LFQ_SHM_WAIT_DEADLINE; WAKE: 0
+ * @events:      LFQ_SHM_IN, LFQ_SHM_OUT or both (not 0)
+ * @reserved:    0
+ * @deadline_ns: WAIT with LFQ_SHM_WAIT_DEADLINE: absolute CLOCK_MONOTONIC
+ *               time at which to give up (ETIMEDOUT); otherwise 0
+ *
+ * LFQ_IOC_SHM_WAIT sleeps until one of @events holds (a message at the
+ * consumer index, a free slot at the producer index) and returns those
+ * that hold (> 0); while it sleeps the matching need-wakeup word is set.
+ * Errors: EUCLEAN (the ring is broken), ERESTARTSYS/EINTR (a signal),
+ * ETIMEDOUT, EAGAIN (none holds and the fd is O_NONBLOCK).
+ * LFQ_IOC_SHM_WAKE wakes every sleeper waiting for @events (sleepers of
+ * LFQ_IOC_SHM_WAIT, read()/write(), poll and epoll) and returns 0.  Both:
+ * ENOTTY on a queue made without LFQ_CREATE_SHM.
+ */
+struct lfq_shm_wait {
+	__u32 size;
+	__u32 flags;
+	__u32 events;
+	__u32 reserved;
+	__u64 deadline_ns;
+};
+
+#define LFQ_SHM_WAIT_SIZE_VER0	24
+
 /* On the device fd (/dev/lfq) */
 #define LFQ_IOC_FEATURES	_IO(LFQ_IOC_MAGIC, 0x40)	/* struct lfq_features */
 #define LFQ_IOC_CREATE		_IO(LFQ_IOC_MAGIC, 0x41)	/* struct lfq_create */
@@ -460,5 +653,9 @@ struct lfq_info {
 #define LFQ_IOC_POP_BATCH	_IO(LFQ_IOC_MAGIC, 0x49)	/* struct lfq_batch */
 #define LFQ_IOC_STATS		_IO(LFQ_IOC_MAGIC, 0x4a)	/* struct lfq_stats */
 #define LFQ_IOC_INFO		_IO(LFQ_IOC_MAGIC, 0x4b)	/* struct lfq_info */
+/* On a shared-memory queue fd (LFQ_CREATE_SHM) */
+#define LFQ_IOC_SHM_INFO	_IO(LFQ_IOC_MAGIC, 0x4c)	/* struct lfq_shm_info */
+#define LFQ_IOC_SHM_WAIT	_IO(LFQ_IOC_MAGIC, 0x4d)	/* struct lfq_shm_wait */
+#define LFQ_IOC_SHM_WAKE	_IO(LFQ_IOC_MAGIC, 0x4e)	/* struct lfq_shm_wait */
 
 #endif /* _UAPI_LINUX_LFQ_H */

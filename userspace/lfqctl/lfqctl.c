@@ -7,8 +7,9 @@
  *   lfqctl [--json] stats [--fd N]       a queue's counters (an inherited fd),
  *                                        or module-wide figures
  *   lfqctl [--json] bench [options]      small throughput run
- *   lfqctl create [-k KIND] [-c CAP] [-m MAX_MSG] [-B MAX_BYTES] [--fd N]
- *                 [--] CMD [ARGS]        run CMD with a new queue on fd N
+ *   lfqctl create [-k KIND] [-c CAP] [-m MAX_MSG] [-B MAX_BYTES] [--shm]
+ *                 [--fd N] [--] CMD [ARGS]
+ *                                        run CMD with a new queue on fd N
  *                                        (default 3; $LFQ_FD tells CMD)
  *   lfqctl push [--fd N] MSG...          push each MSG
  *   lfqctl pop [--fd N] [-n COUNT] [--nonblock]
@@ -34,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -244,6 +246,24 @@ static void print_stats(const char *label, const struct lfq_stats *st)
 	       (unsigned long long)st->rcu_backlog);
 }
 
+/*
+ * A shared-memory ring's geometry and counters, in the text output only
+ * (nothing for other queues).
+ */
+static void print_shm(int fd)
+{
+	struct lfq_shm_info in = { .size = sizeof(in) };
+	const struct lfq_shm_hdr *h = &in.hdr;
+
+	if (json || ioctl(fd, LFQ_IOC_SHM_INFO, &in) < 0)
+		return;
+	printf("shm: %u slots, max_msg %u, stride %u, ring %llu bytes, "
+	       "broken %u, wake calls %llu, wait calls %llu\n",
+	       h->capacity, h->max_msg, h->slot_stride,
+	       (unsigned long long)h->ring_size, h->broken,
+	       (unsigned long long)in.wakes, (unsigned long long)in.waits);
+}
+
 static int cmd_stats(int fd)
 {
 	struct lfq_features f;
@@ -258,6 +278,7 @@ static int cmd_stats(int fd)
 		if (lfq_queue_stats(q, &st) < 0)
 			die("stats");
 		print_stats(lfq_kind_name(lfq_kind(q)), &st);
+		print_shm(fd);
 		if (json)
 			printf("\n");
 		return 0;
@@ -669,7 +690,7 @@ static void command_help(const struct command *c, FILE *fp)
 	fprintf(fp, "usage: lfqctl %s %s\n%s", c->name, c->synopsis, c->help);
 }
 
-enum { OPT_FD = 0x100, OPT_NONBLOCK };
+enum { OPT_FD = 0x100, OPT_NONBLOCK, OPT_SHM };
 
 /*
  * Every command takes --help and --json, handled here.
@@ -824,6 +845,7 @@ static int run_create(int argc, char **argv)
 		{ "capacity", required_argument, NULL, 'c' },
 		{ "max-msg", required_argument, NULL, 'm' },
 		{ "max-bytes", required_argument, NULL, 'B' },
+		{ "shm", no_argument, NULL, OPT_SHM },
 		{ "fd", required_argument, NULL, OPT_FD },
 		{ 0 }
 	};
@@ -845,6 +867,10 @@ static int run_create(int argc, char **argv)
 			break;
 		case 'B':
 			attr.max_bytes = parse_num("-B", optarg, 0, UINT64_MAX);
+			break;
+		case OPT_SHM:
+			attr.flags |= LFQ_CREATE_SHM;
+			attr.kind = LFQ_KIND_RING;
 			break;
 		case OPT_FD:
 			fd = parse_fd("--fd", optarg);
@@ -982,12 +1008,13 @@ static const struct command commands[] = {
 	  "  -p, --producers P     producer processes (default 2)\n"
 	  "  -c, --consumers C     consumer processes (default 2; P + C <= 64)\n",
 	  run_bench },
-	{ "create", "[-k KIND] [-c CAP] [-m MAX_MSG] [-B MAX_BYTES] [--fd N] [--] CMD [ARGS]",
+	{ "create", "[-k KIND] [-c CAP] [-m MAX_MSG] [-B MAX_BYTES] [--shm] [--fd N] [--] CMD [ARGS]",
 	  "Create a queue and run CMD with it on fd N ($LFQ_FD tells CMD which).\n"
 	  "  -k, --kind KIND         msq (default), stack, ring or tlq\n"
 	  "  -c, --capacity CAP      ring slots (default 64 for a ring)\n"
 	  "  -m, --max-msg MAX_MSG   largest message in bytes (0: the module's)\n"
 	  "  -B, --max-bytes BYTES   bytes queued at most (0: the module's)\n"
+	  "      --shm               a shared-memory ring (kind ring)\n"
 	  "      --fd N              the fd CMD gets (default 3)\n"
 	  "Exits with CMD's status; 127 if CMD is not found, 126 if it cannot run.\n",
 	  run_create },

@@ -4,12 +4,15 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdatomic.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -144,18 +147,24 @@ ssize_t lfq_pop(struct lfq *q, void *buf, size_t size)
 	return read(q->fd, buf, size);
 }
 
-static int lfq_deadline(long long timeout_ns, struct lfq_batch *b)
+/* The absolute CLOCK_MONOTONIC time @timeout_ns from now, in ns. */
+static int lfq_deadline_ns(long long timeout_ns, __u64 *deadline)
 {
 	struct timespec ts;
 
-	if (timeout_ns < 0)
-		return 0;
 	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
 		return -1;
-	b->flags |= LFQ_IO_DEADLINE;
-	b->deadline_ns = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec +
-			 (uint64_t)timeout_ns;
+	*deadline = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec +
+		    (uint64_t)timeout_ns;
 	return 0;
+}
+
+static int lfq_deadline(long long timeout_ns, struct lfq_batch *b)
+{
+	if (timeout_ns < 0)
+		return 0;
+	b->flags |= LFQ_IO_DEADLINE;
+	return lfq_deadline_ns(timeout_ns, &b->deadline_ns);
 }
 
 static int lfq_move_batch(struct lfq *q, unsigned long cmd,
@@ -276,4 +285,349 @@ int lfq_kind_from_name(const char *name)
 			return (int)k;
 	errno = EINVAL;
 	return -1;
+}
+
+/*
+ * Shared-memory rings (LFQ_CREATE_SHM).  The protocol is the one
+ * <linux/lfq.h> describes and the kernel follows (module/lfq_shm.c): every
+ * shared word is a 32-bit C11 atomic; a slot's seq is loaded with acquire
+ * and stored with release; a waker fences (seq_cst) between its release
+ * store and its load of the other side's need-wakeup word.
+ */
+_Static_assert(sizeof(struct lfq_shm_hdr) == 56, "abi");
+_Static_assert(sizeof(struct lfq_shm_info) == LFQ_SHM_INFO_SIZE_VER0, "abi");
+_Static_assert(sizeof(struct lfq_shm_wait) == LFQ_SHM_WAIT_SIZE_VER0, "abi");
+
+/* Most looks at a slot per call: a corrupted ring cannot hold us forever. */
+#define LIBLFQ_SHM_RETRIES	4096
+
+struct lfq_shm {
+	int fd;
+	uint32_t capacity;
+	uint32_t max_msg;
+	uint32_t stride;
+	const struct lfq_shm_hdr *hdr;
+	size_t hdr_size;
+	unsigned char *ring;
+	size_t ring_size;
+	_Atomic uint32_t *prod;
+	_Atomic uint32_t *cons;
+	_Atomic uint32_t *prod_wait;
+	_Atomic uint32_t *cons_wait;
+	unsigned char *slots;
+};
+
+static int lfq_shm_word_ok(uint32_t off, size_t ring_size)
+{
+	return off % 4 == 0 && off + 4 <= ring_size;
+}
+
+struct lfq_shm *lfq_shm_map(int fd)
+{
+	struct lfq_shm_info in = { .size = sizeof(in) };
+	const struct lfq_shm_hdr *g = &in.hdr, *h;
+	struct lfq_shm *m;
+	void *p;
+
+	if (ioctl(fd, LFQ_IOC_SHM_INFO, &in) < 0)
+		return NULL;
+	if (g->magic != LFQ_SHM_MAGIC || g->version != LFQ_SHM_VERSION ||
+	    !g->capacity || g->capacity & (g->capacity - 1) ||
+	    g->slot_stride < sizeof(struct lfq_shm_slot) + g->max_msg ||
+	    g->slots_off + (uint64_t)g->capacity * g->slot_stride >
+	    g->ring_size || !lfq_shm_word_ok(g->prod_off, g->ring_size) ||
+	    !lfq_shm_word_ok(g->cons_off, g->ring_size) ||
+	    !lfq_shm_word_ok(g->prod_wait_off, g->ring_size) ||
+	    !lfq_shm_word_ok(g->cons_wait_off, g->ring_size) ||
+	    g->ring_size > SIZE_MAX) {
+		errno = EPROTO;
+		return NULL;
+	}
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	m->fd = fd;
+	m->capacity = g->capacity;
+	m->max_msg = g->max_msg;
+	m->stride = g->slot_stride;
+	m->hdr_size = in.hdr_size;
+	m->ring_size = g->ring_size;
+
+	p = mmap(NULL, m->hdr_size, PROT_READ, MAP_SHARED, fd, in.hdr_off);
+	if (p == MAP_FAILED)
+		goto err;
+	m->hdr = h = p;
+	/* The page says what the ioctl said (but for @broken, which moves). */
+	if (memcmp(h, g, offsetof(struct lfq_shm_hdr, broken)) ||
+	    memcmp(&h->ring_size, &g->ring_size,
+		   sizeof(*h) - offsetof(struct lfq_shm_hdr, ring_size))) {
+		errno = EPROTO;
+		goto err;
+	}
+	p = mmap(NULL, m->ring_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 in.ring_off);
+	if (p == MAP_FAILED)
+		goto err;
+	m->ring = p;
+	m->prod = (_Atomic uint32_t *)(m->ring + g->prod_off);
+	m->cons = (_Atomic uint32_t *)(m->ring + g->cons_off);
+	m->prod_wait = (_Atomic uint32_t *)(m->ring + g->prod_wait_off);
+	m->cons_wait = (_Atomic uint32_t *)(m->ring + g->cons_wait_off);
+	m->slots = m->ring + g->slots_off;
+	return m;
+
+err:
+	lfq_shm_unmap(m);
+	return NULL;
+}
+
+int lfq_shm_unmap(struct lfq_shm *m)
+{
+	int err = errno;
+
+	if (!m)
+		return 0;
+	if (m->ring)
+		munmap(m->ring, m->ring_size);
+	if (m->hdr)
+		munmap((void *)m->hdr, m->hdr_size);
+	free(m);
+	errno = err;
+	return 0;
+}
+
+int lfq_shm_fd(const struct lfq_shm *m)
+{
+	return m->fd;
+}
+
+unsigned int lfq_shm_capacity(const struct lfq_shm *m)
+{
+	return m->capacity;
+}
+
+unsigned int lfq_shm_max_msg(const struct lfq_shm *m)
+{
+	return m->max_msg;
+}
+
+unsigned int lfq_shm_broken(const struct lfq_shm *m)
+{
+	return __atomic_load_n(&m->hdr->broken, __ATOMIC_RELAXED);
+}
+
+static struct lfq_shm_slot *lfq_shm_slot_at(const struct lfq_shm *m,
+					    uint32_t pos)
+{
+	return (struct lfq_shm_slot *)(m->slots + (size_t)(pos &
+				       (m->capacity - 1)) * m->stride);
+}
+
+static _Atomic uint32_t *lfq_shm_seq(struct lfq_shm_slot *s)
+{
+	return (_Atomic uint32_t *)&s->seq;
+}
+
+/* Claim the slot at the consumer (@pop) or producer index, as the kernel. */
+static struct lfq_shm_slot *lfq_shm_claim(struct lfq_shm *m, int pop,
+					  uint32_t *posp)
+{
+	_Atomic uint32_t *idx = pop ? m->cons : m->prod;
+	uint32_t pos = atomic_load_explicit(idx, memory_order_relaxed);
+	struct lfq_shm_slot *s;
+	int32_t diff;
+	int i;
+
+	for (i = 0; i < LIBLFQ_SHM_RETRIES; i++) {
+		s = lfq_shm_slot_at(m, pos);
+		diff = (int32_t)(atomic_load_explicit(lfq_shm_seq(s),
+						      memory_order_acquire) -
+				 (pos + pop));
+		if (!diff) {
+			if (atomic_compare_exchange_weak_explicit(idx, &pos,
+					pos + 1, memory_order_relaxed,
+					memory_order_relaxed)) {
+				*posp = pos;
+				return s;
+			}
+		} else if (diff < 0) {
+			return NULL;
+		} else {
+			pos = atomic_load_explicit(idx, memory_order_relaxed);
+		}
+	}
+	return NULL;
+}
+
+/* Wake the sleepers behind @flag if there are any (one system call). */
+static void lfq_shm_wake(struct lfq_shm *m, _Atomic uint32_t *flag,
+			 unsigned int events)
+{
+	struct lfq_shm_wait w = { .size = sizeof(w), .events = events };
+
+	/* Pairs with the kernel's smp_mb() in lfq_shm_arm(). */
+	atomic_thread_fence(memory_order_seq_cst);
+	if (atomic_load_explicit(flag, memory_order_relaxed) &&
+	    atomic_exchange_explicit(flag, 0, memory_order_relaxed))
+		ioctl(m->fd, LFQ_IOC_SHM_WAKE, &w);
+}
+
+static int lfq_shm_push1(struct lfq_shm *m, const void *buf, size_t len)
+{
+	struct lfq_shm_slot *s;
+	uint32_t pos;
+
+	if (!len || len > m->max_msg)
+		return len ? EMSGSIZE : EINVAL;
+	if (lfq_shm_broken(m))
+		return EUCLEAN;
+	s = lfq_shm_claim(m, 0, &pos);
+	if (!s)
+		return EAGAIN;
+	__atomic_store_n(&s->len, (uint32_t)len, __ATOMIC_RELAXED);
+	memcpy(s + 1, buf, len);
+	atomic_store_explicit(lfq_shm_seq(s), pos + 1, memory_order_release);
+	return 0;
+}
+
+static int lfq_shm_pop1(struct lfq_shm *m, void *buf, size_t size,
+			size_t *lenp)
+{
+	struct lfq_shm_slot *s;
+	uint32_t pos, len;
+
+	if (size < m->max_msg)
+		return EMSGSIZE;
+	if (lfq_shm_broken(m))
+		return EUCLEAN;
+	s = lfq_shm_claim(m, 1, &pos);
+	if (!s)
+		return EAGAIN;
+	len = __atomic_load_n(&s->len, __ATOMIC_RELAXED);
+	if (len && len <= m->max_msg)
+		memcpy(buf, s + 1, len);
+	atomic_store_explicit(lfq_shm_seq(s), pos + m->capacity,
+			      memory_order_release);
+	if (!len || len > m->max_msg)
+		return EBADMSG;
+	*lenp = len;
+	return 0;
+}
+
+int lfq_shm_push(struct lfq_shm *m, const void *buf, size_t len)
+{
+	int err = lfq_shm_push1(m, buf, len);
+
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	lfq_shm_wake(m, m->cons_wait, LFQ_SHM_IN);
+	return 0;
+}
+
+ssize_t lfq_shm_pop(struct lfq_shm *m, void *buf, size_t size)
+{
+	size_t len;
+	int err = lfq_shm_pop1(m, buf, size, &len);
+
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	lfq_shm_wake(m, m->prod_wait, LFQ_SHM_OUT);
+	return len;
+}
+
+int lfq_shm_push_many(struct lfq_shm *m, const struct iovec *iov,
+		      unsigned int n)
+{
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; i < n; i++) {
+		err = lfq_shm_push1(m, iov[i].iov_base, iov[i].iov_len);
+		if (err)
+			break;
+	}
+	if (i)
+		lfq_shm_wake(m, m->cons_wait, LFQ_SHM_IN);
+	if (!i && n) {
+		errno = err;
+		return -1;
+	}
+	return i;
+}
+
+int lfq_shm_pop_many(struct lfq_shm *m, struct iovec *iov, unsigned int n)
+{
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; i < n; i++) {
+		err = lfq_shm_pop1(m, iov[i].iov_base, iov[i].iov_len,
+				   &iov[i].iov_len);
+		if (err)
+			break;
+	}
+	if (i)
+		lfq_shm_wake(m, m->prod_wait, LFQ_SHM_OUT);
+	if (!i && n) {
+		errno = err;
+		return -1;
+	}
+	return i;
+}
+
+/* Which of @events hold now: one look at each index, as the kernel's. */
+static unsigned int lfq_shm_ready(struct lfq_shm *m, unsigned int events)
+{
+	unsigned int ev = 0;
+	uint32_t pos;
+
+	if (events & LFQ_SHM_IN) {
+		pos = atomic_load_explicit(m->cons, memory_order_relaxed);
+		if (atomic_load_explicit(lfq_shm_seq(lfq_shm_slot_at(m, pos)),
+					 memory_order_relaxed) == pos + 1)
+			ev |= LFQ_SHM_IN;
+	}
+	if (events & LFQ_SHM_OUT) {
+		pos = atomic_load_explicit(m->prod, memory_order_relaxed);
+		if (atomic_load_explicit(lfq_shm_seq(lfq_shm_slot_at(m, pos)),
+					 memory_order_relaxed) == pos)
+			ev |= LFQ_SHM_OUT;
+	}
+	return ev;
+}
+
+int lfq_shm_arm(struct lfq_shm *m, unsigned int events)
+{
+	unsigned int ev = lfq_shm_ready(m, events);
+
+	if (lfq_shm_broken(m)) {
+		errno = EUCLEAN;
+		return -1;
+	}
+	if (ev)
+		return ev;
+	if (events & LFQ_SHM_IN)
+		atomic_store_explicit(m->cons_wait, 1, memory_order_relaxed);
+	if (events & LFQ_SHM_OUT)
+		atomic_store_explicit(m->prod_wait, 1, memory_order_relaxed);
+	/* Pairs with the waker's fence (lfq_shm_wake(), kernel smp_mb()). */
+	atomic_thread_fence(memory_order_seq_cst);
+	return lfq_shm_ready(m, events);
+}
+
+int lfq_shm_wait(struct lfq_shm *m, unsigned int events,
+		 long long timeout_ns)
+{
+	struct lfq_shm_wait w = { .size = sizeof(w), .events = events };
+
+	if (timeout_ns >= 0) {
+		w.flags = LFQ_SHM_WAIT_DEADLINE;
+		if (lfq_deadline_ns(timeout_ns, &w.deadline_ns) < 0)
+			return -1;
+	}
+	return ioctl(m->fd, LFQ_IOC_SHM_WAIT, &w);
 }

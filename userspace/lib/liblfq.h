@@ -27,6 +27,18 @@
  *	const char *lfq_kind_name(unsigned int kind);
  *	int lfq_kind_from_name(const char *name);
  *
+ *	struct lfq_shm *lfq_shm_map(int fd);
+ *	int lfq_shm_unmap(struct lfq_shm *m);
+ *	int lfq_shm_push(struct lfq_shm *m, const void *buf, size_t len);
+ *	ssize_t lfq_shm_pop(struct lfq_shm *m, void *buf, size_t size);
+ *	int lfq_shm_push_many(struct lfq_shm *m, const struct iovec *iov,
+ *			      unsigned int n);
+ *	int lfq_shm_pop_many(struct lfq_shm *m, struct iovec *iov,
+ *			     unsigned int n);
+ *	int lfq_shm_arm(struct lfq_shm *m, unsigned int events);
+ *	int lfq_shm_wait(struct lfq_shm *m, unsigned int events,
+ *			 long long timeout_ns);
+ *
  * DESCRIPTION
  *	A queue lives in the kernel and is reached through a file descriptor
  *	(see <linux/lfq.h> for the full semantics).  A struct lfq wraps that
@@ -80,6 +92,36 @@
  *	its name ("msq", "stack", "ring", "tlq"), from the library's one
  *	table; lfq_kind_name() returns "unknown" for a kind it does not name.
  *
+ *	Shared-memory rings.  A queue created with LFQ_CREATE_SHM (kind
+ *	LFQ_KIND_RING) is a ring in pages its fd maps; <linux/lfq.h> has
+ *	the layout and the protocol.  lfq_shm_map() maps it (one ioctl,
+ *	two mmap() calls) and checks the geometry; the handle does not own
+ *	@fd.  lfq_shm_unmap() unmaps and frees the handle (two munmap()).
+ *	The fd may be closed while the mapping lives: the ring stays until
+ *	the last fd and mapping are gone.
+ *
+ *	lfq_shm_push() and lfq_shm_pop() move one message with atomic
+ *	operations on the mapping and make NO system call, except one
+ *	ioctl (LFQ_IOC_SHM_WAKE) when the other side has a sleeper (its
+ *	need-wakeup word is set).  They never sleep: a full ring (push) or
+ *	an empty one (pop) gives EAGAIN.  lfq_shm_pop()'s @size must be
+ *	at least max_msg.  lfq_shm_push_many() and lfq_shm_pop_many() move
+ *	up to @n messages (pop: iov_len is the buffer size in, the length
+ *	out) with at most one such ioctl for the whole batch, stop at the
+ *	first message that cannot move, and return how many moved.
+ *
+ *	lfq_shm_wait() sleeps in the kernel (one ioctl, LFQ_IOC_SHM_WAIT)
+ *	until one of @events (LFQ_SHM_IN: a message to pop, LFQ_SHM_OUT: a
+ *	free slot) holds, and returns those that hold; @timeout_ns as for
+ *	lfq_push_many().  poll()/epoll on lfq_shm_fd() work as well;
+ *	before an edge-triggered epoll_wait() a side that found the ring
+ *	empty or full calls lfq_shm_arm() (no system call): it sets the
+ *	need-wakeup word(s) of @events and returns the events that hold
+ *	after that (0: sleeping is safe, a waker will call the kernel).
+ *
+ *	lfq_shm_broken() returns the header's broken word (no system call):
+ *	non-zero once the kernel gave up on a corrupt ring.
+ *
  * RETURN VALUE
  *	lfq_queue_create(), lfq_queue_create_attr() and lfq_from_fd() return
  *	a handle, or NULL with errno set.  lfq_pop() returns the message length;
@@ -100,6 +142,11 @@
  *	           rule grants a group access: README, lfqctl(1))
  *	EMFILE     too many queues or file descriptors
  *	ENOMEM     out of memory
+ *	EUCLEAN    (shared-memory rings) the kernel found the ring corrupt
+ *	EBADMSG    (lfq_shm_pop*()) the slot popped had a length out of
+ *	           1..max_msg: the message is lost (a process wrote garbage)
+ *	EPROTO     (lfq_shm_map()) the kernel's geometry is inconsistent
+ *	ENOTTY     (lfq_shm_map()) not a shared-memory queue
  *
  * The man page liblfq(3) says the same (userspace/man/liblfq.3).
  *
@@ -148,6 +195,23 @@ unsigned int lfq_max_msg(const struct lfq *q);
 
 const char *lfq_kind_name(unsigned int kind);
 int lfq_kind_from_name(const char *name);
+
+struct lfq_shm;
+
+struct lfq_shm *lfq_shm_map(int fd);
+int lfq_shm_unmap(struct lfq_shm *m);
+int lfq_shm_fd(const struct lfq_shm *m);
+unsigned int lfq_shm_capacity(const struct lfq_shm *m);
+unsigned int lfq_shm_max_msg(const struct lfq_shm *m);
+unsigned int lfq_shm_broken(const struct lfq_shm *m);
+int lfq_shm_push(struct lfq_shm *m, const void *buf, size_t len);
+ssize_t lfq_shm_pop(struct lfq_shm *m, void *buf, size_t size);
+int lfq_shm_push_many(struct lfq_shm *m, const struct iovec *iov,
+		      unsigned int n);
+int lfq_shm_pop_many(struct lfq_shm *m, struct iovec *iov, unsigned int n);
+int lfq_shm_arm(struct lfq_shm *m, unsigned int events);
+int lfq_shm_wait(struct lfq_shm *m, unsigned int events,
+		 long long timeout_ns);
 
 #ifdef __cplusplus
 }
