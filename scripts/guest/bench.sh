@@ -5,6 +5,7 @@
 # All in one boot, printed as "devbench: ..." and "lfq_bench: ..." lines:
 #   1. ROUNDS rounds of: devbench (/dev/lfq, write/read and batch ioctls),
 #      ipcbench (/dev/lfq against a pipe, AF_UNIX, POSIX mq, sendmmsg),
+#      shmbench (the shared-memory ring against a pipe and write()/read()),
 #      then lfq_bench.ko with one thread on the lfq structures.  Device and
 #      in-kernel figures of a round are taken seconds apart, so their ratio
 #      suffers less from the host's load drifting (TCG guests feel it all).
@@ -19,6 +20,7 @@
 #   MEM_MSGS  messages queued for the memory measurement (mem_msgs)
 #   DEV_MS    length of each devbench run
 #   IPC_MSGS  messages per ipcbench run
+#   SHM_MSGS  messages per shmbench run
 #   ROUNDS    device/in-kernel rounds
 #   TESTS     structures lfq_bench runs in step 2 (its "tests" parameter)
 : "${BENCH_MS:=200}"
@@ -27,6 +29,7 @@
 : "${MEM_MSGS:=131072}"
 : "${DEV_MS:=200}"
 : "${IPC_MSGS:=20000}"
+: "${SHM_MSGS:=100000}"
 : "${ROUNDS:=1}"
 : "${TESTS:=all}"
 
@@ -80,6 +83,12 @@ while [ "$r" -le "$ROUNDS" ]; do
 		t "ipcbench-$r" ipcbench -n "$IPC_MSGS"
 	else
 		result SKIP ipcbench "no /lfq/bin/ipcbench"
+	fi
+	if [ -x /lfq/bin/shmbench ]; then
+		t "shmbench-$r-8" shmbench -n "$SHM_MSGS" -s 8
+		t "shmbench-$r-1024" shmbench -n "$SHM_MSGS" -s 1024
+	else
+		result SKIP shmbench "no /lfq/bin/shmbench"
 	fi
 	kbench "kbench-single-$r" threads=1 duration_ms="$BENCH_MS" \
 		storm_ms=0 mem_msgs=0 tests=msq,stack,ring,ring_bulk32,tlq

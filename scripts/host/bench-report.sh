@@ -15,6 +15,7 @@
 #   MEM_MSGS      messages queued for the memory figure          (131072)
 #   DEV_MS        length of each devbench run in ms              (300)
 #   IPC_MSGS      messages per ipcbench run                      (20000)
+#   SHM_MSGS      messages per shmbench run                      (100000)
 #   ROUNDS        device / in-kernel rounds                      (3)
 #   TESTS         structures of the main lfq_bench run           (all)
 #   REPORT_ONLY   set: no guest, the tables again from OUTDIR's last run
@@ -38,6 +39,7 @@ STORM_MS=${STORM_MS:-60000}
 MEM_MSGS=${MEM_MSGS:-131072}
 DEV_MS=${DEV_MS:-300}
 IPC_MSGS=${IPC_MSGS:-20000}
+SHM_MSGS=${SHM_MSGS:-100000}
 ROUNDS=${ROUNDS:-3}
 TESTS=${TESTS:-all}
 
@@ -62,7 +64,7 @@ else
 	# The plan: the tunables, then scripts/guest/bench.sh.
 	{
 		echo "BENCH_MS=$BENCH_MS REPEAT=$REPEAT STORM_MS=$STORM_MS MEM_MSGS=$MEM_MSGS"
-		echo "DEV_MS=$DEV_MS IPC_MSGS=$IPC_MSGS ROUNDS=$ROUNDS TESTS=$TESTS"
+		echo "DEV_MS=$DEV_MS IPC_MSGS=$IPC_MSGS SHM_MSGS=$SHM_MSGS ROUNDS=$ROUNDS TESTS=$TESTS"
 		cat "$top/scripts/guest/bench.sh"
 	} >"$out/plan.sh"
 
@@ -76,7 +78,7 @@ else
 fi
 
 sed 's/\r$//' "$out/vm/results.log" 2>/dev/null |
-	grep -E '^(lfq_bench|devbench|ipcbench|bench): ' >"$out/guest-raw.txt"
+	grep -E '^(lfq_bench|devbench|ipcbench|shmbench|bench): ' >"$out/guest-raw.txt"
 accel=$(sed -n 's/^# vm-run: [^ ]* (\([a-z]*\)).*/\1/p' "$out/vm-run.log" | head -1)
 # the host load when the guest finished (report-only: as then recorded)
 [ -n "${REPORT_ONLY:-}" ] || cut -d' ' -f1-3 /proc/loadavg >"$out/host-load"
@@ -157,6 +159,14 @@ round == "main" && /^lfq_bench: ratio / {
 	add(ipc, m SUBSEP col, kv($0, "ns_per_msg"))
 	ibatch[m] = kv($0, "batch")
 	ipcr[m, col, round] = kv($0, "ns_per_msg")
+}
+/^shmbench: transport=/ && / shape=/ {
+	x = kv($0, "transport"); col = kv($0, "shape") " " kv($0, "size")
+	if (!(x in sseen)) { sseen[x] = 1; sorder[++nsx] = x }
+	if (!(col in scseen)) { scseen[col] = 1; scol[++nsc] = col }
+	add(shm, x SUBSEP col, kv($0, "ns_per_msg"))
+	shmr[x, col, round] = kv($0, "ns_per_msg")
+	if (kv($0, "syscalls_per_msg") != "") add(shsys, x SUBSEP col, kv($0, "syscalls_per_msg"))
 }
 /^bench: time / { ktime[++nt] = kv($0, "name") " " kv($0, "seconds") " s (" kv($0, "loader") ")" }
 # One table of group g: every structure with its figures, and each lfq
@@ -343,6 +353,34 @@ END {
 				printf " %.0f (%s) |", median(ipc[m, c]), rl == "" ? "-" : sprintf("%.2f", median(rl))
 			else
 				printf " - |"
+		}
+		printf "\n"
+	}
+
+	printf "\n## Shared-memory ring (LFQ_CREATE_SHM, shmbench)\n\n"
+	printf "ns per message, median over %d rounds; in brackets the median of the\n", nrounds
+	printf "per-round ratios pipe / transport; for the shared ring also the system calls\n"
+	printf "per message (LFQ_IOC_SHM_WAKE and _WAIT calls the kernel counted). 1t: one\n"
+	printf "thread pushes and pops each message; 2p: a producer and a consumer process,\n"
+	printf "each sleeping when the ring is full (empty). Targets (issue 11): the shared\n"
+	printf "ring at least 20x cheaper than a pipe, at most 1 system call per 256 messages.\n\n"
+	printf "| transport |"
+	for (j = 1; j <= nsc; j++) printf " %s B |", scol[j]
+	printf "\n|---|"
+	for (j = 1; j <= nsc; j++) printf "---:|"
+	printf "\n"
+	for (i = 1; i <= nsx; i++) {
+		x = sorder[i]
+		printf "| %s |", x
+		for (j = 1; j <= nsc; j++) {
+			c = scol[j]; rl = ""
+			for (r = 1; r <= nrounds; r++)
+				if ((x, c, r) in shmr && ("pipe", c, r) in shmr && shmr[x, c, r] > 0)
+					rl = rl " " shmr["pipe", c, r] / shmr[x, c, r]
+			if (!((x SUBSEP c) in shm)) { printf " - |"; continue }
+			printf " %.0f (%s)", median(shm[x, c]), rl == "" ? "-" : sprintf("%.2f", median(rl))
+			if ((x SUBSEP c) in shsys) printf ", %.5f syscalls/msg", median(shsys[x, c])
+			printf " |"
 		}
 		printf "\n"
 	}

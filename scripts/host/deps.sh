@@ -35,6 +35,9 @@ check=(
 	sparse dkms groff-base pkg-config gcc-aarch64-linux-gnu
 	# the protocol models (scripts/models/)
 	spin
+	# 32-bit selftests (lfq_shm_test32 shares rings with 64-bit processes);
+	# not gcc-multilib, which conflicts with the arm64 cross compiler
+	libc6-dev-i386 lib32gcc-12-dev
 )
 bench=(
 	liburcu-dev libck-dev libdpdk-dev libnuma-dev pkg-config gnuplot-nox
