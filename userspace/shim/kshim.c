@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <asm/barrier.h>
+#include <linux/irqflags.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -286,6 +287,107 @@ void rcu_barrier(void)
 unsigned int kshim_rcu_batched(void)
 {
 	return kshim_rcu_count;
+}
+
+/*
+ * Polled grace periods.  kshim_gp_requested counts the grace-period
+ * markers issued; marker n is handed to liburcu (urcu call_rcu(), or a
+ * synchronize_rcu() in cond_synchronize_rcu()) after it is numbered, and
+ * once its grace period is over kshim_gp_done becomes at least n.  A
+ * cookie is the number the next marker will get (requested + 1, read
+ * after a full barrier), so that marker's grace period starts after
+ * everything the caller did before get_state_synchronize_rcu(): cookie c
+ * is over when kshim_gp_done >= c.  liburcu has no polled API (0.13).
+ */
+unsigned long kshim_gp_requested, kshim_gp_done;
+
+struct kshim_gp_marker {
+	struct kshim_urcu_head uh;
+	unsigned long n;
+};
+
+static void kshim_gp_complete(unsigned long n)
+{
+	unsigned long done = __atomic_load_n(&kshim_gp_done, __ATOMIC_RELAXED);
+
+	/* the grace period is over: read-side sections before it ended */
+	kshim_tsan_acquire(&kshim_rcu_hb);
+	kshim_tsan_release(&kshim_gp_done);
+	/* release: pairs with the acquire in poll_state_synchronize_rcu() */
+	while ((long)(done - n) < 0 &&
+	       !__atomic_compare_exchange_n(&kshim_gp_done, &done, n, true,
+					    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		;
+}
+
+static void kshim_gp_marker_cb(struct kshim_urcu_head *uh)
+{
+	struct kshim_gp_marker *m = container_of(uh, struct kshim_gp_marker,
+						 uh);
+
+	kshim_tsan_acquire(m);
+	kshim_gp_complete(m->n);
+	free(m);
+}
+
+/*
+ * Issue marker @cookie unless one numbered @cookie or later exists.  The
+ * kernel starts a grace period when anyone needs one (a queued callback,
+ * start_poll_synchronize_rcu()); liburcu only for a callback, so polling
+ * a cookie asks for its grace period here.
+ */
+bool kshim_poll_state_slow(unsigned long cookie)
+{
+	unsigned long want = cookie - 1;
+	struct kshim_gp_marker *m;
+
+	if (__atomic_load_n(&kshim_gp_requested, __ATOMIC_RELAXED) == want &&
+	    (m = malloc(sizeof(*m)))) {
+		if (__atomic_compare_exchange_n(&kshim_gp_requested, &want,
+						cookie, false,
+						__ATOMIC_SEQ_CST,
+						__ATOMIC_RELAXED)) {
+			m->n = cookie;
+			kshim_tsan_release(m);	/* liburcu's hand-off */
+			urcu_memb_call_rcu(&m->uh, kshim_gp_marker_cb);
+		} else {
+			free(m);
+		}
+	}
+	return false;
+}
+
+void cond_synchronize_rcu(unsigned long cookie)
+{
+	if (poll_state_synchronize_rcu(cookie))
+		return;
+	synchronize_rcu();
+}
+
+/* A grace period that also completes every cookie taken before it. */
+void synchronize_rcu(void)
+{
+	unsigned long n;
+
+	n = __atomic_add_fetch(&kshim_gp_requested, 1, __ATOMIC_SEQ_CST);
+	urcu_memb_synchronize_rcu();
+	kshim_gp_complete(n);
+	kshim_tsan_acquire(&kshim_gp_done);
+}
+
+/* ---- local_irq_save() on the shared slot ------------------------------ */
+
+static spinlock_t kshim_irq_lock;
+
+unsigned long kshim_irq_save_shared(void)
+{
+	spin_lock(&kshim_irq_lock);
+	return 1;
+}
+
+void kshim_irq_restore_shared(void)
+{
+	spin_unlock(&kshim_irq_lock);
 }
 
 /* ---- spinlock --------------------------------------------------------- */

@@ -665,6 +665,9 @@ static void *storm_worker(void *arg)
 	return NULL;
 }
 
+/* the peak of lfq_node_cached() over every storm_sampler() run */
+static unsigned long storm_cached_peak;
+
 static void *storm_sampler(void *arg)
 {
 	struct storm *st = arg;
@@ -674,6 +677,9 @@ static void *storm_sampler(void *arg)
 		b = lfq_rcu_backlog();
 		if (b > peak)
 			peak = b;
+		b = lfq_node_cached();
+		if (b > storm_cached_peak)
+			storm_cached_peak = b;
 		usleep(200);
 	}
 	return (void *)peak;
@@ -736,9 +742,14 @@ static void test_rcu_storm(void)
 	printf("info: rcu_storm: peak backlog GFP_KERNEL (throttle at 65536): "
 	       "%lu nodes (%lu KiB) in %.2fs\n", peak_kernel,
 	       peak_kernel * node / 1024, sk);
+	printf("info: rcu_storm: peak nodes cached (waiting or reusable): "
+	       "%lu (%lu KiB)\n", storm_cached_peak,
+	       storm_cached_peak * node / 1024);
 	/* throttled pushes keep it near the high mark */
 	CHECK(peak_kernel < 4 * 65536, "backlog %lu not bounded", peak_kernel);
+	/* a grace period after the last free: nothing waits any more */
 	rcu_barrier();
+	synchronize_rcu();
 	CHECK(lfq_rcu_backlog() == 0, "backlog %lu after rcu_barrier()",
 	      lfq_rcu_backlog());
 }
@@ -1142,6 +1153,8 @@ static void test_enomem(void)
 		CHECK(n == ok[t], "%s popped %lu of %lu", name, n, ok[t]);
 		box_destroy(&b[t]);
 	}
+	/* the nodes popped above are cached: inits must reach the slab */
+	lfq_node_cache_drain();
 	kshim_set_alloc_fail_every(1);
 	lfq_for_each_kind(k) {
 		if (!(k->flags & LFQ_KIND_NODES))
@@ -1494,7 +1507,9 @@ static void hmap_many(unsigned int nb)
 	}
 	CHECK(lfq_hmap_count(&m) == left, "count %lu, expected %lu",
 	      lfq_hmap_count(&m), left);
+	/* a grace period, then the freed nodes leave the node cache */
 	rcu_barrier();
+	lfq_node_cache_drain();
 	CHECK(lfq_rcu_backlog() == 0, "backlog %lu after rcu_barrier()",
 	      lfq_rcu_backlog());
 	CHECK(kshim_kmem_cache_live(lfq_node_cachep) == (long)left,
@@ -1999,6 +2014,7 @@ int main(int argc, char **argv)
 
 	/* leak check: every node freed once the grace periods are over */
 	rcu_barrier();
+	lfq_node_cache_drain();
 	CHECK(kshim_kmem_cache_live(lfq_node_cachep) == 0,
 	      "%ld lfq nodes leaked", kshim_kmem_cache_live(lfq_node_cachep));
 	CHECK(kshim_kv_live() == 0, "%ld slot arrays leaked", kshim_kv_live());
