@@ -98,6 +98,8 @@ struct lfq_batch {
  * @fifo: closed batches, a ring: the oldest is @fifo[@oldest]
  * @oldest: index of the oldest closed batch in @fifo
  * @nr_batches: closed batches
+ * @nr_cached: nodes in @ready, @open and @fifo; read by other CPUs
+ * @sample: frees since the backlog was last evaluated (LFQ_RCU_SAMPLE)
  * @kick_pending: the kick is in call_rcu() (cleared by its callback)
  * @kick: handed to call_rcu() so that a grace period starts
  *
@@ -111,6 +113,8 @@ struct lfq_node_pcp {
 	struct lfq_batch fifo[LFQ_CACHE_BATCHES];
 	unsigned int oldest;
 	unsigned int nr_batches;
+	long nr_cached;
+	unsigned int sample;
 	bool kick_pending;
 	struct rcu_head kick;
 };
@@ -120,13 +124,8 @@ bool lfq_rcu_throttled;
 static unsigned long lfq_rcu_throttle_cookie;
 
 static DEFINE_PER_CPU(struct lfq_node_pcp, lfq_node_pcp);
-/* Nodes in this CPU's open batch, closed batches and ready list. */
-static DEFINE_PER_CPU(long, lfq_node_nr_cached);
-/* The cookie of this CPU's latest free, for lfq_rcu_backlog(). */
-static DEFINE_PER_CPU(unsigned long, lfq_node_cookie);
 /* Nodes in batches handed to call_rcu() (may go negative on one CPU). */
 static DEFINE_PER_CPU(long, lfq_rcu_pending);
-static DEFINE_PER_CPU(unsigned int, lfq_rcu_sample);
 static DEFINE_PER_CPU(unsigned long, lfq_cas_retry_count);
 
 /**
@@ -182,12 +181,13 @@ unsigned long lfq_rcu_backlog(void)
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
-		long cached = READ_ONCE(per_cpu(lfq_node_nr_cached, cpu));
+		struct lfq_node_pcp *pcp = per_cpu_ptr(&lfq_node_pcp, cpu);
+		long cached = READ_ONCE(pcp->nr_cached);
 
 		sum += READ_ONCE(per_cpu(lfq_rcu_pending, cpu));
+		/* the latest free's cookie covers every node of this CPU */
 		if (cached &&
-		    !poll_state_synchronize_rcu(READ_ONCE(per_cpu(lfq_node_cookie,
-								  cpu))))
+		    !poll_state_synchronize_rcu(READ_ONCE(pcp->open.cookie)))
 			sum += cached;
 	}
 	return sum > 0 ? sum : 0;
@@ -206,8 +206,14 @@ unsigned long lfq_node_cached(void)
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(per_cpu(lfq_node_nr_cached, cpu));
+		sum += READ_ONCE(per_cpu_ptr(&lfq_node_pcp, cpu)->nr_cached);
 	return sum > 0 ? sum : 0;
+}
+
+/* Owner, IRQs disabled: @n more (or fewer) nodes in @pcp. */
+static void lfq_cached_add(struct lfq_node_pcp *pcp, long n)
+{
+	WRITE_ONCE(pcp->nr_cached, pcp->nr_cached + n);
 }
 
 static void lfq_kick_cb(struct rcu_head *head)
@@ -265,12 +271,12 @@ static void lfq_batch_rcu_cb(struct rcu_head *head)
  * Hand batch @b to call_rcu(): one callback through a descriptor node if
  * one can be allocated, else one callback per node.  IRQs disabled.
  */
-static void lfq_batch_to_rcu(struct lfq_batch *b)
+static void lfq_batch_to_rcu(struct lfq_node_pcp *pcp, struct lfq_batch *b)
 {
 	struct lfq_node *d;
 	struct rcu_head *head, *next;
 
-	this_cpu_sub(lfq_node_nr_cached, b->nr);
+	lfq_cached_add(pcp, -(long)b->nr);
 	this_cpu_add(lfq_rcu_pending, b->nr);
 	d = kmem_cache_alloc(lfq_node_cachep, GFP_ATOMIC | __GFP_NOWARN);
 	if (d) {
@@ -296,11 +302,11 @@ static void lfq_batch_close(struct lfq_node_pcp *pcp)
 
 	if (pcp->nr_batches == LFQ_CACHE_BATCHES) {
 		if (!poll_state_synchronize_rcu(old->cookie)) {
-			lfq_batch_to_rcu(&pcp->open);
+			lfq_batch_to_rcu(pcp, &pcp->open);
 			goto out;
 		}
 		lfq_nodes_to_slab(old->first);
-		this_cpu_sub(lfq_node_nr_cached, old->nr);
+		lfq_cached_add(pcp, -(long)old->nr);
 		pcp->oldest = (pcp->oldest + 1) % LFQ_CACHE_BATCHES;
 		pcp->nr_batches--;
 	}
@@ -323,6 +329,7 @@ void lfq_node_free_rcu(struct lfq_node *node)
 {
 	struct lfq_node_pcp *pcp;
 	unsigned long flags, cookie;
+	unsigned int sample;
 
 	local_irq_save(flags);
 	/* full barrier inside: orders the unlink of @node before the cookie */
@@ -335,14 +342,13 @@ void lfq_node_free_rcu(struct lfq_node *node)
 		lfq_kick(pcp);
 	node->rcu.next = pcp->open.first;
 	pcp->open.first = &node->rcu;
-	pcp->open.cookie = cookie;
+	WRITE_ONCE(pcp->open.cookie, cookie);
 	pcp->open.nr++;
-	this_cpu_inc(lfq_node_nr_cached);
-	this_cpu_write(lfq_node_cookie, cookie);
+	lfq_cached_add(pcp, 1);
+	sample = ++pcp->sample;
 	local_irq_restore(flags);
 
-	if (unlikely(!(this_cpu_inc_return(lfq_rcu_sample) &
-		       (LFQ_RCU_SAMPLE - 1))) &&
+	if (unlikely(!(sample & (LFQ_RCU_SAMPLE - 1))) &&
 	    !READ_ONCE(lfq_rcu_throttled) &&
 	    lfq_rcu_backlog() > LFQ_RCU_BACKLOG_HIGH) {
 		WRITE_ONCE(lfq_rcu_throttle_cookie, get_state_synchronize_rcu());
@@ -379,7 +385,7 @@ struct lfq_node *lfq_node_alloc(gfp_t gfp)
 	}
 	if (head) {
 		pcp->ready = head->next;
-		this_cpu_dec(lfq_node_nr_cached);
+		lfq_cached_add(pcp, -1);
 	}
 	local_irq_restore(flags);
 	if (head)
@@ -449,7 +455,7 @@ void lfq_node_cache_drain(void)
 		pcp->ready = NULL;
 		pcp->open.first = NULL;
 		pcp->open.nr = 0;
-		WRITE_ONCE(per_cpu(lfq_node_nr_cached, cpu), 0);
+		WRITE_ONCE(pcp->nr_cached, 0);
 	}
 }
 

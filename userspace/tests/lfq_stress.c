@@ -1183,6 +1183,53 @@ static __attribute__((unused)) size_t node_size(void)
 }
 
 /*
+ * The node cache (module/lfq_core.c): a node freed with lfq_node_free_rcu()
+ * is not handed out again while a read-side section that began before the
+ * free is still open, whatever the number of frees and allocations; once a
+ * grace period has passed, the cache does hand freed nodes out again.
+ */
+#define NODE_CACHE_N	1024
+
+static void test_node_cache(void)
+{
+	static struct lfq_node *freed[NODE_CACHE_N], *got[NODE_CACHE_N];
+	unsigned long i, j, early = 0, reused = 0;
+
+	/* start with an empty cache: everything below comes from this test */
+	lfq_node_cache_drain();
+	rcu_read_lock();
+	for (i = 0; i < NODE_CACHE_N; i++)
+		CHECK((freed[i] = lfq_node_alloc(GFP_ATOMIC)), "alloc %lu", i);
+	for (i = 0; i < NODE_CACHE_N; i++)
+		lfq_node_free_rcu(freed[i]);
+	CHECK(lfq_rcu_backlog() >= NODE_CACHE_N, "backlog %lu, freed %d",
+	      lfq_rcu_backlog(), NODE_CACHE_N);
+	for (i = 0; i < NODE_CACHE_N; i++) {
+		got[i] = lfq_node_alloc(GFP_ATOMIC);
+		for (j = 0; j < NODE_CACHE_N; j++)
+			early += got[i] == freed[j];
+	}
+	rcu_read_unlock();
+	CHECK(!early, "%lu nodes reused inside the read-side section", early);
+	for (i = 0; i < NODE_CACHE_N; i++)
+		lfq_node_free(got[i]);
+
+	synchronize_rcu();
+	CHECK(lfq_rcu_backlog() == 0, "backlog %lu after a grace period",
+	      lfq_rcu_backlog());
+	for (i = 0; i < NODE_CACHE_N; i++) {
+		got[i] = lfq_node_alloc(GFP_ATOMIC);
+		for (j = 0; j < NODE_CACHE_N; j++)
+			reused += got[i] == freed[j];
+	}
+	CHECK(reused > 0, "no freed node reused after a grace period");
+	for (i = 0; i < NODE_CACHE_N; i++)
+		lfq_node_free(got[i]);
+	printf("info: node_cache: %lu of %d freed nodes reused after a grace period, none before\n",
+	       reused, NODE_CACHE_N);
+}
+
+/*
  * The shim's poisoning itself: a freed node reads as 0x6b (while in the
  * quarantine), and a write after free kills the process (quarantine check,
  * or AddressSanitizer).
@@ -1887,6 +1934,7 @@ struct simple {
 static const struct simple simples[] = {
 	{ "ring_queries", test_ring_queries },
 	{ "enomem", test_enomem },
+	{ "node_cache", test_node_cache },
 	{ "poison", test_poison },
 	{ "rcu_storm", test_rcu_storm },
 	{ "pool_api", test_pool_api },
