@@ -290,21 +290,24 @@ unsigned int kshim_rcu_batched(void)
 }
 
 /*
- * Polled grace periods.  kshim_gp_requested counts the grace-period
- * markers issued; marker n is handed to liburcu (urcu call_rcu(), or a
- * synchronize_rcu() in cond_synchronize_rcu()) after it is numbered, and
- * once its grace period is over kshim_gp_done becomes at least n.  A
- * cookie is the number the next marker will get (requested + 1, read
- * after a full barrier), so that marker's grace period starts after
- * everything the caller did before get_state_synchronize_rcu(): cookie c
- * is over when kshim_gp_done >= c.  liburcu has no polled API (0.13).
+ * Polled grace periods.  kshim_gp_requested counts the grace periods
+ * asked for; once the grace period that began after it reached n is
+ * over, kshim_gp_done becomes at least n.  A cookie is the number the next
+ * request will get (requested + 1, read after a full barrier), so the
+ * grace period that completes it begins after everything the caller did
+ * before get_state_synchronize_rcu(): cookie c is over when
+ * kshim_gp_done >= c.  Requests are served by one thread, the shim's
+ * grace-period kthread: it reads kshim_gp_requested, waits in urcu's
+ * synchronize_rcu() and completes what it read.  (liburcu's call_rcu
+ * thread would do, but it sleeps 10 ms between rounds.)  liburcu has no
+ * polled API (0.13).  The two counters are on separate cache lines: every
+ * lfq free reads kshim_gp_requested.
  */
-unsigned long kshim_gp_requested, kshim_gp_done;
-
-struct kshim_gp_marker {
-	struct kshim_urcu_head uh;
-	unsigned long n;
-};
+unsigned long kshim_gp_requested __attribute__((aligned(KSHIM_CACHELINE)));
+unsigned long kshim_gp_done __attribute__((aligned(KSHIM_CACHELINE)));
+static pthread_mutex_t kshim_gp_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t kshim_gp_cond = PTHREAD_COND_INITIALIZER;
+static pthread_once_t kshim_gp_once = PTHREAD_ONCE_INIT;
 
 static void kshim_gp_complete(unsigned long n)
 {
@@ -320,39 +323,55 @@ static void kshim_gp_complete(unsigned long n)
 		;
 }
 
-static void kshim_gp_marker_cb(struct kshim_urcu_head *uh)
+static void *kshim_gp_thread(void *unused)
 {
-	struct kshim_gp_marker *m = container_of(uh, struct kshim_gp_marker,
-						 uh);
+	unsigned long n;
 
-	kshim_tsan_acquire(m);
-	kshim_gp_complete(m->n);
-	free(m);
+	for (;;) {
+		pthread_mutex_lock(&kshim_gp_lock);
+		while ((long)((n = __atomic_load_n(&kshim_gp_requested,
+						   __ATOMIC_SEQ_CST)) -
+			      __atomic_load_n(&kshim_gp_done,
+					      __ATOMIC_RELAXED)) <= 0)
+			pthread_cond_wait(&kshim_gp_cond, &kshim_gp_lock);
+		pthread_mutex_unlock(&kshim_gp_lock);
+		/* begins after request n was made: completes cookies <= n */
+		urcu_memb_synchronize_rcu();
+		kshim_gp_complete(n);
+	}
+	return NULL;
+}
+
+static void kshim_gp_start(void)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &attr, kshim_gp_thread, NULL)) {
+		fprintf(stderr, "kshim: cannot start the grace-period thread\n");
+		abort();
+	}
+	pthread_attr_destroy(&attr);
 }
 
 /*
- * Issue marker @cookie unless one numbered @cookie or later exists.  The
- * kernel starts a grace period when anyone needs one (a queued callback,
- * start_poll_synchronize_rcu()); liburcu only for a callback, so polling
- * a cookie asks for its grace period here.
+ * Ask for the grace period of @cookie unless someone already has (the
+ * kernel starts a grace period whenever one is needed; so does this).
  */
 bool kshim_poll_state_slow(unsigned long cookie)
 {
 	unsigned long want = cookie - 1;
-	struct kshim_gp_marker *m;
 
 	if (__atomic_load_n(&kshim_gp_requested, __ATOMIC_RELAXED) == want &&
-	    (m = malloc(sizeof(*m)))) {
-		if (__atomic_compare_exchange_n(&kshim_gp_requested, &want,
-						cookie, false,
-						__ATOMIC_SEQ_CST,
-						__ATOMIC_RELAXED)) {
-			m->n = cookie;
-			kshim_tsan_release(m);	/* liburcu's hand-off */
-			urcu_memb_call_rcu(&m->uh, kshim_gp_marker_cb);
-		} else {
-			free(m);
-		}
+	    __atomic_compare_exchange_n(&kshim_gp_requested, &want, cookie,
+					false, __ATOMIC_SEQ_CST,
+					__ATOMIC_RELAXED)) {
+		pthread_once(&kshim_gp_once, kshim_gp_start);
+		pthread_mutex_lock(&kshim_gp_lock);
+		pthread_cond_signal(&kshim_gp_cond);
+		pthread_mutex_unlock(&kshim_gp_lock);
 	}
 	return false;
 }
