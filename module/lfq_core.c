@@ -30,7 +30,7 @@
  * frees) the batch just closed is handed to call_rcu() as a whole, one
  * callback for up to LFQ_BATCH nodes, which frees its nodes to the slab.
  * A CPU therefore holds at most (LFQ_CACHE_BATCHES + 2) * LFQ_BATCH =
- * 16512 nodes (645 KiB of 40-byte nodes; open batch, ready list, closed
+ * 16896 nodes (660 KiB of 40-byte nodes; open batch, ready list, closed
  * FIFO), whatever happens, also while idle or offline; nodes beyond that wait in RCU's callback lists
  * like before, counted in lfq_rcu_pending.  Why call_rcu() and not a
  * longer FIFO: a FIFO only shrinks when its CPU allocates or frees again,
@@ -44,8 +44,11 @@
  * cond_synchronize_rcu() on it (lfq_rcu_throttle() in lfq_internal.h):
  * one grace-period wait, after which every batch closed before the flag
  * can be reused, so the push takes a cached node instead of growing the
- * slab.  The first waiter to return clears the flag if the backlog is
- * back under LFQ_RCU_BACKLOG_LOW; the next sample raises it again if not.
+ * slab.  The waiters clear the flag; the next sample raises it again, with
+ * a newer cookie, if the backlog is still high.  So while it is, sleepable
+ * pushes wait for one grace period per LFQ_RCU_SAMPLE frees on any CPU,
+ * which limits the growth per grace period, and a push never does more
+ * than one wait and one load of the flag (no per-push sum over CPUs).
  * No rcu_barrier() on a push path.  Callers that cannot sleep are never
  * throttled; the cost when not throttled is one load of the flag.
  *
@@ -54,7 +57,7 @@
  * interrupts disabled; the slab frees and call_rcu() of a batch given
  * back happen there too (a trimmed batch: up to LFQ_BATCH slab frees).
  *
- * CPU hotplug.  An offline CPU's cache stays as it is (at most the 16512
+ * CPU hotplug.  An offline CPU's cache stays as it is (at most the 16896
  * nodes above) and is used again when the CPU comes back; its overflow
  * batches are in call_rcu(), which migrates callbacks of a dead CPU.
  * lfq_core_exit() frees every CPU's cache, online or not.
@@ -72,18 +75,21 @@
 
 /* Nodes waiting for a grace period above which sleepable pushes wait. */
 #define LFQ_RCU_BACKLOG_HIGH	65536L
-#define LFQ_RCU_BACKLOG_LOW	(LFQ_RCU_BACKLOG_HIGH / 2)
 /* Frees on one CPU between two evaluations of the backlog (power of 2). */
 #define LFQ_RCU_SAMPLE		1024U
 /* Nodes in one batch at most. */
-#define LFQ_BATCH		64U
+#define LFQ_BATCH		256U
 /*
  * Closed batches a CPU keeps before it gives some back: enough for about
  * 16000 frees per grace period and CPU (the native pairs benchmark frees
  * ~10 million nodes a second per thread, the TCG guest ~1 million; a
- * grace period takes a few ms), so that pushes find reusable nodes.
+ * grace period takes a few ms), so that pushes find reusable nodes.  The
+ * FIFO is a static per-CPU array (1.5 KiB), which a module must keep well
+ * under the 8 KiB of per-CPU space reserved for all modules (6.1), so the
+ * batches are large instead; freeing one to the slab keeps IRQs off for
+ * up to LFQ_BATCH slab frees.
  */
-#define LFQ_CACHE_BATCHES	256U
+#define LFQ_CACHE_BATCHES	64U
 
 /**
  * struct lfq_batch - nodes freed under one grace-period cookie
@@ -412,8 +418,7 @@ struct lfq_node *lfq_node_alloc(gfp_t gfp)
 void lfq_rcu_throttle_slow(void)
 {
 	cond_synchronize_rcu(READ_ONCE(lfq_rcu_throttle_cookie));
-	if (lfq_rcu_backlog() < LFQ_RCU_BACKLOG_LOW)
-		WRITE_ONCE(lfq_rcu_throttled, false);
+	WRITE_ONCE(lfq_rcu_throttled, false);
 }
 
 /*
