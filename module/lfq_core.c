@@ -27,16 +27,20 @@
  * Bound.  At most LFQ_CACHE_BATCHES closed batches stay on a CPU.  When a
  * close would exceed it, the oldest batch goes back to the slab if its
  * grace period is over; otherwise (grace periods lag behind this CPU's
- * frees) the batch just closed is handed to call_rcu() as a whole, one
- * callback for up to LFQ_BATCH nodes, which frees its nodes to the slab.
- * A CPU therefore holds at most (LFQ_CACHE_BATCHES + 2) * LFQ_BATCH =
- * 16896 nodes (660 KiB of 40-byte nodes; open batch, ready list, closed
- * FIFO), whatever happens, also while idle or offline; nodes beyond that wait in RCU's callback lists
- * like before, counted in lfq_rcu_pending.  Why call_rcu() and not a
- * longer FIFO: a FIFO only shrinks when its CPU allocates or frees again,
- * a callback frees its batch after the grace period even if this CPU
- * never touches lfq again.
- *
+ * frees) the batch just closed is handed to call_rcu() as a whole: one
+ * callback for up to LFQ_BATCH nodes, through a descriptor node taken
+ * from the slab (one call_rcu() per node if that fails), which frees the
+ * batch to the slab.  A CPU therefore holds at most
+ * (LFQ_CACHE_BATCHES + 2) * LFQ_BATCH = 16896 nodes (660 KiB of 40-byte
+ * nodes: open batch, ready list, closed FIFO), whatever happens, also
+ * while idle or offline; nodes beyond that wait in RCU's callback lists,
+ * counted in lfq_rcu_pending.  Why call_rcu() and not a longer FIFO: a
+ * FIFO only shrinks when its CPU allocates or frees again, a callback
+ * frees its batch after the grace period even if this CPU never touches
+ * lfq again.  Memory waiting for a grace period is the same either way
+ * (frees per second times grace-period length); only the cached part can
+ * be reused.
+
  * Throttle.  Grace periods can still fall behind the frees, so every
  * LFQ_RCU_SAMPLE frees on a CPU lfq_rcu_backlog() is recomputed; above
  * LFQ_RCU_BACKLOG_HIGH nodes a read-mostly flag is raised with the cookie
