@@ -184,9 +184,10 @@ void lfq_count_retry(void)
  * period has passed since the last free and rcu_barrier() has returned,
  * the count is 0.  The unit is nodes; each node occupies one object of the
  * "lfq_node" kmem_cache (sizeof(struct lfq_node), 40 bytes on 64-bit,
- * before slab rounding).  Nodes cached and reusable are not counted (see
- * lfq_node_cached()).  The sum is not a snapshot: counters change while
- * it is computed.  Lock-free, O(number of possible CPUs).
+ * before slab rounding).  Reusable cached nodes of a CPU whose latest
+ * grace period has ended are not counted (lfq_node_cached() inside lfq
+ * counts every cached node).  The sum is not a snapshot: counters change while
+ * it is computed.  Wait-free: one pass over the possible CPUs.
  *
  * Context: any context.
  * Return: the approximate number of nodes waiting for a grace period.
