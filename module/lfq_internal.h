@@ -61,13 +61,20 @@ void lfq_core_exit(void);
 extern struct kmem_cache *lfq_node_cachep;
 extern bool lfq_rcu_throttled;
 
+/*
+ * Nodes come from, and unlinked nodes go back to, a per-CPU cache of
+ * batches tagged with RCU grace-period cookies (see lfq_core.c).
+ * lfq_node_alloc() returns a cached node whose grace period is over, else
+ * a slab object (NULL if that fails); lfq_node_free_rcu() caches an
+ * unlinked node until a grace period has passed.  Both: any context but
+ * NMI.  lfq_node_free() gives a node nobody could have seen back to the
+ * slab at once.
+ */
+struct lfq_node *lfq_node_alloc(gfp_t gfp);
 void lfq_node_free_rcu(struct lfq_node *node);
 void lfq_rcu_throttle_slow(void);
-
-static inline struct lfq_node *lfq_node_alloc(gfp_t gfp)
-{
-	return kmem_cache_alloc(lfq_node_cachep, gfp);
-}
+unsigned long lfq_node_cached(void);
+void lfq_node_cache_drain(void);
 
 static inline void lfq_node_free(struct lfq_node *node)
 {
@@ -92,9 +99,10 @@ void lfq_queue_free_nodes(struct lfq_node *dummy, void (*release)(void *val));
 /*
  * Called by every node-allocating push before it allocates.  When the
  * number of nodes waiting for a grace period has passed the high mark
- * (see lfq_core.c), callers that may sleep wait in rcu_barrier(), so a
- * push/pop storm cannot outrun RCU.  One read of a read-mostly flag
- * otherwise.
+ * (see lfq_core.c), callers that may sleep wait for one grace period
+ * (cond_synchronize_rcu(), never rcu_barrier()), after which the nodes
+ * cached before can be reused, so a push/pop storm cannot outrun RCU.
+ * One read of a read-mostly flag otherwise.
  */
 static inline void lfq_rcu_throttle(gfp_t gfp)
 {

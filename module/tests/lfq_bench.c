@@ -1694,6 +1694,7 @@ static int __init lfq_bench_init(void)
 			}
 		}
 		rcu_barrier();
+		synchronize_rcu();
 		pr_info("backlog name=all after_rcu_barrier_nodes=%lu\n",
 			lfq_rcu_backlog());
 	}

@@ -446,6 +446,7 @@ static void rcu_backlog(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, lfq_kt_init(k, o, n), 0);
 	rcu_barrier();
+	synchronize_rcu();
 	before = lfq_rcu_backlog();
 	rcu_read_lock();
 	for (i = 0; i < n; i++)
@@ -462,6 +463,7 @@ static void rcu_backlog(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, during, before);
 	k->destroy(o, NULL);
 	rcu_barrier();
+	synchronize_rcu();
 	KUNIT_EXPECT_EQ(test, lfq_rcu_backlog(), 0UL);
 }
 
@@ -803,6 +805,7 @@ static void lfq_kt_stress_run(struct kunit *test, bool use_irq, bool nodes)
 
 	/* Start from a quiet backlog, so that its return to zero means ours */
 	rcu_barrier();
+	synchronize_rcu();
 	KUNIT_EXPECT_EQ(test, lfq_rcu_backlog(), 0UL);
 
 	KUNIT_ASSERT_EQ(test, lfq_kt_init(k, s->obj, LFQ_KT_STRESS_RING),
@@ -912,6 +915,7 @@ static void lfq_kt_stress_run(struct kunit *test, bool use_irq, bool nodes)
 					atomic_long_read(&s->backlog_peak), 0L);
 	}
 	rcu_barrier();
+	synchronize_rcu();
 	KUNIT_EXPECT_EQ(test, lfq_rcu_backlog(), 0UL);
 }
 

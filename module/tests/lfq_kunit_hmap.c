@@ -214,6 +214,7 @@ static void hmap_reclaim(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, lfq_hmap_insert(m, i, lfq_kt_hmap_val(i),
 						      GFP_KERNEL), 0);
 	rcu_barrier();
+	synchronize_rcu();
 	start = lfq_rcu_backlog();
 	/* (no KUNIT_EXPECT in the section: a failing one may sleep) */
 	rcu_read_lock();
@@ -225,6 +226,7 @@ static void hmap_reclaim(struct kunit *test)
 	KUNIT_EXPECT_GE(test, during, start + n);
 	KUNIT_EXPECT_EQ(test, lfq_hmap_count(m), 0UL);
 	rcu_barrier();
+	synchronize_rcu();
 	KUNIT_EXPECT_EQ(test, lfq_rcu_backlog(), start);
 	lfq_kt_hmap_released.n = 0;
 	lfq_hmap_destroy(m, lfq_kt_hmap_count_release);

@@ -879,6 +879,7 @@ static int __init lfq_soak_init(void)
 	}
 	/* the popped msq and stack nodes: freed before we report */
 	rcu_barrier();
+	synchronize_rcu();
 	pr_info("done result=%s kinds=%u backlog_after_barrier=%lu\n",
 		all_pass && ran ? "PASS" : "FAIL", ran, lfq_rcu_backlog());
 	/*

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <asm/barrier.h>
+#include <linux/irqflags.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -286,6 +287,126 @@ void rcu_barrier(void)
 unsigned int kshim_rcu_batched(void)
 {
 	return kshim_rcu_count;
+}
+
+/*
+ * Polled grace periods.  kshim_gp_requested counts the grace periods
+ * asked for; once the grace period that began after it reached n is
+ * over, kshim_gp_done becomes at least n.  A cookie is the number the next
+ * request will get (requested + 1, read after a full barrier), so the
+ * grace period that completes it begins after everything the caller did
+ * before get_state_synchronize_rcu(): cookie c is over when
+ * kshim_gp_done >= c.  Requests are served by one thread, the shim's
+ * grace-period kthread: it reads kshim_gp_requested, waits in urcu's
+ * synchronize_rcu() and completes what it read.  (liburcu's call_rcu
+ * thread would do, but it sleeps 10 ms between rounds.)  liburcu has no
+ * polled API (0.13).  The two counters are on separate cache lines: every
+ * lfq free reads kshim_gp_requested.
+ */
+unsigned long kshim_gp_requested __attribute__((aligned(KSHIM_CACHELINE)));
+unsigned long kshim_gp_done __attribute__((aligned(KSHIM_CACHELINE)));
+static pthread_mutex_t kshim_gp_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t kshim_gp_cond = PTHREAD_COND_INITIALIZER;
+static pthread_once_t kshim_gp_once = PTHREAD_ONCE_INIT;
+
+static void kshim_gp_complete(unsigned long n)
+{
+	unsigned long done = __atomic_load_n(&kshim_gp_done, __ATOMIC_RELAXED);
+
+	/* the grace period is over: read-side sections before it ended */
+	kshim_tsan_acquire(&kshim_rcu_hb);
+	kshim_tsan_release(&kshim_gp_done);
+	/* release: pairs with the acquire in poll_state_synchronize_rcu() */
+	while ((long)(done - n) < 0 &&
+	       !__atomic_compare_exchange_n(&kshim_gp_done, &done, n, true,
+					    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		;
+}
+
+static void *kshim_gp_thread(void *unused)
+{
+	unsigned long n;
+
+	for (;;) {
+		pthread_mutex_lock(&kshim_gp_lock);
+		while ((long)((n = __atomic_load_n(&kshim_gp_requested,
+						   __ATOMIC_SEQ_CST)) -
+			      __atomic_load_n(&kshim_gp_done,
+					      __ATOMIC_RELAXED)) <= 0)
+			pthread_cond_wait(&kshim_gp_cond, &kshim_gp_lock);
+		pthread_mutex_unlock(&kshim_gp_lock);
+		/* begins after request n was made: completes cookies <= n */
+		urcu_memb_synchronize_rcu();
+		kshim_gp_complete(n);
+	}
+	return NULL;
+}
+
+static void kshim_gp_start(void)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &attr, kshim_gp_thread, NULL)) {
+		fprintf(stderr, "kshim: cannot start the grace-period thread\n");
+		abort();
+	}
+	pthread_attr_destroy(&attr);
+}
+
+/*
+ * Ask for the grace period of @cookie unless someone already has (the
+ * kernel starts a grace period whenever one is needed; so does this).
+ */
+bool kshim_poll_state_slow(unsigned long cookie)
+{
+	unsigned long want = cookie - 1;
+
+	if (__atomic_load_n(&kshim_gp_requested, __ATOMIC_RELAXED) == want &&
+	    __atomic_compare_exchange_n(&kshim_gp_requested, &want, cookie,
+					false, __ATOMIC_SEQ_CST,
+					__ATOMIC_RELAXED)) {
+		pthread_once(&kshim_gp_once, kshim_gp_start);
+		pthread_mutex_lock(&kshim_gp_lock);
+		pthread_cond_signal(&kshim_gp_cond);
+		pthread_mutex_unlock(&kshim_gp_lock);
+	}
+	return false;
+}
+
+void cond_synchronize_rcu(unsigned long cookie)
+{
+	if (poll_state_synchronize_rcu(cookie))
+		return;
+	synchronize_rcu();
+}
+
+/* A grace period that also completes every cookie taken before it. */
+void synchronize_rcu(void)
+{
+	unsigned long n;
+
+	n = __atomic_add_fetch(&kshim_gp_requested, 1, __ATOMIC_SEQ_CST);
+	urcu_memb_synchronize_rcu();
+	kshim_gp_complete(n);
+	kshim_tsan_acquire(&kshim_gp_done);
+}
+
+/* ---- local_irq_save() on the shared slot ------------------------------ */
+
+static spinlock_t kshim_irq_lock;
+
+unsigned long kshim_irq_save_shared(void)
+{
+	spin_lock(&kshim_irq_lock);
+	return 1;
+}
+
+void kshim_irq_restore_shared(void)
+{
+	spin_unlock(&kshim_irq_lock);
 }
 
 /* ---- spinlock --------------------------------------------------------- */

@@ -683,6 +683,9 @@ static void *storm_worker(void *arg)
 	return NULL;
 }
 
+/* the peak of lfq_node_cached() over every storm_sampler() run */
+static unsigned long storm_cached_peak;
+
 static void *storm_sampler(void *arg)
 {
 	struct storm *st = arg;
@@ -692,6 +695,9 @@ static void *storm_sampler(void *arg)
 		b = lfq_rcu_backlog();
 		if (b > peak)
 			peak = b;
+		b = lfq_node_cached();
+		if (b > storm_cached_peak)
+			storm_cached_peak = b;
 		usleep(200);
 	}
 	return (void *)peak;
@@ -754,9 +760,14 @@ static void test_rcu_storm(void)
 	printf("info: rcu_storm: peak backlog GFP_KERNEL (throttle at 65536): "
 	       "%lu nodes (%lu KiB) in %.2fs\n", peak_kernel,
 	       peak_kernel * node / 1024, sk);
+	printf("info: rcu_storm: peak nodes cached (waiting or reusable): "
+	       "%lu (%lu KiB)\n", storm_cached_peak,
+	       storm_cached_peak * node / 1024);
 	/* throttled pushes keep it near the high mark */
 	CHECK(peak_kernel < 4 * 65536, "backlog %lu not bounded", peak_kernel);
+	/* a grace period after the last free: nothing waits any more */
 	rcu_barrier();
+	synchronize_rcu();
 	CHECK(lfq_rcu_backlog() == 0, "backlog %lu after rcu_barrier()",
 	      lfq_rcu_backlog());
 }
@@ -1160,6 +1171,8 @@ static void test_enomem(void)
 		CHECK(n == ok[t], "%s popped %lu of %lu", name, n, ok[t]);
 		box_destroy(&b[t]);
 	}
+	/* the nodes popped above are cached: inits must reach the slab */
+	lfq_node_cache_drain();
 	kshim_set_alloc_fail_every(1);
 	lfq_for_each_kind(k) {
 		if (!(k->flags & LFQ_KIND_NODES))
@@ -1185,6 +1198,53 @@ static __attribute__((unused)) size_t node_size(void)
 		if (k->node_size)
 			return k->node_size;
 	return 0;
+}
+
+/*
+ * The node cache (module/lfq_core.c): a node freed with lfq_node_free_rcu()
+ * is not handed out again while a read-side section that began before the
+ * free is still open, whatever the number of frees and allocations; once a
+ * grace period has passed, the cache does hand freed nodes out again.
+ */
+#define NODE_CACHE_N	1024
+
+static void test_node_cache(void)
+{
+	static struct lfq_node *freed[NODE_CACHE_N], *got[NODE_CACHE_N];
+	unsigned long i, j, early = 0, reused = 0;
+
+	/* start with an empty cache: everything below comes from this test */
+	lfq_node_cache_drain();
+	rcu_read_lock();
+	for (i = 0; i < NODE_CACHE_N; i++)
+		CHECK((freed[i] = lfq_node_alloc(GFP_ATOMIC)), "alloc %lu", i);
+	for (i = 0; i < NODE_CACHE_N; i++)
+		lfq_node_free_rcu(freed[i]);
+	CHECK(lfq_rcu_backlog() >= NODE_CACHE_N, "backlog %lu, freed %d",
+	      lfq_rcu_backlog(), NODE_CACHE_N);
+	for (i = 0; i < NODE_CACHE_N; i++) {
+		got[i] = lfq_node_alloc(GFP_ATOMIC);
+		for (j = 0; j < NODE_CACHE_N; j++)
+			early += got[i] == freed[j];
+	}
+	rcu_read_unlock();
+	CHECK(!early, "%lu nodes reused inside the read-side section", early);
+	for (i = 0; i < NODE_CACHE_N; i++)
+		lfq_node_free(got[i]);
+
+	synchronize_rcu();
+	CHECK(lfq_rcu_backlog() == 0, "backlog %lu after a grace period",
+	      lfq_rcu_backlog());
+	for (i = 0; i < NODE_CACHE_N; i++) {
+		got[i] = lfq_node_alloc(GFP_ATOMIC);
+		for (j = 0; j < NODE_CACHE_N; j++)
+			reused += got[i] == freed[j];
+	}
+	CHECK(reused > 0, "no freed node reused after a grace period");
+	for (i = 0; i < NODE_CACHE_N; i++)
+		lfq_node_free(got[i]);
+	printf("info: node_cache: %lu of %d freed nodes reused after a grace period, none before\n",
+	       reused, NODE_CACHE_N);
 }
 
 /*
@@ -1512,7 +1572,9 @@ static void hmap_many(unsigned int nb)
 	}
 	CHECK(lfq_hmap_count(&m) == left, "count %lu, expected %lu",
 	      lfq_hmap_count(&m), left);
+	/* a grace period, then the freed nodes leave the node cache */
 	rcu_barrier();
+	lfq_node_cache_drain();
 	CHECK(lfq_rcu_backlog() == 0, "backlog %lu after rcu_barrier()",
 	      lfq_rcu_backlog());
 	CHECK(kshim_kmem_cache_live(lfq_node_cachep) == (long)left,
@@ -1890,6 +1952,7 @@ struct simple {
 static const struct simple simples[] = {
 	{ "ring_queries", test_ring_queries },
 	{ "enomem", test_enomem },
+	{ "node_cache", test_node_cache },
 	{ "poison", test_poison },
 	{ "rcu_storm", test_rcu_storm },
 	{ "pool_api", test_pool_api },
@@ -2273,6 +2336,7 @@ int main(int argc, char **argv)
 
 	/* leak check: every node freed once the grace periods are over */
 	rcu_barrier();
+	lfq_node_cache_drain();
 	CHECK(kshim_kmem_cache_live(lfq_node_cachep) == 0,
 	      "%ld lfq nodes leaked", kshim_kmem_cache_live(lfq_node_cachep));
 	CHECK(kshim_kv_live() == 0, "%ld slot arrays leaked", kshim_kv_live());

@@ -64,10 +64,46 @@ static inline void rcu_read_unlock(void)
 	urcu_memb_read_unlock();
 }
 
-static inline void synchronize_rcu(void)
+/* urcu synchronize_rcu(), which also ends the cookies taken before it */
+void synchronize_rcu(void);
+
+/*
+ * Polled grace periods (kshim.c), as the kernel's: a cookie from
+ * get_state_synchronize_rcu() names the end of the first grace period
+ * that starts after the call; poll_state_synchronize_rcu() says whether
+ * it is over (and asks the shim's grace-period thread for it if nobody
+ * has yet); cond_synchronize_rcu() waits until it is.
+ */
+extern unsigned long kshim_gp_requested, kshim_gp_done;
+bool kshim_poll_state_slow(unsigned long cookie);
+
+static inline unsigned long get_state_synchronize_rcu(void)
 {
-	urcu_memb_synchronize_rcu();
+	/*
+	 * Full barrier: the caller's unlink comes before this read of the
+	 * request count, which comes before the request whose grace period
+	 * the cookie names (kshim_poll_state_slow(), synchronize_rcu()).
+	 */
+#ifdef KSHIM_TSAN	/* no fences under TSan: a locked read-modify-write */
+	return __atomic_add_fetch(&kshim_gp_requested, 0, __ATOMIC_SEQ_CST) + 1;
+#else
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return __atomic_load_n(&kshim_gp_requested, __ATOMIC_RELAXED) + 1;
+#endif
 }
+
+static inline bool poll_state_synchronize_rcu(unsigned long cookie)
+{
+	/* pairs with the release in kshim_gp_complete() */
+	if ((long)(__atomic_load_n(&kshim_gp_done, __ATOMIC_ACQUIRE) -
+		   cookie) >= 0) {
+		kshim_tsan_acquire(&kshim_gp_done);
+		return true;
+	}
+	return kshim_poll_state_slow(cookie);
+}
+
+void cond_synchronize_rcu(unsigned long cookie);
 
 #undef rcu_dereference
 #undef rcu_assign_pointer
