@@ -57,9 +57,11 @@
  *
  * Memory that waits for a grace period is counted; lfq_rcu_backlog()
  * reports it, in nodes.  While it exceeds 65536 nodes, msq and stack
- * pushes whose gfp allows blocking first wait in rcu_barrier() (see
- * lfq_core.c), so a push/pop storm cannot outrun RCU; pushes that cannot
- * sleep are never held back.  The hash map uses the same nodes and RCU
+ * pushes whose gfp allows blocking first wait for one grace period
+ * (cond_synchronize_rcu(), never rcu_barrier(); see lfq_core.c), after
+ * which the nodes freed before it are reused from a per-CPU cache, so a
+ * push/pop storm cannot outrun RCU; pushes that cannot sleep are never
+ * held back.  The hash map uses the same nodes and RCU
  * reclamation (its deletes are counted in the backlog) but its inserts
  * are never held back.
  *

@@ -155,8 +155,8 @@ EXPORT_SYMBOL_NS_GPL(lfq_stack_push_node, LFQ_NS);
  * Lock-free: the loop retries only when another push or pop succeeded;
  * each retry is counted in lfq_cas_retries().  If the number of nodes
  * waiting for an RCU grace period is above 65536 (see lfq_rcu_backlog())
- * and @gfp allows blocking, the call first waits in rcu_barrier() for the
- * queued frees to complete.
+ * and @gfp allows blocking, the call first waits for one RCU grace period
+ * (cond_synchronize_rcu(), see lfq_core.c).
  *
  * Context: any context that @gfp allows (process, softirq, hardirq with
  * GFP_ATOMIC or GFP_NOWAIT); not NMI.
