@@ -77,8 +77,8 @@ t client-unload rmmod lfq_client
 # The short version of make soak (scripts/host/soak.sh): every structure in the
 # kernel with kthreads, hard-IRQ hrtimers and (ring) NMIs, and every kind
 # through /dev/lfq across processes with signals and a killed consumer.
-# Much smaller on the debug kernels: they boot one CPU here, KASAN and
-# lockdep make every allocation slow, and a message's charge is larger
+# Much smaller on the debug kernels: KASAN and lockdep make every
+# allocation slow, and a message's charge is larger
 # there, so devsoak gets a bigger byte budget to fit more than a few
 # dozen messages.
 soak_ops=200000 soak_msgs=20000 soak_dev=

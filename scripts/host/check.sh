@@ -36,8 +36,9 @@ run_stage() {
 	dkms) scripts/host/dkms-check.sh ;;
 	tree) scripts/host/tree-check.sh ;;
 	arm64) scripts/host/arm64-check.sh ;;
-	# The debug kernels' plan takes 12 to 15 minutes on an idle host (KASAN,
-	# one CPU): twice vm-run.sh's default limit leaves room for a busy one.
+	# The debug kernels' plan took 12 to 15 minutes on an idle host with one
+	# CPU (KASAN), 24 with two on a host at load average 10: twice
+	# vm-run.sh's default limit leaves room for a busy one.
 	vm-*) scripts/host/vm-run.sh -q -t 2400 -k "${1#vm-}" ;;
 	esac
 }
