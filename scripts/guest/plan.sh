@@ -39,10 +39,19 @@ if [ -x $p ]; then
 	0 | 4) ktap selftests/lfq_shm_test32 $p ;;
 	esac
 fi
+# On the debug kernels (KASAN, KCSAN) the hostile-page case once more, for
+# two minutes: random words of a mapped ring rewritten while kernel and
+# user producers and consumers run; a kernel report fails the boot.
+p=/lfq/bin/selftests/lfq_shm_test
+if [ -x $p ] && { [ -e $kml ] || [ -d /sys/kernel/debug/kunit ]; }; then
+	ktap selftests/lfq_shm_hostile_120s env LFQ_SHM_HOSTILE_S=120 $p -t hostile_page
+fi
 
 if [ -x /lfq/bin/lfqctl ]; then
 	t lfqctl-info lfqctl info
 	t lfqctl-demo lfqctl demo
+	# a shared-memory ring: pushed with write(), popped through the mapping
+	t lfqctl-shm sh -c 'lfqctl create --shm -c 4 -- sh -c "lfqctl push hello world && lfqctl pop -n 2" | tr "\n" " " | grep -qx "hello world "'
 fi
 
 # Refused while a queue fd is open (lfqctl create holds one while its

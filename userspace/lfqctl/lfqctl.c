@@ -850,14 +850,14 @@ static int run_create(int argc, char **argv)
 		{ 0 }
 	};
 	struct lfq_create attr = { .size = sizeof(attr), .kind = LFQ_KIND_MSQ };
-	int c, fd = 3, qfd;
+	int c, fd = 3, qfd, kind = -1;
 	char fdstr[16];
 	struct lfq *q;
 
 	while ((c = next_opt(argc, argv, "+hk:c:m:B:", lo)) != -1) {
 		switch (c) {
 		case 'k':
-			attr.kind = kind_from_arg(optarg);
+			kind = attr.kind = kind_from_arg(optarg);
 			break;
 		case 'c':
 			attr.capacity = parse_num("-c", optarg, 0, UINT_MAX);
@@ -870,12 +870,16 @@ static int run_create(int argc, char **argv)
 			break;
 		case OPT_SHM:
 			attr.flags |= LFQ_CREATE_SHM;
-			attr.kind = LFQ_KIND_RING;
 			break;
 		case OPT_FD:
 			fd = parse_fd("--fd", optarg);
 			break;
 		}
+	}
+	if (attr.flags & LFQ_CREATE_SHM) {
+		if (kind >= 0 && kind != LFQ_KIND_RING)
+			usage_error("--shm makes a ring: -k must be ring");
+		attr.kind = LFQ_KIND_RING;
 	}
 	if (optind >= argc)
 		usage_error("no command to run");
@@ -934,6 +938,33 @@ static int run_push(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * One message into @buf (@size bytes): through the shared ring's mapping
+ * when there is one (the batch ioctls refuse such a queue), sleeping in
+ * lfq_shm_wait() unless @nonblock; else one LFQ_IOC_POP_BATCH.  Returns
+ * the length, or -1 with errno set (EAGAIN: empty and @nonblock).
+ */
+static ssize_t pop_one(struct lfq *q, struct lfq_shm *m, void *buf,
+		       size_t size, bool nonblock)
+{
+	struct iovec iov = { .iov_base = buf, .iov_len = size };
+	ssize_t n;
+
+	if (!m) {
+		if (lfq_pop_many(q, &iov, 1, nonblock ? LFQ_IO_NONBLOCK : 0,
+				 -1) < 0)
+			return -1;
+		return iov.iov_len;
+	}
+	for (;;) {
+		n = lfq_shm_pop(m, buf, size);
+		if (n >= 0 || errno != EAGAIN || nonblock)
+			return n;
+		if (lfq_shm_wait(m, LFQ_SHM_IN, -1) < 0)
+			return -1;
+	}
+}
+
 static int run_pop(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -946,9 +977,10 @@ static int run_pop(int argc, char **argv)
 	};
 	unsigned long count = 1, i;
 	bool nonblock = false;
-	int c, ret, fd = -1;
-	struct iovec iov;
+	int c, fd = -1;
+	struct lfq_shm *m;
 	struct lfq *q;
+	ssize_t len;
 	char *buf;
 
 	while ((c = next_opt(argc, argv, "+hn:", lo)) != -1) {
@@ -966,24 +998,26 @@ static int run_pop(int argc, char **argv)
 	}
 	no_operands(argc, argv);
 	q = queue_from(fd);
+	/* a shared-memory ring is popped through its mapping (ENOTTY: not one) */
+	m = lfq_shm_map(lfq_fd(q));
+	if (!m && errno != ENOTTY)
+		die("map the shared ring");
 	buf = malloc(lfq_max_msg(q));
 	if (!buf)
 		die("malloc");
 	for (i = 0; i < count; i++) {
-		iov.iov_base = buf;
-		iov.iov_len = lfq_max_msg(q);
-		ret = lfq_pop_many(q, &iov, 1, nonblock ? LFQ_IO_NONBLOCK : 0,
-				   -1);
-		if (ret < 0) {
+		len = pop_one(q, m, buf, lfq_max_msg(q), nonblock);
+		if (len < 0) {
 			if (errno == EAGAIN) {
 				fprintf(stderr, "lfqctl: queue empty\n");
 				return EXIT_FAIL;
 			}
 			die("pop");
 		}
-		fwrite(buf, 1, iov.iov_len, stdout);
+		fwrite(buf, 1, len, stdout);
 		putchar('\n');
 	}
+	lfq_shm_unmap(m);
 	free(buf);
 	free(q);
 	return 0;

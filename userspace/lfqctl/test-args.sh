@@ -49,6 +49,8 @@ expect 2 bench-threads bench -p 40 -c 40
 expect 2 create-capacity create -c 4294967296 -- true
 expect 2 create-max-msg create -m 12k -- true
 expect 2 create-max-bytes create -B -5 -- true
+expect 2 create-shm-not-ring create -k stack --shm -- true
+expect 2 create-shm-then-kind create --shm -k msq -- true
 expect 2 create-kind create -k queue -- true
 expect 2 create-no-command create -k ring
 LFQ_FD=abc expect 2 env-fd pop

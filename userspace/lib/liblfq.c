@@ -346,7 +346,15 @@ struct lfq_shm *lfq_shm_map(int fd)
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return NULL;
-	m->fd = fd;
+	/*
+	 * A descriptor of its own for the wake and wait calls, so that the
+	 * caller may close @fd while the handle lives.
+	 */
+	m->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (m->fd < 0) {
+		free(m);
+		return NULL;
+	}
 	m->capacity = g->capacity;
 	m->max_msg = g->max_msg;
 	m->stride = g->slot_stride;
@@ -391,6 +399,7 @@ int lfq_shm_unmap(struct lfq_shm *m)
 		munmap(m->ring, m->ring_size);
 	if (m->hdr)
 		munmap((void *)m->hdr, m->hdr_size);
+	close(m->fd);
 	free(m);
 	errno = err;
 	return 0;

@@ -95,10 +95,12 @@
  *	Shared-memory rings.  A queue created with LFQ_CREATE_SHM (kind
  *	LFQ_KIND_RING) is a ring in pages its fd maps; <linux/lfq.h> has
  *	the layout and the protocol.  lfq_shm_map() maps it (one ioctl,
- *	two mmap() calls) and checks the geometry; the handle does not own
- *	@fd.  lfq_shm_unmap() unmaps and frees the handle (two munmap()).
- *	The fd may be closed while the mapping lives: the ring stays until
- *	the last fd and mapping are gone.
+ *	one fcntl(F_DUPFD_CLOEXEC), two mmap() calls) and checks the
+ *	geometry; the handle keeps a duplicate of @fd for its wake and wait
+ *	calls (lfq_shm_fd() returns it), so the caller may close @fd.
+ *	lfq_shm_unmap() unmaps, closes the duplicate and frees the handle
+ *	(two munmap(), one close()).  The ring stays until the last fd and
+ *	mapping are gone.
  *
  *	lfq_shm_push() and lfq_shm_pop() move one message with atomic
  *	operations on the mapping and make NO system call, except one
