@@ -149,12 +149,14 @@ struct lfq_stack_node {
 /**
  * struct lfq_msq - Michael-Scott lock-free FIFO queue
  * @head: first node: a value's node, or a dummy (consumers)
+ * @spare: a dummy node allocated ahead (lfq_msq_reserve_dummy()), or NULL
  * @tail: last node or, transiently, the one before it (producers)
  *
  * Opaque: use the lfq_msq_*() functions only.
  */
 struct lfq_msq {
 	struct lfq_msq_node *head ____cacheline_aligned_in_smp;
+	struct lfq_node *spare;
 	struct lfq_msq_node *tail ____cacheline_aligned_in_smp;
 };
 
@@ -162,6 +164,7 @@ int lfq_msq_init(struct lfq_msq *q, gfp_t gfp);
 void lfq_msq_destroy(struct lfq_msq *q, void (*release)(void *val));
 int lfq_msq_push(struct lfq_msq *q, void *val, gfp_t gfp);
 void *lfq_msq_pop(struct lfq_msq *q);
+int lfq_msq_reserve_dummy(struct lfq_msq *q, gfp_t gfp);
 bool lfq_msq_empty(const struct lfq_msq *q);
 unsigned long lfq_msq_len(const struct lfq_msq *q);
 void lfq_msq_enqueue_node(struct lfq_msq *q, struct lfq_msq_node *node);
@@ -331,8 +334,8 @@ struct lfq_scq_ring {
  * @aq_ents: @aq's 2 * capacity entries; start of the one allocation
  * @fq_ents: @fq's 2 * capacity entries
  * @data: the capacity data slots
- * @ready: values pushed whole and not yet reserved by a pop (may dip
- *	below the true count, even below 0, while a pop gives back an excess)
+ * @ready: values pushed whole and not yet reserved by a pop (never
+ *	above the values in the queue, never below 0)
  *
  * Nikolaev's SCQ (DISC 2019) with the paper's indirection: values live in
  * @data, and two rings of slot indices say which slots are free and which
@@ -808,6 +811,9 @@ enum lfq_ctx {
  *             period (see "Intrusive API" above)
  * @destroy_nodes: with @push_node: tear down a container used through
  *             @push_node; @release (may be NULL) gets each object left
+ * @pop_reserve: optional: allocate with @gfp, ahead, what a later pop may
+ *             need (msq: the dummy it links when it takes the last
+ *             node); 0 or -ENOMEM
  *
  * A container is used through @push/@pop (and the other value operations)
  * or through @push_node/@pop_node/@destroy_nodes, never both; @len and
@@ -840,6 +846,7 @@ struct lfq_kind {
 	void *(*pop_node)(void *c, size_t offset);
 	void (*destroy_nodes)(void *c, void (*release)(void *obj),
 			      size_t offset);
+	int (*pop_reserve)(void *c, gfp_t gfp);
 };
 
 extern const struct lfq_kind lfq_kinds[];

@@ -68,6 +68,11 @@ static void *msq_pop_node(void *c, size_t offset)
 	return node ? (void *)node - offset : NULL;
 }
 
+static int msq_pop_reserve(void *c, gfp_t gfp)
+{
+	return lfq_msq_reserve_dummy(c, gfp);
+}
+
 static void msq_release_obj(struct lfq_msq_node *node, void *arg)
 {
 	struct lfq_obj_release *r = arg;
@@ -329,6 +334,7 @@ const struct lfq_kind lfq_kinds[] = {
 		.push_node	= msq_push_node,
 		.pop_node	= msq_pop_node,
 		.destroy_nodes	= msq_destroy_nodes,
+		.pop_reserve	= msq_pop_reserve,
 	},
 	{
 		.name		= "stack",

@@ -98,9 +98,42 @@ int lfq_msq_init(struct lfq_msq *q, gfp_t gfp)
 	}
 	q->head = &dummy->qnode;
 	q->tail = &dummy->qnode;
+	q->spare = NULL;
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(lfq_msq_init, LFQ_NS);
+
+/**
+ * lfq_msq_reserve_dummy() - allocate ahead the dummy a dequeue may need
+ * @q: the queue
+ * @gfp: allocation flags for the node
+ *
+ * A dequeue that takes the last node links a dummy node first and
+ * allocates it with GFP_ATOMIC, which can fail under memory pressure (then
+ * the dequeue returns NULL although a node is queued).  A caller that can
+ * allocate with a better @gfp beforehand (process context, memory cgroup
+ * accounting, __GFP_NOFAIL) stores one here; the next dequeue that needs a
+ * dummy takes it.  One spare per queue: if one is there already, nothing
+ * is allocated.  Lock-free.
+ *
+ * Context: any context that @gfp allows; not NMI.
+ * Return: 0 (a spare is there), or -ENOMEM.
+ */
+int lfq_msq_reserve_dummy(struct lfq_msq *q, gfp_t gfp)
+{
+	struct lfq_node *dummy;
+
+	if (READ_ONCE(q->spare))
+		return 0;
+	dummy = lfq_msq_dummy_alloc(gfp);
+	if (!dummy)
+		return -ENOMEM;
+	/* never published, so no ordering: only its taker touches it */
+	if (cmpxchg(&q->spare, NULL, dummy))
+		lfq_node_free(dummy);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(lfq_msq_reserve_dummy, LFQ_NS);
 
 /**
  * lfq_msq_destroy_nodes() - take apart a queue used through the intrusive API
@@ -123,6 +156,9 @@ void lfq_msq_destroy_nodes(struct lfq_msq *q,
 {
 	struct lfq_msq_node *node = q->head, *next;
 
+	if (node && q->spare)
+		lfq_node_free(q->spare);
+	q->spare = NULL;
 	for (; node; node = next) {
 		next = node->next;
 		if (lfq_msq_is_dummy(node))
@@ -284,10 +320,11 @@ EXPORT_SYMBOL_NS_GPL(lfq_msq_push, LFQ_NS);
  * lfq_cas_retries().
  *
  * The one allocation: when the oldest node is also the last one, a dummy
- * node (the size of struct lfq_node, from the node cache, GFP_ATOMIC |
- * __GFP_NOWARN) is linked after it first; at most one per call.  An
- * unlinked dummy goes to call_rcu() and counts in lfq_rcu_backlog().  If
- * that allocation fails the call returns NULL although one node is queued
+ * node (the size of struct lfq_node: the spare lfq_msq_reserve_dummy()
+ * left, else one from the node cache, GFP_ATOMIC | __GFP_NOWARN) is linked
+ * after it first; at most one per call.  An unlinked dummy waits for a
+ * grace period and counts in lfq_rcu_backlog().  If there is no spare and
+ * the allocation fails the call returns NULL although one node is queued
  * (it stays queued, for a later call).  In a queue that is never nearly
  * empty no dummy is allocated; a queue drained value by value allocates
  * one per value.
@@ -334,7 +371,10 @@ struct lfq_msq_node *lfq_msq_dequeue_node(struct lfq_msq *q)
 			 * dummy after it, so that head can move.
 			 */
 			if (!dummy) {
-				dummy = lfq_msq_dummy_alloc(LFQ_MSQ_DUMMY_GFP);
+				/* the spare, else one allocated now */
+				dummy = xchg(&q->spare, NULL);
+				if (!dummy)
+					dummy = lfq_msq_dummy_alloc(LFQ_MSQ_DUMMY_GFP);
 				if (!dummy)
 					break;
 			}
@@ -386,8 +426,8 @@ struct lfq_msq_node *lfq_msq_dequeue_node(struct lfq_msq *q)
 		lfq_count_retry();
 	}
 	rcu_read_unlock();
-	/* never published */
-	if (dummy)
+	/* never published: the spare, unless another dequeue put one back */
+	if (dummy && cmpxchg(&q->spare, NULL, dummy))
 		lfq_node_free(dummy);
 	return node;
 }

@@ -949,6 +949,15 @@ static void lfq_take(struct lfq_queue *q, struct lfq_kmsg **msgs,
 						 offsetof(struct lfq_kmsg,
 							  node));
 			got = !!msgs[i];
+			/*
+			 * A claimed message is there, so an msq pop failed
+			 * only for want of a dummy (GFP_ATOMIC): allocate
+			 * it here, where we may sleep, and try again.  One
+			 * 40-byte node, and the message must be delivered.
+			 */
+			if (!got && kind->pop_reserve)
+				kind->pop_reserve(q->c, GFP_KERNEL_ACCOUNT |
+						  __GFP_NOFAIL);
 		} else {
 			msgs[i] = kind->pop(q->c);
 			got = !!msgs[i];
@@ -1035,6 +1044,10 @@ int lfq_pop_msgs(struct lfq_queue *q, struct lfq_kmsg **msgs,
 	struct lfq_claim c = { .n = n, .all = all, .push = false };
 	int ret;
 
+	/* what the pops may need (msq), allocated as the caller allows */
+	if (q->kind->pop_reserve)
+		q->kind->pop_reserve(q->c, nonblock ? GFP_NOWAIT |
+				     __GFP_ACCOUNT | __GFP_NOWARN : LFQ_GFP);
 	ret = lfq_wait_claim(q, &c, nonblock, deadline);
 	if (ret)
 		return ret;

@@ -418,9 +418,11 @@ static __always_inline void scq_publish(struct lfq_scq *q, unsigned int n)
 
 /*
  * Reserve @n (@all) or up to @n values pushed whole and not yet reserved.
- * One fetch-and-sub; if it took more than were there, it gives the excess
- * back with one add (a pop meanwhile may see too few: "looks empty").
- * Wait-free.  A reservation of k values means that k indices are in @aq
+ * A compare-and-exchange loop, so @ready never dips below the values
+ * really there: a pop that took more and gave the excess back later would,
+ * while preempted or interrupted in between, make the queue look empty to
+ * every other pop (review).  Lock-free: it retries only when another push
+ * or pop changed @ready.  A reservation of k values means that k indices are in @aq
  * for this pop alone to find: every push adds to @ready only after its
  * indices are in @aq, every pop subtracts before it dequeues, and a
  * dequeue of SCQ is linearizable, so it cannot find @aq empty while the
@@ -430,22 +432,19 @@ static __always_inline void scq_publish(struct lfq_scq *q, unsigned int n)
 static __always_inline unsigned int scq_reserve(struct lfq_scq *q,
 						unsigned int n, bool all)
 {
-	long avail = atomic_long_read(&q->ready), old;
+	long avail = atomic_long_read(&q->ready);
 	unsigned int k;
 
-	if (avail <= 0 || (all && avail < (long)n))
-		return 0;
-	k = avail < (long)n ? avail : n;
-	/* fully ordered: pairs with the one in scq_publish() */
-	old = atomic_long_sub_return(k, &q->ready) + k;
-	if (old >= (long)k)
-		return k;
-	if (all || old <= 0) {
-		atomic_long_add(k, &q->ready);	/* no data: unordered */
-		return 0;
-	}
-	atomic_long_add(k - old, &q->ready);
-	return old;
+	do {
+		if (avail <= 0 || (all && avail < (long)n))
+			return 0;
+		k = avail < (long)n ? avail : n;
+		/*
+		 * Fully ordered on success: pairs with the one in
+		 * scq_publish().  On failure @avail is the current value.
+		 */
+	} while (!atomic_long_try_cmpxchg(&q->ready, &avail, avail - k));
+	return k;
 }
 
 /*

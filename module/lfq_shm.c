@@ -705,9 +705,15 @@ static __poll_t lfq_shm_poll(struct file *file, poll_table *pt)
 {
 	struct lfq_shm *s = file->private_data;
 
+	__poll_t req = poll_requested_events(pt), want = 0;
+
 	poll_wait(file, &s->wq, pt);
-	return lfq_shm_arm(s, poll_requested_events(pt) &
-			   (EPOLLIN | EPOLLOUT));
+	/* a poller asking for the RDNORM/WRNORM forms waits for the same */
+	if (req & (EPOLLIN | EPOLLRDNORM))
+		want |= EPOLLIN;
+	if (req & (EPOLLOUT | EPOLLWRNORM))
+		want |= EPOLLOUT;
+	return lfq_shm_arm(s, want);
 }
 
 /* vm_flags_mod() since 6.3 (LFQ_HAVE_VM_FLAGS_MOD: module/Kbuild). */
@@ -923,8 +929,8 @@ static const struct file_operations lfq_shm_fops = {
  * lfq_factory_uncount().
  *
  * Context: process context, may sleep.
- * Return: the file; ERR_PTR(-EINVAL) if the ring region would exceed
- * @max_bytes, ERR_PTR(-ENOMEM), or the error of anon_inode_getfile().
+ * Return: the file; ERR_PTR(-EINVAL) if @capacity is below 2 or the ring
+ * region would exceed @max_bytes, ERR_PTR(-ENOMEM), or the error of anon_inode_getfile().
  */
 struct file *lfq_shm_create_file(u32 capacity, u32 max_msg, u64 max_bytes,
 				 bool nonblock)
@@ -932,6 +938,13 @@ struct file *lfq_shm_create_file(u32 capacity, u32 max_msg, u64 max_bytes,
 	struct lfq_shm *s;
 	struct file *file;
 
+	/*
+	 * Two slots at least: with one, a slot's "free for lap p + 1" and
+	 * "full for lap p" sequence numbers are the same value, and a push
+	 * would overwrite the message before it.
+	 */
+	if (capacity < 2)
+		return ERR_PTR(-EINVAL);
 	s = lfq_shm_alloc(capacity, max_msg, max_bytes);
 	if (IS_ERR(s))
 		return ERR_CAST(s);

@@ -551,24 +551,42 @@ TEST_F(shm, poll_levels)
 	EXPECT_EQ(0, poll(&p, 1, 10));
 }
 
-/* poll() sleeping for POLLIN is woken by a user push in another process. */
-TEST_F(shm, poll_woken)
+/*
+ * poll() sleeping for @events in a child is woken by a user push here: the
+ * kernel must have set the consumers' need-wakeup word for it, or the push
+ * (which calls the kernel only when that word is set) would not wake it.
+ * Returns the child's status (0: woken early with exactly @events).
+ */
+static int poll_woken_by_push(int fd, struct lfq_shm *m, short events)
 {
-	struct pollfd p = { .fd = self->fd, .events = POLLIN };
+	struct pollfd p = { .fd = fd, .events = events };
 	pid_t pid;
 
 	pid = fork();
-	ASSERT_LE(0, pid);
+	if (pid < 0)
+		return -1;
 	if (pid == 0) {
 		__u64 t0 = now_ns();
-		int ok = poll(&p, 1, 20000) == 1 && p.revents == POLLIN;
+		int ok = poll(&p, 1, 20000) == 1 && p.revents == events;
 
 		/* poll() looks once more at its timeout: woken means early */
 		_exit(ok && now_ns() - t0 < 10000000000ULL ? 0 : 1);
 	}
 	wait_sleeping(pid);
-	ASSERT_EQ(0, push_u32(self->m, 1));
-	EXPECT_EQ(0, reap(pid));
+	if (push_u32(m, 1))
+		return -1;
+	return reap(pid);
+}
+
+TEST_F(shm, poll_woken)
+{
+	EXPECT_EQ(0, poll_woken_by_push(self->fd, self->m, POLLIN));
+}
+
+/* The same for a poller that asks for POLLRDNORM only. */
+TEST_F(shm, poll_rdnorm_woken)
+{
+	EXPECT_EQ(0, poll_woken_by_push(self->fd, self->m, POLLRDNORM));
 }
 
 /*
@@ -615,6 +633,8 @@ TEST_F(shm, bad_create)
 				    LFQ_CREATE_SHM));
 	EXPECT_EQ(-EINVAL, shm_create(self->dev, 3, 8, 0));
 	EXPECT_EQ(-EINVAL, shm_create(self->dev, 0, 8, 0));
+	/* one slot cannot tell "full" from "free for the next lap" */
+	EXPECT_EQ(-EINVAL, shm_create(self->dev, 1, 8, 0));
 	EXPECT_EQ(-EINVAL, shm_create(self->dev, self->f.max_ring_capacity * 2,
 				      8, 0));
 	EXPECT_EQ(-EINVAL, shm_create(self->dev, 4, self->f.max_msg + 1, 0));

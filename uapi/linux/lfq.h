@@ -219,8 +219,8 @@ struct lfq_features {
  * struct lfq_create - argument of LFQ_IOC_CREATE (device fd; input)
  * @size:      sizeof(struct lfq_create)
  * @kind:      LFQ_KIND_*, one whose bit is set in features.kinds
- * @capacity:  RING: number of messages, a power of two from 1 to
- *             max_ring_capacity.  Other kinds: must be 0 (they are bounded
+ * @capacity:  RING: number of messages, a power of two from 1 (2 with
+ *             LFQ_CREATE_SHM) to max_ring_capacity.  Other kinds: must be 0 (they are bounded
  *             by @max_bytes only).
  * @max_msg:   largest message in bytes, 1 to features.max_msg; 0 means
  *             features.max_msg
@@ -462,7 +462,7 @@ struct lfq_info {
  * SCM_RIGHTS) and the kernel (write()/read() on the queue fd, and kernel
  * code through lfq_shm_push()/lfq_shm_pop() of lfq.h) push and pop the same
  * messages; while the ring is neither empty nor full a process needs no
- * system call.  @capacity is a power of two (1 to max_ring_capacity),
+ * system call.  @capacity is a power of two (2 to max_ring_capacity),
  * @max_msg as for any queue, and the ring region's size (below) must be at
  * most @max_bytes (0: features.max_queue_bytes), else EINVAL.
  *

@@ -1208,6 +1208,34 @@ static __attribute__((unused)) size_t node_size(void)
  */
 #define NODE_CACHE_N	1024
 
+/*
+ * msq: a dequeue that takes the last node links a dummy first.  With every
+ * allocation failing it returns NULL and the node stays queued; the spare
+ * lfq_msq_reserve_dummy() left beforehand lets it through anyway (the
+ * device engine relies on it for a message it has claimed).
+ */
+static void test_msq_spare(void)
+{
+	struct lfq_msq q;
+	int x;
+
+	CHECK(lfq_msq_init(&q, GFP_KERNEL) == 0, "init");
+	CHECK(lfq_msq_push(&q, &x, GFP_KERNEL) == 0, "push");
+	lfq_node_cache_drain();		/* allocations reach the slab */
+	kshim_set_alloc_fail_every(1);
+	CHECK(!lfq_msq_pop(&q), "pop found a dummy with every allocation failing");
+	CHECK(lfq_msq_len(&q) == 1, "the value left the queue");
+	CHECK(lfq_msq_reserve_dummy(&q, GFP_KERNEL) == -ENOMEM, "reserve without memory");
+	kshim_set_alloc_fail_every(0);
+	CHECK(lfq_msq_reserve_dummy(&q, GFP_KERNEL) == 0, "reserve");
+	CHECK(lfq_msq_reserve_dummy(&q, GFP_KERNEL) == 0, "second reserve");
+	kshim_set_alloc_fail_every(1);
+	CHECK(lfq_msq_pop(&q) == &x, "pop with the spare dummy");
+	kshim_set_alloc_fail_every(0);
+	CHECK(lfq_msq_empty(&q), "not empty after the last pop");
+	lfq_msq_destroy(&q, NULL);
+}
+
 static void test_node_cache(void)
 {
 	static struct lfq_node *freed[NODE_CACHE_N], *got[NODE_CACHE_N];
@@ -1953,6 +1981,7 @@ static const struct simple simples[] = {
 	{ "ring_queries", test_ring_queries },
 	{ "enomem", test_enomem },
 	{ "node_cache", test_node_cache },
+	{ "msq_spare", test_msq_spare },
 	{ "poison", test_poison },
 	{ "rcu_storm", test_rcu_storm },
 	{ "pool_api", test_pool_api },
