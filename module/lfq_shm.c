@@ -288,7 +288,8 @@ static void lfq_shm_break(struct lfq_shm *s, u32 why)
 {
 	if (!cmpxchg(&s->broken, 0, why))
 		WRITE_ONCE(s->hdr->broken, why);
-	wake_up_interruptible_poll(&s->wq, EPOLLERR | EPOLLIN | EPOLLOUT);
+	wake_up_interruptible_poll(&s->wq, EPOLLERR | EPOLLIN | EPOLLRDNORM |
+				   EPOLLOUT | EPOLLWRNORM);
 }
 
 /*
@@ -780,8 +781,12 @@ static long lfq_shm_ioc_info(struct file *file, void *arg)
 
 static __poll_t lfq_shm_events(u32 events)
 {
-	return (events & LFQ_SHM_IN ? EPOLLIN : 0) |
-	       (events & LFQ_SHM_OUT ? EPOLLOUT : 0);
+	/*
+	 * The NORM forms too: a wakeup keyed EPOLLIN alone misses a poller
+	 * that asked for POLLRDNORM only.
+	 */
+	return (events & LFQ_SHM_IN ? EPOLLIN | EPOLLRDNORM : 0) |
+	       (events & LFQ_SHM_OUT ? EPOLLOUT | EPOLLWRNORM : 0);
 }
 
 static int lfq_shm_wait_check(const struct lfq_shm_wait *w, u32 flags)
