@@ -1485,6 +1485,10 @@ static void deque_edges(struct kunit *test)
  * @irq_hard: ... of which in hard interrupt context
  * @irq_stolen: values @timer stole
  * @irq_next: 1 + the value @timer last stole
+ * @irq_first: with @timer: the thieves start, and the owner gives up its
+ *	last value, only once @timer has stolen one (with two CPUs the
+ *	thieves and the owner used to empty the deque before any tick found
+ *	a value: 13 ticks, 0 stolen)
  *
  * A thief's steals come out in increasing order: top only moves up, and
  * the value at each position was pushed after those below it.
@@ -1509,6 +1513,7 @@ struct lfq_kt_steal {
 	unsigned long irq_hard;
 	unsigned long irq_stolen;
 	unsigned long irq_next;
+	bool irq_first;
 };
 
 /**
@@ -1552,16 +1557,28 @@ static void lfq_kt_owner_pop(struct lfq_kt_steal *s)
 		s->popped++;
 }
 
+/*
+ * With @irq_first: wait until the hrtimer has stolen a value (or the run
+ * timed out).  The timer runs on the owner's CPU whatever it does.
+ */
+static void lfq_kt_irq_waited(struct lfq_kt_steal *s)
+{
+	while (s->irq_first && !READ_ONCE(s->irq_stolen) &&
+	       !lfq_kt_steal_expired(s))
+		cond_resched();
+}
+
 static int lfq_kt_owner(void *arg)
 {
 	struct lfq_kt_dthread *t = arg;
 	struct lfq_kt_steal *s = t->s;
-	unsigned long i = 0;
+	/* with irq_first, the last value is kept for the hrtimer */
+	unsigned long i = 0, last = s->nr_vals - s->irq_first;
 	u64 r = 1;
 	void *val;
 
 	wait_for_completion(&s->gate);
-	while (i < s->nr_vals && !lfq_kt_steal_expired(s)) {
+	while (i < last && !lfq_kt_steal_expired(s)) {
 		/* a small LCG: 5 pushes in 8, else a pop, now and then all */
 		r = r * 6364136223846793005ULL + 1442695040888963407ULL;
 		switch ((r >> 33) % 64) {
@@ -1584,6 +1601,14 @@ static int lfq_kt_owner(void *arg)
 		if (!(i % 64))
 			cond_resched();
 	}
+	if (s->irq_first && i == last) {
+		/* the last value, left for the hrtimer (no thief runs yet) */
+		while (lfq_deque_push(&s->d, lfq_kt_val(i)))
+			lfq_kt_owner_pop(s);	/* full */
+		i++;
+		s->pushed++;
+		lfq_kt_irq_waited(s);
+	}
 	while ((val = lfq_deque_pop(&s->d)))
 		if (lfq_kt_tally_add(s->tally, val))
 			s->popped++;
@@ -1601,6 +1626,7 @@ static int lfq_kt_thief(void *arg)
 	void *val;
 
 	wait_for_completion(&s->gate);
+	lfq_kt_irq_waited(s);
 	for (;;) {
 		/* pairs with smp_store_release() in lfq_kt_owner() */
 		done = smp_load_acquire(&s->owner_done);
@@ -1632,7 +1658,8 @@ static enum hrtimer_restart lfq_kt_irq_thief(struct hrtimer *timer)
 		s->irq_hard++;
 	val = lfq_deque_steal(&s->d);
 	if (val) {
-		s->irq_stolen++;
+		/* one writer; the kthreads read it (lfq_kt_irq_waited()) */
+		WRITE_ONCE(s->irq_stolen, s->irq_stolen + 1);
 		lfq_kt_stolen(s, val, &s->irq_next);
 	}
 	if (READ_ONCE(s->irq_stop))
@@ -1689,6 +1716,7 @@ static void lfq_kt_steal_run(struct kunit *test, bool use_irq)
 		return;
 	}
 
+	s->irq_first = use_irq;
 	cpu = get_cpu();
 	if (use_irq) {
 		/* pinned: the timer fires on the CPU the owner is bound to */
