@@ -371,7 +371,12 @@ struct lfq_msq_node *lfq_msq_dequeue_node(struct lfq_msq *q)
 			 * dummy after it, so that head can move.
 			 */
 			if (!dummy) {
-				/* the spare, else one allocated now */
+				/*
+				 * The spare, else one allocated now.  A spare
+				 * was never published, so this exchange pairs
+				 * with nothing; its release is the
+				 * try_cmpxchg_release() of head->next below.
+				 */
 				dummy = xchg(&q->spare, NULL);
 				if (!dummy)
 					dummy = lfq_msq_dummy_alloc(LFQ_MSQ_DUMMY_GFP);

@@ -380,7 +380,11 @@ static int lfq_shm_claim(struct lfq_shm *s, bool pop, u32 *posp)
 		seq = smp_load_acquire(&lfq_shm_slot(s, pos)->seq);
 		diff = (s32)(seq - (pos + pop));
 		if (!diff) {
-			/* On failure @pos is the index's current value. */
+			/*
+			 * Claims the slot; it publishes nothing (the slot's
+			 * seq does, in lfq_shm_release()), so it needs no
+			 * pair.  On failure @pos is the index's current value.
+			 */
 			if (try_cmpxchg(idx, &pos, pos + 1)) {
 				*posp = pos;
 				return 0;
