@@ -40,11 +40,11 @@ if [ -x $p ]; then
 	esac
 fi
 # On the debug kernels (KASAN, KCSAN) the hostile-page case once more, for
-# two minutes: random words of a mapped ring rewritten while kernel and
+# three minutes: random words of a mapped ring rewritten while kernel and
 # user producers and consumers run; a kernel report fails the boot.
 p=/lfq/bin/selftests/lfq_shm_test
 if [ -x $p ] && { [ -e $kml ] || [ -d /sys/kernel/debug/kunit ]; }; then
-	ktap selftests/lfq_shm_hostile_120s env LFQ_SHM_HOSTILE_S=120 $p -t hostile_page
+	ktap selftests/lfq_shm_hostile_180s env LFQ_SHM_HOSTILE_S=180 $p -t hostile_page
 fi
 
 if [ -x /lfq/bin/lfqctl ]; then
