@@ -101,6 +101,7 @@ static struct {
 	bool plot;
 	bool quick;
 	bool no_calib;
+	bool print_ops;
 } opt = {
 	.duration_ms = 200, .warmup_ms = 50, .runs = 5, .cap = 1024,
 	.out = "results", .wl = { true, true, true, true }, .plot = true,
@@ -263,7 +264,8 @@ static void *pop_must(struct run *r, struct worker *w, void *tls)
 	return v;
 }
 
-static void run_pairs(struct worker *w, void *tls)
+/* noinline: callgrind/cg.sh counts this function's instructions */
+static __attribute__((noinline)) void run_pairs(struct worker *w, void *tls)
 {
 	struct run *r = w->run;
 	const struct bench_impl *im = r->impl;
@@ -659,6 +661,11 @@ static double do_run(const struct bench_impl *im, enum workload wl, int n,
 
 		ops += w->ops;
 		account_pushes(w);
+		if (opt.print_ops)
+			fprintf(stderr, "ops: %s \"%s\" %d worker %d pushes %llu pops %llu\n",
+				wl_name[wl], im->name, n, i,
+				(unsigned long long)w->npush,
+				(unsigned long long)w->npop);
 		npush += w->npush; npop += w->npop;
 		spush += w->sum_push; spop += w->sum_pop;
 		qpush += w->sq_push; qpop += w->sq_pop;
@@ -1164,6 +1171,23 @@ static int parse_list(const char *s, int *v)
 	return n;
 }
 
+/* --only=A,B: a name containing any of the comma-separated parts */
+static bool only_match(const char *name)
+{
+	const char *s = opt.only;
+
+	while (*s) {
+		size_t len = strcspn(s, ",");
+		const char *p;
+
+		for (p = name; len && strlen(p) >= len; p++)
+			if (!strncmp(p, s, len))
+				return true;
+		s += len + (s[len] == ',');
+	}
+	return false;
+}
+
 static void usage(void)
 {
 	printf("usage: bench [options]\n"
@@ -1175,11 +1199,12 @@ static void usage(void)
 	       "  --pc=LIST          producer/consumer pair counts (default 1,CPUs)\n"
 	       "  --cap=N            ring capacity, power of two (default 1024)\n"
 	       "  --workloads=LIST   any of pairs,bulk,pc,steal (default all)\n"
-	       "  --only=SUBSTR      only structures whose name contains SUBSTR (calibration always kept)\n"
+	       "  --only=A,B,...     only structures whose name contains A or B ... (calibration always kept)\n"
 	       "  --out=DIR          results directory (default results)\n"
 	       "  --plot-script=F    gnuplot script (default plot.gp)\n"
 	       "  --no-calibration   skip the fetch-add/CAS ceilings (for profiling)\n"
 	       "  --no-plot          skip the PNG\n"
+	       "  --print-ops        each worker's pushes and pops of each run, on stderr (callgrind/cg.sh)\n"
 	       "  --list             list the structures and exit\n");
 }
 
@@ -1231,6 +1256,8 @@ int main(int argc, char **argv)
 			opt.gnuplot_script = a + 14;
 		} else if (!strcmp(a, "--no-calibration")) {
 			opt.no_calib = true;
+		} else if (!strcmp(a, "--print-ops")) {
+			opt.print_ops = true;
 		} else if (!strcmp(a, "--no-plot")) {
 			opt.plot = false;
 		} else if (!strcmp(a, "--list")) {
@@ -1268,7 +1295,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < nimpls; i++) {
 		const struct bench_impl *im = impls[i];
 
-		if (opt.only && !strstr(im->name, opt.only) &&
+		if (opt.only && !only_match(im->name) &&
 		    !(im->flags & BI_CEILING))
 			continue;
 		if (opt.no_calib && (im->flags & BI_CEILING))
