@@ -11,8 +11,11 @@
  * lfq_<kind>_push() and lfq_<kind>_pop() (and _push_bulk() ...), out of
  * line in libkshim.a, as a kernel module calls them; a kind it does not
  * know runs through its struct lfq_kind operations, as /dev/lfq drives it
- * (one indirect call per operation).  The producer/consumer and steal
- * workloads use the operations for every kind.  Owner-only kinds (LFQ_KIND_OWNER, the deque)
+ * (one indirect call per operation).  The producer/consumer workload
+ * calls push and pop through the harness's function pointers, for these
+ * kinds straight into the exported functions (one indirect call, as for
+ * every peer), for the others through the operations (one more); the
+ * steal workload (the deque) uses the operations.  Owner-only kinds (LFQ_KIND_OWNER, the deque)
  * run in the steal workload only (BI_OWNER): their push and pop may not
  * run on two threads at once.
  *
@@ -142,6 +145,14 @@ static inline void *name##_pop(void *c, void *tls)			\
 BENCH_LOOP_FN name##_pairs(struct bench_loop *l)				\
 {									\
 	bench_pairs(l, lfq_c(l), name##_push, name##_pop, flags);	\
+}									\
+static bool name##_fp_push(void *q, void *tls, void *v)		\
+{									\
+	return name##_push(((struct lfq_bench_q *)q)->c, tls, v);	\
+}									\
+static void *name##_fp_pop(void *q, void *tls)				\
+{									\
+	return name##_pop(((struct lfq_bench_q *)q)->c, tls);		\
 }
 
 LFQ_DIRECT(ring, lfq_ring_push(c, v), lfq_ring_pop(c), BI_FIFO)
@@ -172,19 +183,26 @@ LFQ_DIRECT_MANY(ring, burst)
 LFQ_DIRECT_MANY(scq, bulk)
 LFQ_DIRECT_MANY(scq, burst)
 
-/* The kinds called directly: name, flags their loops assume, loops. */
+/*
+ * The kinds called directly: name, flags their loops assume, loops, and
+ * the push and pop the pc workload calls through the harness's pointers
+ * (one indirect call, then the export, as for the peers' adapters).
+ */
+#define LFQ_FP(name)	name##_fp_push, name##_fp_pop
 static const struct lfq_direct {
 	const char *name;
 	unsigned int flags;	/* BI_FIFO or 0 */
 	void (*pairs)(struct bench_loop *l);
 	void (*bulk)(struct bench_loop *l);
 	void (*burst)(struct bench_loop *l);
+	bool (*push)(void *q, void *tls, void *val);
+	void *(*pop)(void *q, void *tls);
 } lfq_direct[] = {
-	{ "ring", BI_FIFO, ring_pairs, ring_bulk, ring_burst },
-	{ "scq", BI_FIFO, scq_pairs, scq_bulk, scq_burst },
-	{ "msq", BI_FIFO, msq_pairs, NULL, NULL },
-	{ "stack", 0, stack_pairs, NULL, NULL },
-	{ "tlq", BI_FIFO, tlq_pairs, NULL, NULL },
+	{ "ring", BI_FIFO, ring_pairs, ring_bulk, ring_burst, LFQ_FP(ring) },
+	{ "scq", BI_FIFO, scq_pairs, scq_bulk, scq_burst, LFQ_FP(scq) },
+	{ "msq", BI_FIFO, msq_pairs, NULL, NULL, LFQ_FP(msq) },
+	{ "stack", 0, stack_pairs, NULL, NULL, LFQ_FP(stack) },
+	{ "tlq", BI_FIFO, tlq_pairs, NULL, NULL, LFQ_FP(tlq) },
 };
 
 /* Any other kind: through its operations (the adapter functions above). */
@@ -256,9 +274,11 @@ void impl_lfq_register(void)
 		im->push = lfq_push;
 		im->pop = lfq_pop;
 		d = direct_of(k, im->flags);
-		if (d)
+		if (d) {
 			im->pairs = d->pairs;
-		else
+			im->push = d->push;
+			im->pop = d->pop;
+		} else
 			im->pairs = (im->flags & BI_FIFO) ? ops_pairs_fifo :
 							    ops_pairs;
 		/* owner-only push/pop: the steal workload, owner + thief */
