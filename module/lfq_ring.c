@@ -142,10 +142,11 @@ static __always_inline unsigned int ring_claim(struct lfq_ring *r,
 			}
 			/*
 			 * Producers: pairs with the smp_store_release() of
-			 * seq in ring_release_pop(), so our stores to the slot
-			 * come after the consumer's load of its value.
-			 * Consumers: pairs with the smp_store_release() of
-			 * seq in ring_release_push(), so the value is visible.
+			 * seq in ring_release_pop() and lfq_ring_pop(), so our
+			 * stores to the slot come after the consumer's load of
+			 * its value.  Consumers: pairs with the
+			 * smp_store_release() of seq in ring_release_push()
+			 * and lfq_ring_push(), so the value is visible.
 			 */
 			dif = (long)(smp_load_acquire(&slot->seq) -
 				     (pos + k + ready));
@@ -190,7 +191,10 @@ static __always_inline void ring_release_push(struct lfq_ring *r,
 		 * nobody else touches this slot.
 		 */
 		slot->val = vals[i];
-		/* pairs with smp_load_acquire() of seq in ring_claim() */
+		/*
+		 * pairs with smp_load_acquire() of seq in ring_claim() and
+		 * lfq_ring_pop()
+		 */
 		smp_store_release(&slot->seq, pos + i + 1);
 		if (++slot == end)
 			slot = base;
@@ -209,7 +213,10 @@ static __always_inline void ring_release_pop(struct lfq_ring *r,
 
 	for (i = 0; i < k; i++) {
 		vals[i] = slot->val;	/* ours until the release below */
-		/* pairs with smp_load_acquire() of seq in ring_claim() */
+		/*
+		 * pairs with smp_load_acquire() of seq in ring_claim() and
+		 * lfq_ring_push()
+		 */
 		smp_store_release(&slot->seq, pos + i + lap);
 		if (++slot == end)
 			slot = base;
@@ -240,6 +247,39 @@ static __always_inline unsigned int ring_pop_many(struct lfq_ring *r,
 	return k;
 }
 
+/*
+ * The single-element operations try one claim inline (lfq_ring_push(),
+ * lfq_ring_pop()): the first slot's sequence number and one
+ * compare-and-exchange, with the slot's address kept from before the
+ * claim, and no call on that path, so it needs no saved registers.  When
+ * that claim lost a race (another CPU took the position, or our copy of
+ * the counter was stale) they count the retry and finish here, in the
+ * general loop; out of line, so that the loop's registers and its calls
+ * of lfq_count_retry() cost the first try nothing.
+ */
+static noinline int ring_push_slow(struct lfq_ring *r, void *val)
+{
+	unsigned long pos;
+
+	lfq_count_retry();
+	if (!ring_claim(r, &pos, 0, 1, true, &r->tail, NULL))
+		return -ENOSPC;
+	ring_release_push(r, pos, &val, 1);
+	return 0;
+}
+
+static noinline void *ring_pop_slow(struct lfq_ring *r)
+{
+	unsigned long pos;
+	void *val;
+
+	lfq_count_retry();
+	if (!ring_claim(r, &pos, 1, 1, true, &r->head, NULL))
+		return NULL;
+	ring_release_pop(r, pos, &val, 1);
+	return val;
+}
+
 /**
  * lfq_ring_push() - append a value
  * @r: the ring
@@ -261,13 +301,33 @@ static __always_inline unsigned int ring_pop_many(struct lfq_ring *r,
 int lfq_ring_push(struct lfq_ring *r, void *val)
 {
 	unsigned long pos;
+	struct lfq_ring_slot *slot;
+	long dif;
 
 	if (unlikely(!val))
 		return -EINVAL;
-	if (!ring_claim(r, &pos, 0, 1, true, &r->tail, NULL))
+	pos = READ_ONCE(r->tail);
+	slot = &r->slots[pos & r->mask];
+	/*
+	 * pairs with the smp_store_release() of seq in lfq_ring_pop() and
+	 * ring_release_pop(): our stores to the slot come after the
+	 * consumer's load of its value
+	 */
+	dif = (long)(smp_load_acquire(&slot->seq) - pos);
+	/* Relaxed: as in ring_claim(), the slot's seq carries the data. */
+	if (likely(!dif) &&
+	    likely(try_cmpxchg_relaxed(&r->tail, &pos, pos + 1))) {
+		slot->val = val;	/* plain: ours until the release below */
+		/*
+		 * pairs with the smp_load_acquire() of seq in lfq_ring_pop()
+		 * and ring_claim()
+		 */
+		smp_store_release(&slot->seq, pos + 1);
+		return 0;
+	}
+	if (dif < 0)
 		return -ENOSPC;
-	ring_release_push(r, pos, &val, 1);
-	return 0;
+	return ring_push_slow(r, val);
 }
 EXPORT_SYMBOL_NS_GPL(lfq_ring_push, LFQ_NS);
 
@@ -289,13 +349,33 @@ EXPORT_SYMBOL_NS_GPL(lfq_ring_push, LFQ_NS);
  */
 void *lfq_ring_pop(struct lfq_ring *r)
 {
+	const unsigned long mask = r->mask;
 	unsigned long pos;
+	struct lfq_ring_slot *slot;
 	void *val;
+	long dif;
 
-	if (!ring_claim(r, &pos, 1, 1, true, &r->head, NULL))
+	pos = READ_ONCE(r->head);
+	slot = &r->slots[pos & mask];
+	/*
+	 * pairs with the smp_store_release() of seq in lfq_ring_push() and
+	 * ring_release_push(): the value is visible
+	 */
+	dif = (long)(smp_load_acquire(&slot->seq) - (pos + 1));
+	/* Relaxed: as in ring_claim(), the slot's seq carries the data. */
+	if (likely(!dif) &&
+	    likely(try_cmpxchg_relaxed(&r->head, &pos, pos + 1))) {
+		val = slot->val;	/* ours until the release below */
+		/*
+		 * pairs with the smp_load_acquire() of seq in lfq_ring_push()
+		 * and ring_claim()
+		 */
+		smp_store_release(&slot->seq, pos + mask + 1);
+		return val;
+	}
+	if (dif < 0)
 		return NULL;
-	ring_release_pop(r, pos, &val, 1);
-	return val;
+	return ring_pop_slow(r);
 }
 EXPORT_SYMBOL_NS_GPL(lfq_ring_pop, LFQ_NS);
 

@@ -50,6 +50,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "bench_loop.h"
 
 #ifndef BENCH_CFLAGS
 #define BENCH_CFLAGS "?"
@@ -57,7 +58,7 @@
 
 #define MAX_IMPLS	64
 #define MAX_THREADS	64
-#define MAX_BATCH	128
+#define MAX_BATCH	BENCH_MAX_BATCH
 #define MAX_RUNS	64
 #define PUBLISH_EVERY	256
 #define INFLIGHT_MAX	65536	/* pc workload: bound on values in flight */
@@ -72,6 +73,12 @@ void bench_add(const struct bench_impl *impl)
 {
 	if (nimpls == MAX_IMPLS)
 		abort();
+	if (!(impl->flags & BI_OWNER) &&
+	    !((impl->flags & BI_BATCH) ? impl->bulk : impl->pairs)) {
+		fprintf(stderr, "bench: %s has no %s loop\n", impl->name,
+			(impl->flags & BI_BATCH) ? "bulk" : "pairs");
+		abort();
+	}
 	impls[nimpls++] = impl;
 }
 
@@ -101,6 +108,7 @@ static struct {
 	bool plot;
 	bool quick;
 	bool no_calib;
+	bool print_ops;
 } opt = {
 	.duration_ms = 200, .warmup_ms = 50, .runs = 5, .cap = 1024,
 	.out = "results", .wl = { true, true, true, true }, .plot = true,
@@ -126,6 +134,7 @@ struct worker {
 	char msg[160];
 	_Atomic uint64_t pub;	/* pc: pushes or pops done, published */
 	uint64_t last_seq[MAX_THREADS + 1];
+	struct bench_loop l;	/* pairs, bulk */
 } __attribute__((aligned(128)));
 
 struct run {
@@ -133,7 +142,7 @@ struct run {
 	void *q;
 	enum workload wl;
 	int nthreads, nprod, ncons;
-	_Atomic int phase __attribute__((aligned(128)));	/* 0 warm, 1 measure, 2 stop */
+	int phase __attribute__((aligned(128)));	/* 0 warm, 1 measure, 2 stop; __atomic */
 	_Atomic int producers_done __attribute__((aligned(128)));
 	pthread_barrier_t barrier;
 	struct worker *w;
@@ -141,22 +150,12 @@ struct run {
 
 static inline void *mkval(int vid, uint64_t seq)
 {
-	return (void *)(uintptr_t)(((uint64_t)(vid + 1) << 40) | seq);
-}
-
-static inline void backoff(unsigned int *n)
-{
-	if (++*n < 64) {
-		bench_relax();
-	} else {
-		*n = 0;
-		sched_yield();
-	}
+	return (void *)(uintptr_t)((seq << BENCH_VID_BITS) | (uint64_t)(vid + 1));
 }
 
 static inline int phase_of(struct run *r)
 {
-	return atomic_load_explicit(&r->phase, memory_order_relaxed);
+	return bench_phase(&r->phase);
 }
 
 static void wfail(struct worker *w, const char *fmt, ...)
@@ -189,31 +188,19 @@ static void account_pushes(struct worker *w)
 }
 
 /*
- * The pop side, in the timed loop: a count, a sum and a sum of squares
- * (one multiply: a lost value and a duplicated one of the same sum still
- * differ in it), the range check and, for FIFO structures, the order of
- * each producer's values as this thread sees them (one load, compare,
- * store).  No hash per value: it would cost as much as a fast queue's
- * operation and compress every ratio.
+ * The pop side outside the pairs and bulk loops (pc, steal, the drain
+ * after a run): the count, the sums and, for FIFO rows, the order, as
+ * there (bench_loop.h), with a message naming the value.
  */
-struct popsum {
-	uint64_t n, sum, sq;
-};
-
-/*
- * @ps: the count and sums, a local of the calling loop (registers, not
- * the worker's memory, which the indirect calls would force to reload)
- */
-static inline void note_pop_to(struct worker *w, struct popsum *ps, void *v,
-			       bool fifo)
+static void note_pop(struct worker *w, void *v, bool fifo)
 {
 	uint64_t x = (uintptr_t)v;
-	unsigned int vid = (unsigned int)(x >> 40);
-	uint64_t seq = x & ((1ULL << 40) - 1);
+	unsigned int vid = (unsigned int)(x & (BENCH_LAST_NR - 1));
+	uint64_t seq = x >> BENCH_VID_BITS;
 
-	ps->n++;
-	ps->sum += x;
-	ps->sq += x * x;
+	w->npop++;
+	w->sum_pop += x;
+	w->sq_pop += x * x;
 	if (vid - 1 >= MAX_THREADS || seq == 0) {
 		wfail(w, "popped a value never pushed: %#llx",
 		      (unsigned long long)x);
@@ -228,136 +215,37 @@ static inline void note_pop_to(struct worker *w, struct popsum *ps, void *v,
 	}
 }
 
-static inline void flush_pops(struct worker *w, struct popsum *ps)
-{
-	w->npop += ps->n;
-	w->sum_pop += ps->sum;
-	w->sq_pop += ps->sq;
-	ps->n = ps->sum = ps->sq = 0;
-}
-
-/* The same, straight into the worker (loops that read w->npop). */
-static inline void note_pop(struct worker *w, void *v, bool fifo)
-{
-	struct popsum ps = { 0, 0, 0 };
-
-	note_pop_to(w, &ps, v, fifo);
-	flush_pops(w, &ps);
-}
-
-/* A pop that must succeed (pairs): the value this thread pushed is there. */
-static void *pop_must(struct run *r, struct worker *w, void *tls)
-{
-	const struct bench_impl *im = r->impl;
-	unsigned int bo = 0;
-	unsigned long tries = 0;
-	void *v;
-
-	while (!(v = im->pop(r->q, tls))) {
-		backoff(&bo);
-		if (++tries > 50000000UL && phase_of(r) == 2) {
-			wfail(w, "pop found the structure empty for 5e7 tries: value lost?");
-			return NULL;
-		}
-	}
-	return v;
-}
-
-static void run_pairs(struct worker *w, void *tls)
+/*
+ * The pairs or bulk loop of the row (bench_loop.h), then its results into
+ * the worker.  noinline: callgrind/cg.sh counts this function's
+ * instructions.
+ */
+static __attribute__((noinline)) void run_pairs(struct worker *w, void *tls)
 {
 	struct run *r = w->run;
 	const struct bench_impl *im = r->impl;
-	bool check = !(im->flags & BI_CEILING);
-	bool fifo = im->flags & BI_FIFO;
-	uint64_t seq = 0, ops = 0, mark = 0;
-	struct popsum ps = { 0, 0, 0 };
-	int ph = 0;
+	struct bench_loop *l = &w->l;
 
-	for (;;) {
-		int p = phase_of(r);
-		unsigned int bo = 0;
-		void *v;
-
-		if (p != ph) {
-			if (ph == 0)
-				mark = ops;
-			if (p == 2)
-				break;
-			ph = p;
-		}
-		v = mkval(w->vid, ++seq);
-		while (!im->push(r->q, tls, v))
-			backoff(&bo);
-		v = pop_must(r, w, tls);
-		if (!v)
-			break;
-		if (check)
-			note_pop_to(w, &ps, v, fifo);
-		ops += 2;
-	}
-	if (check)
-		w->pushed = seq;
-	flush_pops(w, &ps);
-	w->ops = ops - mark;
-}
-
-static void run_bulk(struct worker *w, void *tls)
-{
-	struct run *r = w->run;
-	const struct bench_impl *im = r->impl;
-	unsigned int b = im->batch, i;
-	bool fifo = im->flags & BI_FIFO;
-	uint64_t seq = 0, ops = 0, mark = 0;
-	struct popsum ps = { 0, 0, 0 };
-	void *in[MAX_BATCH], *out[MAX_BATCH];
-	int ph = 0;
-
-	for (;;) {
-		int p = phase_of(r);
-		unsigned int bo = 0, done, k;
-		unsigned long tries = 0;
-
-		if (p != ph) {
-			if (ph == 0)
-				mark = ops;
-			if (p == 2)
-				break;
-			ph = p;
-		}
-		for (i = 0; i < b; i++)
-			in[i] = mkval(w->vid, seq + 1 + i);
-		for (done = 0; done < b; done += k) {
-			k = im->push_n(r->q, tls, in + done, b - done);
-			if (k > b - done || (k && k != b - done && !(im->flags & BI_BURST))) {
-				wfail(w, "push_n returned %u for %u", k, b - done);
-				goto out;
-			}
-			if (!k)
-				backoff(&bo);
-		}
-		seq += b;
-		for (done = 0; done < b; done += k) {
-			k = im->pop_n(r->q, tls, out + done, b - done);
-			if (k > b - done || (k && k != b - done && !(im->flags & BI_BURST))) {
-				wfail(w, "pop_n returned %u for %u", k, b - done);
-				goto out;
-			}
-			for (i = 0; i < k; i++)
-				note_pop_to(w, &ps, out[done + i], fifo);
-			if (!k) {
-				backoff(&bo);
-				if (++tries > 50000000UL && phase_of(r) == 2) {
-					wfail(w, "pop_n found too few values for 5e7 tries");
-					goto out;
-				}
-			}
-		}
-		ops += 2 * b;
-	}
-out:
-	w->pushed = seq;
-	flush_pops(w, &ps);
-	w->ops = ops - mark;
+	l->q = r->q;
+	l->tls = tls;
+	l->phase = &r->phase;
+	l->tag = (uintptr_t)mkval(w->vid, 0);
+	l->batch = im->batch;
+	l->burst = im->flags & BI_BURST;
+	if (im->flags & BI_BATCH)
+		im->bulk(l);
+	else
+		im->pairs(l);
+	w->ops = l->ops;
+	w->pushed = l->pushed;
+	w->npop += l->npop;
+	w->sum_pop += l->sum;
+	w->sq_pop += l->sq;
+	if (l->fail)
+		wfail(w, "%s", l->fail);
+	else if (l->disorder)
+		wfail(w, "FIFO order: %llu value(s) popped after a later value of their producer",
+		      (unsigned long long)l->disorder);
 }
 
 static uint64_t sum_pub(struct run *r, int from, int to)
@@ -387,10 +275,10 @@ static void run_producer(struct worker *w, void *tls)
 			while (sum_pub(r, 0, r->nprod) -
 			       sum_pub(r, r->nprod, r->nthreads) > INFLIGHT_MAX &&
 			       phase_of(r) != 2)
-				backoff(&bo);
+				bench_backoff(&bo);
 		}
 		while (!im->push(r->q, tls, v)) {
-			backoff(&bo);
+			bench_backoff(&bo);
 			if (phase_of(r) == 2)
 				goto out;
 		}
@@ -437,7 +325,7 @@ static void run_consumer(struct worker *w, void *tls)
 			note_pop(w, v, fifo);
 			continue;
 		}
-		backoff(&bo);
+		bench_backoff(&bo);
 	}
 	if (ph != 2)
 		end = w->npop;
@@ -453,21 +341,13 @@ static void run_owner(struct worker *w, void *tls)
 	uint64_t seq = 0, ops = 0, mark = 0;
 	int ph = 0;
 
-	for (;;) {
-		int p = phase_of(r);
+	while (!bench_stop(&r->phase, &ph, &mark, ops)) {
 		unsigned int bo = 0;
 		void *v;
 
-		if (p != ph) {
-			if (ph == 0)
-				mark = ops;
-			if (p == 2)
-				break;
-			ph = p;
-		}
 		v = mkval(w->vid, ++seq);
 		while (!im->push(r->q, tls, v))
-			backoff(&bo);
+			bench_backoff(&bo);
 		ops++;
 		v = im->pop(r->q, tls);
 		if (v) {
@@ -520,10 +400,7 @@ static void *worker_main(void *arg)
 	pthread_barrier_wait(&r->barrier);
 	switch (w->role) {
 	case 0:
-		if (r->wl == WL_BULK)
-			run_bulk(w, tls);
-		else
-			run_pairs(w, tls);
+		run_pairs(w, tls);
 		break;
 	case 1:
 		run_producer(w, tls);
@@ -621,10 +498,10 @@ static double do_run(const struct bench_impl *im, enum workload wl, int n,
 	}
 	pthread_barrier_wait(&r.barrier);
 	sleep_ms(opt.warmup_ms);
-	atomic_store(&r.phase, 1);
+	__atomic_store_n(&r.phase, 1, __ATOMIC_SEQ_CST);
 	t1 = now_s();
 	sleep_ms(opt.duration_ms);
-	atomic_store(&r.phase, 2);
+	__atomic_store_n(&r.phase, 2, __ATOMIC_SEQ_CST);
 	t2 = now_s();
 	for (i = 0; i < r.nthreads; i++)
 		pthread_join(r.w[i].tid, NULL);
@@ -659,6 +536,11 @@ static double do_run(const struct bench_impl *im, enum workload wl, int n,
 
 		ops += w->ops;
 		account_pushes(w);
+		if (opt.print_ops)
+			fprintf(stderr, "ops: %s \"%s\" %d worker %d pushes %llu pops %llu\n",
+				wl_name[wl], im->name, n, i,
+				(unsigned long long)w->npush,
+				(unsigned long long)w->npop);
 		npush += w->npush; npop += w->npop;
 		spush += w->sum_push; spop += w->sum_pop;
 		qpush += w->sq_push; qpop += w->sq_pop;
@@ -667,6 +549,9 @@ static double do_run(const struct bench_impl *im, enum workload wl, int n,
 			snprintf(failmsg, failsz, "thread %d: %s", i, w->msg);
 		}
 	}
+	/* the pairs and bulk loops sum squares for some rows only */
+	if (wl != WL_PC && wl != WL_STEAL && !BENCH_SQ_CHECKED(im->flags))
+		qpush = qpop = 0;
 	if (!fail && !(im->flags & BI_CEILING) &&
 	    (npush != npop || spush != spop || qpush != qpop)) {
 		fail = 1;
@@ -1164,6 +1049,23 @@ static int parse_list(const char *s, int *v)
 	return n;
 }
 
+/* --only=A,B: a name containing any of the comma-separated parts */
+static bool only_match(const char *name)
+{
+	const char *s = opt.only;
+
+	while (*s) {
+		size_t len = strcspn(s, ",");
+		const char *p;
+
+		for (p = name; len && strlen(p) >= len; p++)
+			if (!strncmp(p, s, len))
+				return true;
+		s += len + (s[len] == ',');
+	}
+	return false;
+}
+
 static void usage(void)
 {
 	printf("usage: bench [options]\n"
@@ -1175,11 +1077,12 @@ static void usage(void)
 	       "  --pc=LIST          producer/consumer pair counts (default 1,CPUs)\n"
 	       "  --cap=N            ring capacity, power of two (default 1024)\n"
 	       "  --workloads=LIST   any of pairs,bulk,pc,steal (default all)\n"
-	       "  --only=SUBSTR      only structures whose name contains SUBSTR (calibration always kept)\n"
+	       "  --only=A,B,...     only structures whose name contains A or B ... (calibration always kept)\n"
 	       "  --out=DIR          results directory (default results)\n"
 	       "  --plot-script=F    gnuplot script (default plot.gp)\n"
 	       "  --no-calibration   skip the fetch-add/CAS ceilings (for profiling)\n"
 	       "  --no-plot          skip the PNG\n"
+	       "  --print-ops        each worker's pushes and pops of each run, on stderr (callgrind/cg.sh)\n"
 	       "  --list             list the structures and exit\n");
 }
 
@@ -1231,6 +1134,8 @@ int main(int argc, char **argv)
 			opt.gnuplot_script = a + 14;
 		} else if (!strcmp(a, "--no-calibration")) {
 			opt.no_calib = true;
+		} else if (!strcmp(a, "--print-ops")) {
+			opt.print_ops = true;
 		} else if (!strcmp(a, "--no-plot")) {
 			opt.plot = false;
 		} else if (!strcmp(a, "--list")) {
@@ -1268,7 +1173,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < nimpls; i++) {
 		const struct bench_impl *im = impls[i];
 
-		if (opt.only && !strstr(im->name, opt.only) &&
+		if (opt.only && !only_match(im->name) &&
 		    !(im->flags & BI_CEILING))
 			continue;
 		if (opt.no_calib && (im->flags & BI_CEILING))

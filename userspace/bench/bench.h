@@ -3,11 +3,14 @@
  * bench.h - the interface between the benchmark harness (bench.c) and the
  * adapters that wrap each structure (impl_*.c).
  *
- * Every structure is driven through the same function pointers, so the
- * per-operation harness overhead (one indirect call, the stop-flag load,
- * the pop side's checksum arithmetic and order check) is identical for all
- * of them; the calibration ceilings skip the checks, and the no-op
- * adapter ("no-op (harness)", impl_lock.c) measures that overhead alone.
+ * The pairs and bulk workloads run a timed loop each adapter instantiates
+ * from the same template (bench_loop.h) with its own push and pop inlined,
+ * so the per-operation harness work (the pop side's sums and order check,
+ * the phase flag once per block) is identical for all rows and no row
+ * pays an indirect call; the calibration ceilings skip the checks, and the
+ * no-op adapter ("no-op (harness)", impl_lock.c) measures that work alone.
+ * The producer/consumer and steal workloads call push and pop through the
+ * function pointers below (one indirect call per operation for every row).
  *
  * Each adapter lives in its own translation unit because the headers do not
  * mix: the lfq shim defines kernel names (spinlock_t, READ_ONCE, ...) that
@@ -30,6 +33,8 @@
 #define BI_LFQ		0x40	/* one of lfq's structures */
 #define BI_OWNER	0x80	/* push/pop by one owner thread only, steal
 				 * from any: run in the steal workload only */
+
+struct bench_loop;
 
 struct bench_impl {
 	const char *name;	/* short unique name, used in tables and targets */
@@ -54,6 +59,13 @@ struct bench_impl {
 	unsigned int (*pop_n)(void *q, void *tls, void **vals, unsigned int n);
 	/* BI_OWNER: take a value from the other end, from any thread */
 	void *(*steal)(void *q, void *tls);
+	/*
+	 * The timed loops (bench_loop.h: BENCH_PAIRS_LOOP, BENCH_BULK_LOOP):
+	 * pairs for every row but BI_OWNER and BI_BATCH ones, bulk for
+	 * BI_BATCH rows.
+	 */
+	void (*pairs)(struct bench_loop *l);
+	void (*bulk)(struct bench_loop *l);
 };
 
 /* Called by each adapter's registration function. */

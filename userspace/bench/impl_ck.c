@@ -32,6 +32,7 @@
 #include <ck_stack.h>
 
 #include "bench.h"
+#include "bench_loop.h"
 
 #define CK_POLL_EVERY	64
 #define CK_MAX_RECORDS	256
@@ -253,6 +254,8 @@ static void ckf_destroy(void *qv)
 	free(q);
 }
 
+BENCH_PAIRS_LOOP(ck_fifo_epoch_pairs, ckf_push, ckf_pop, BI_FIFO)
+
 static const struct bench_impl ck_fifo_epoch = {
 	.name = "ck_fifo_mpmc",
 	.family = "ck",
@@ -264,7 +267,10 @@ static const struct bench_impl ck_fifo_epoch = {
 	.thread_exit = ckf_exit,
 	.push = ckf_push,
 	.pop = ckf_pop,
+	.pairs = ck_fifo_epoch_pairs,
 };
+
+BENCH_PAIRS_LOOP(ck_fifo_recycle_pairs, ckf_push_recycle, ckf_pop_recycle, BI_FIFO)
 
 static const struct bench_impl ck_fifo_recycle = {
 	.name = "ck_fifo_mpmc-recycle",
@@ -277,6 +283,7 @@ static const struct bench_impl ck_fifo_recycle = {
 	.thread_exit = ckf_exit,
 	.push = ckf_push_recycle,
 	.pop = ckf_pop_recycle,
+	.pairs = ck_fifo_recycle_pairs,
 };
 
 /* ---- ck_stack ---- */
@@ -365,6 +372,8 @@ static void cks_destroy(void *sv)
 	free(s);
 }
 
+BENCH_PAIRS_LOOP(ck_stack_epoch_pairs, cks_push, cks_pop, 0)
+
 static const struct bench_impl ck_stack_epoch = {
 	.name = "ck_stack",
 	.family = "ck",
@@ -375,6 +384,7 @@ static const struct bench_impl ck_stack_epoch = {
 	.thread_exit = cks_exit,
 	.push = cks_push,
 	.pop = cks_pop,
+	.pairs = ck_stack_epoch_pairs,
 };
 
 /* ---- ck_ring ---- */
@@ -424,6 +434,8 @@ static void *ckr_pop(void *rv, void *tls)
 	return val;
 }
 
+BENCH_PAIRS_LOOP(ck_ring_mpmc_pairs, ckr_push, ckr_pop, BI_FIFO)
+
 static const struct bench_impl ck_ring_mpmc = {
 	.name = "ck_ring",
 	.family = "ck",
@@ -433,6 +445,7 @@ static const struct bench_impl ck_ring_mpmc = {
 	.destroy = ckr_destroy,
 	.push = ckr_push,
 	.pop = ckr_pop,
+	.pairs = ck_ring_mpmc_pairs,
 };
 
 void impl_ck_register(void)

@@ -20,6 +20,7 @@
 #include <rte_version.h>
 
 #include "bench.h"
+#include "bench_loop.h"
 
 const char *impl_dpdk_version(void)
 {
@@ -88,6 +89,8 @@ static unsigned int rr_pop_burst(void *r, void *tls, void **vals, unsigned int n
 
 #define RR_NOTE "rte_ring_init on posix_memalign'd memory, no EAL; "
 
+BENCH_PAIRS_LOOP(rr_single_pairs, rr_push, rr_pop, BI_FIFO)
+
 static const struct bench_impl rr_single = {
 	.name = "rte_ring",
 	.family = "dpdk",
@@ -95,9 +98,12 @@ static const struct bench_impl rr_single = {
 	.flags = BI_FIFO | BI_BOUNDED,
 	.create = rr_create, .destroy = rr_destroy,
 	.push = rr_push, .pop = rr_pop,
+	.pairs = rr_single_pairs,
 };
 
 #define RR_BATCH(suffix, kind, n, fl)					\
+BENCH_BULK_LOOP(rr_##kind##_##n##_loop, rr_push_##kind, rr_pop_##kind,	\
+		BI_FIFO)						\
 static const struct bench_impl rr_##kind##_##n = {			\
 	.name = "rte_ring " #kind "/" #n,				\
 	.family = "dpdk",						\
@@ -106,6 +112,7 @@ static const struct bench_impl rr_##kind##_##n = {			\
 	.batch = n,							\
 	.create = rr_create, .destroy = rr_destroy,			\
 	.push_n = rr_push_##kind, .pop_n = rr_pop_##kind,		\
+	.bulk = rr_##kind##_##n##_loop,					\
 }
 
 RR_BATCH(b, bulk, 8, 0);

@@ -4,11 +4,18 @@
  * kernel-API shim (userspace/shim) and linked from its library.
  *
  * The rows come from the kind registry (lfq_kinds[], module/lfq_kinds.c):
- * one row per kind, "lfq <name>", driven through its struct lfq_kind
- * operations, as /dev/lfq drives it (one indirect call more per operation
- * than a direct call of lfq_<kind>_push()); kinds with push_many/pop_many
- * also get bulk (all or nothing) and burst (as many as fit) rows of 8, 32
- * and 128 values per call.  Owner-only kinds (LFQ_KIND_OWNER, the deque)
+ * one row per kind, "lfq <name>"; kinds with push_many/pop_many also get
+ * bulk (all or nothing) and burst (as many as fit) rows of 8, 32 and 128
+ * values per call.  The timed loops (bench_loop.h) of the kinds this file
+ * knows (ring, scq, msq, stack, tlq) call the exported functions directly,
+ * lfq_<kind>_push() and lfq_<kind>_pop() (and _push_bulk() ...), out of
+ * line in libkshim.a, as a kernel module calls them; a kind it does not
+ * know runs through its struct lfq_kind operations, as /dev/lfq drives it
+ * (one indirect call per operation).  The producer/consumer workload
+ * calls push and pop through the harness's function pointers, for these
+ * kinds straight into the exported functions (one indirect call, as for
+ * every peer), for the others through the operations (one more); the
+ * steal workload (the deque) uses the operations.  Owner-only kinds (LFQ_KIND_OWNER, the deque)
  * run in the steal workload only (BI_OWNER): their push and pop may not
  * run on two threads at once.
  *
@@ -28,6 +35,7 @@
 #include "lfq_internal.h"
 
 #include "bench.h"
+#include "bench_loop.h"
 
 #ifndef BENCH_SHIM_VARIANT
 #define BENCH_SHIM_VARIANT "?"
@@ -115,6 +123,107 @@ static unsigned int lfq_pop_n(void *p, void *tls, void **vals, unsigned int n)
 	return q->kind->pop_many(q->c, vals, n, q->all);
 }
 
+/*
+ * The timed loops.  The container is unwrapped once, outside the loop;
+ * NAME_push/NAME_pop are what the loop inlines: one direct call of the
+ * exported function each.
+ */
+static inline void *lfq_c(struct bench_loop *l)
+{
+	return ((struct lfq_bench_q *)l->q)->c;
+}
+
+#define LFQ_DIRECT(name, push_call, pop_call, flags)			\
+static inline bool name##_push(void *c, void *tls, void *v)		\
+{									\
+	return push_call == 0;						\
+}									\
+static inline void *name##_pop(void *c, void *tls)			\
+{									\
+	return pop_call;						\
+}									\
+BENCH_LOOP_FN name##_pairs(struct bench_loop *l)				\
+{									\
+	bench_pairs(l, lfq_c(l), name##_push, name##_pop, flags);	\
+}									\
+static bool name##_fp_push(void *q, void *tls, void *v)		\
+{									\
+	return name##_push(((struct lfq_bench_q *)q)->c, tls, v);	\
+}									\
+static void *name##_fp_pop(void *q, void *tls)				\
+{									\
+	return name##_pop(((struct lfq_bench_q *)q)->c, tls);		\
+}
+
+LFQ_DIRECT(ring, lfq_ring_push(c, v), lfq_ring_pop(c), BI_FIFO)
+LFQ_DIRECT(scq, lfq_scq_push(c, v), lfq_scq_pop(c), BI_FIFO)
+LFQ_DIRECT(msq, lfq_msq_push(c, v, GFP_KERNEL), lfq_msq_pop(c), BI_FIFO)
+LFQ_DIRECT(stack, lfq_stack_push(c, v, GFP_KERNEL), lfq_stack_pop(c), 0)
+LFQ_DIRECT(tlq, lfq_tlq_push(c, v, GFP_KERNEL), lfq_tlq_pop(c), BI_FIFO)
+
+#define LFQ_DIRECT_MANY(name, mode)					\
+static inline unsigned int name##_##mode##_push(void *c, void *tls,	\
+						void **v, unsigned int n) \
+{									\
+	return lfq_##name##_push_##mode(c, v, n);			\
+}									\
+static inline unsigned int name##_##mode##_pop(void *c, void *tls,	\
+					       void **v, unsigned int n) \
+{									\
+	return lfq_##name##_pop_##mode(c, v, n);			\
+}									\
+BENCH_LOOP_FN name##_##mode(struct bench_loop *l)			\
+{									\
+	bench_bulk(l, lfq_c(l), name##_##mode##_push,			\
+		   name##_##mode##_pop, BI_FIFO);			\
+}
+
+LFQ_DIRECT_MANY(ring, bulk)
+LFQ_DIRECT_MANY(ring, burst)
+LFQ_DIRECT_MANY(scq, bulk)
+LFQ_DIRECT_MANY(scq, burst)
+
+/*
+ * The kinds called directly: name, flags their loops assume, loops, and
+ * the push and pop the pc workload calls through the harness's pointers
+ * (one indirect call, then the export, as for the peers' adapters).
+ */
+#define LFQ_FP(name)	name##_fp_push, name##_fp_pop
+static const struct lfq_direct {
+	const char *name;
+	unsigned int flags;	/* BI_FIFO or 0 */
+	void (*pairs)(struct bench_loop *l);
+	void (*bulk)(struct bench_loop *l);
+	void (*burst)(struct bench_loop *l);
+	bool (*push)(void *q, void *tls, void *val);
+	void *(*pop)(void *q, void *tls);
+} lfq_direct[] = {
+	{ "ring", BI_FIFO, ring_pairs, ring_bulk, ring_burst, LFQ_FP(ring) },
+	{ "scq", BI_FIFO, scq_pairs, scq_bulk, scq_burst, LFQ_FP(scq) },
+	{ "msq", BI_FIFO, msq_pairs, NULL, NULL, LFQ_FP(msq) },
+	{ "stack", 0, stack_pairs, NULL, NULL, LFQ_FP(stack) },
+	{ "tlq", BI_FIFO, tlq_pairs, NULL, NULL, LFQ_FP(tlq) },
+};
+
+/* Any other kind: through its operations (the adapter functions above). */
+BENCH_PAIRS_LOOP(ops_pairs_fifo, lfq_push, lfq_pop, BI_FIFO)
+BENCH_PAIRS_LOOP(ops_pairs, lfq_push, lfq_pop, 0)
+BENCH_BULK_LOOP(ops_bulk_fifo, lfq_push_n, lfq_pop_n, BI_FIFO)
+BENCH_BULK_LOOP(ops_bulk, lfq_push_n, lfq_pop_n, 0)
+
+/* The direct loops of @k if this file knows it and its flags agree. */
+static const struct lfq_direct *direct_of(const struct lfq_kind *k,
+					  unsigned int flags)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(lfq_direct) / sizeof(lfq_direct[0]); i++)
+		if (!strcmp(lfq_direct[i].name, k->name))
+			return lfq_direct[i].flags == (flags & BI_FIFO) ?
+			       &lfq_direct[i] : NULL;
+	return NULL;
+}
+
 /* room for every kind's rows: 1 + 2 modes x 3 batch sizes */
 #define MAX_ROWS	128
 static struct bench_impl rows[MAX_ROWS];
@@ -150,6 +259,7 @@ static struct bench_impl *add_row(const struct lfq_kind *k, const char *suffix)
 void impl_lfq_register(void)
 {
 	static const unsigned int batches[] = { 8, 32, 128 };
+	const struct lfq_direct *d;
 	const struct lfq_kind *k;
 	struct bench_impl *im;
 	unsigned int i, burst;
@@ -163,6 +273,14 @@ void impl_lfq_register(void)
 			return;
 		im->push = lfq_push;
 		im->pop = lfq_pop;
+		d = direct_of(k, im->flags);
+		if (d) {
+			im->pairs = d->pairs;
+			im->push = d->push;
+			im->pop = d->pop;
+		} else
+			im->pairs = (im->flags & BI_FIFO) ? ops_pairs_fifo :
+							    ops_pairs;
 		/* owner-only push/pop: the steal workload, owner + thief */
 		if ((k->flags & LFQ_KIND_OWNER) && k->steal) {
 			im->flags |= BI_OWNER;
@@ -188,6 +306,12 @@ void impl_lfq_register(void)
 				im->batch = batches[i];
 				im->push_n = lfq_push_n;
 				im->pop_n = lfq_pop_n;
+				d = direct_of(k, im->flags);
+				if (d && d->bulk)
+					im->bulk = burst ? d->burst : d->bulk;
+				else
+					im->bulk = (im->flags & BI_FIFO) ?
+						   ops_bulk_fifo : ops_bulk;
 				bench_add(im);
 			}
 		}

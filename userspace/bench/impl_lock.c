@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "bench_loop.h"
 
 struct lockq {
 	union {
@@ -133,6 +134,8 @@ static void *sq_pop(void *qv, void *tls)
 	return val;
 }
 
+BENCH_PAIRS_LOOP(mutex_q_pairs, mq_push, mq_pop, BI_FIFO)
+
 static const struct bench_impl mutex_q = {
 	.name = "mutex queue",
 	.family = "lock",
@@ -140,7 +143,10 @@ static const struct bench_impl mutex_q = {
 	.flags = BI_FIFO | BI_BOUNDED,
 	.create = mq_create, .destroy = mq_destroy,
 	.push = mq_push, .pop = mq_pop,
+	.pairs = mutex_q_pairs,
 };
+
+BENCH_PAIRS_LOOP(spin_q_pairs, sq_push, sq_pop, BI_FIFO)
 
 static const struct bench_impl spin_q = {
 	.name = "spinlock queue",
@@ -149,6 +155,7 @@ static const struct bench_impl spin_q = {
 	.flags = BI_FIFO | BI_BOUNDED,
 	.create = sq_create, .destroy = sq_destroy,
 	.push = sq_push, .pop = sq_pop,
+	.pairs = spin_q_pairs,
 };
 
 /*
@@ -239,6 +246,8 @@ static void *cas_pop(void *lv, void *tls)
 	return (void *)(cas_inc(lv) | 1);
 }
 
+BENCH_PAIRS_LOOP(faa_ceiling_pairs, faa_push, faa_pop, BI_CEILING)
+
 static const struct bench_impl faa_ceiling = {
 	.name = "fetch-add ceiling",
 	.family = "ceiling",
@@ -246,7 +255,10 @@ static const struct bench_impl faa_ceiling = {
 	.flags = BI_CEILING | BI_PAIRS_ONLY,
 	.create = line_create, .destroy = line_destroy,
 	.push = faa_push, .pop = faa_pop,
+	.pairs = faa_ceiling_pairs,
 };
+
+BENCH_PAIRS_LOOP(cas_ceiling_pairs, cas_push, cas_pop, BI_CEILING)
 
 static const struct bench_impl cas_ceiling = {
 	.name = "CAS ceiling",
@@ -255,6 +267,7 @@ static const struct bench_impl cas_ceiling = {
 	.flags = BI_CEILING | BI_PAIRS_ONLY,
 	.create = line_create, .destroy = line_destroy,
 	.push = cas_push, .pop = cas_pop,
+	.pairs = cas_ceiling_pairs,
 };
 
 /*
@@ -316,6 +329,8 @@ static void *noop_pop(void *q, void *tls)
 	return val;
 }
 
+BENCH_PAIRS_LOOP(noop_harness_pairs, noop_push, noop_pop, BI_FIFO)
+
 static const struct bench_impl noop_harness = {
 	.name = "no-op (harness)",
 	.family = "ceiling",
@@ -324,6 +339,7 @@ static const struct bench_impl noop_harness = {
 	.create = noop_create, .destroy = noop_destroy,
 	.thread_enter = noop_enter, .thread_exit = noop_exit,
 	.push = noop_push, .pop = noop_pop,
+	.pairs = noop_harness_pairs,
 };
 
 #ifdef BENCH_BROKEN
@@ -375,13 +391,18 @@ static bool reorder_push(void *qv, void *tls, void *val)
 	return ok;
 }
 
+BENCH_PAIRS_LOOP(broken_lossy_pairs, lossy_push, mq_pop, BI_FIFO)
+
 static const struct bench_impl broken_lossy = {
 	.name = "broken-lossy", .family = "selftest",
 	.note = "mutex queue that drops 1 value in 4096",
 	.flags = BI_FIFO | BI_BOUNDED,
 	.create = mq_create, .destroy = mq_destroy,
 	.push = lossy_push, .pop = mq_pop,
+	.pairs = broken_lossy_pairs,
 };
+
+BENCH_PAIRS_LOOP(broken_dup_pairs, mq_push, dup_pop, 0)
 
 static const struct bench_impl broken_dup = {
 	.name = "broken-dup", .family = "selftest",
@@ -389,7 +410,10 @@ static const struct bench_impl broken_dup = {
 	.flags = BI_BOUNDED,
 	.create = mq_create, .destroy = mq_destroy,
 	.push = mq_push, .pop = dup_pop,
+	.pairs = broken_dup_pairs,
 };
+
+BENCH_PAIRS_LOOP(broken_reorder_pairs, reorder_push, mq_pop, BI_FIFO)
 
 static const struct bench_impl broken_reorder = {
 	.name = "broken-reorder", .family = "selftest",
@@ -397,6 +421,7 @@ static const struct bench_impl broken_reorder = {
 	.flags = BI_FIFO | BI_BOUNDED,
 	.create = mq_create, .destroy = mq_destroy,
 	.push = reorder_push, .pop = mq_pop,
+	.pairs = broken_reorder_pairs,
 };
 #endif
 

@@ -26,6 +26,7 @@
 #include <urcu/lfstack.h>
 
 #include "bench.h"
+#include "bench_loop.h"
 
 void bench_rcu_thread_online(void)
 {
@@ -120,6 +121,8 @@ static void lfqr_destroy(void *q)
 	free(q);
 }
 
+BENCH_PAIRS_LOOP(urcu_lfq_pairs, lfqr_push, lfqr_pop, BI_FIFO)
+
 static const struct bench_impl urcu_lfq = {
 	.name = "rculfqueue",
 	.family = "liburcu",
@@ -129,6 +132,7 @@ static const struct bench_impl urcu_lfq = {
 	.destroy = lfqr_destroy,
 	.push = lfqr_push,
 	.pop = lfqr_pop,
+	.pairs = urcu_lfq_pairs,
 };
 
 /* ---- wfcqueue ---- */
@@ -195,6 +199,8 @@ static void wfcq_destroy(void *qv)
 	free(q);
 }
 
+BENCH_PAIRS_LOOP(urcu_wfcq_pairs, wfcq_push, wfcq_pop, BI_FIFO)
+
 static const struct bench_impl urcu_wfcq = {
 	.name = "wfcqueue",
 	.family = "liburcu",
@@ -204,6 +210,7 @@ static const struct bench_impl urcu_wfcq = {
 	.destroy = wfcq_destroy,
 	.push = wfcq_push,
 	.pop = wfcq_pop,
+	.pairs = urcu_wfcq_pairs,
 };
 
 /* ---- lfstack ---- */
@@ -270,6 +277,8 @@ static void lfs_destroy(void *s)
 	free(s);
 }
 
+BENCH_PAIRS_LOOP(urcu_lfs_pairs, lfs_push, lfs_pop, 0)
+
 static const struct bench_impl urcu_lfs = {
 	.name = "lfstack",
 	.family = "liburcu",
@@ -278,6 +287,7 @@ static const struct bench_impl urcu_lfs = {
 	.destroy = lfs_destroy,
 	.push = lfs_push,
 	.pop = lfs_pop,
+	.pairs = urcu_lfs_pairs,
 };
 
 void impl_urcu_register(void)
