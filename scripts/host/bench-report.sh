@@ -168,6 +168,7 @@ round == "main" && /^lfq_bench: ratio / {
 	shmr[x, col, round] = kv($0, "ns_per_msg")
 	if (kv($0, "syscalls_per_msg") != "") add(shsys, x SUBSEP col, kv($0, "syscalls_per_msg"))
 }
+/^shmbench: ratio=shm\/private / { add(shpriv, kv($0, "shape") " " kv($0, "size"), kv($0, "value")) }
 /^bench: time / { ktime[++nt] = kv($0, "name") " " kv($0, "seconds") " s (" kv($0, "loader") ")" }
 # One table of group g: every structure with its figures, and each lfq
 # row ratios to the baselines lfq_bench compared it with.
@@ -362,8 +363,13 @@ END {
 	printf "per-round ratios pipe / transport; for the shared ring also the system calls\n"
 	printf "per message (LFQ_IOC_SHM_WAKE and _WAIT calls the kernel counted). 1t: one\n"
 	printf "thread pushes and pops each message; 2p: a producer and a consumer process,\n"
-	printf "each sleeping when the ring is full (empty). Targets (issue 11): the shared\n"
-	printf "ring at least 20x cheaper than a pipe, at most 1 system call per 256 messages.\n\n"
+	printf "each sleeping when the ring is full (empty); 2y: a producer and a consumer\n"
+	printf "that call sched_yield() instead of sleeping (shm: two processes, private: two\n"
+	printf "threads). private: the same liblfq ring code on a private anonymous mapping\n"
+	printf "of the same layout, one process; the last row is the median of shmbench'"'"'s\n"
+	printf "shm/private ratios (one per round). Targets (issue 11): the shared ring at\n"
+	printf "least 20x cheaper than a pipe, no worse than 1.25x the private ring, at most\n"
+	printf "1 system call per 256 messages.\n\n"
 	printf "| transport |"
 	for (j = 1; j <= nsc; j++) printf " %s B |", scol[j]
 	printf "\n|---|"
@@ -382,6 +388,12 @@ END {
 			if ((x SUBSEP c) in shsys) printf ", %.5f syscalls/msg", median(shsys[x, c])
 			printf " |"
 		}
+		printf "\n"
+	}
+	if (length(shpriv)) {
+		printf "| shm / private |"
+		for (j = 1; j <= nsc; j++)
+			printf " %s |", (scol[j] in shpriv) ? sprintf("%.2f", median(shpriv[scol[j]])) : "-"
 		printf "\n"
 	}
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "liblfq.h"
+#include "liblfq_internal.h"
 
 /* The ABI: the same layout for 32-bit and 64-bit programs. */
 _Static_assert(sizeof(struct lfq_create) == LFQ_CREATE_SIZE_VER0, "abi");
@@ -307,7 +308,7 @@ struct lfq_shm {
 	uint32_t max_msg;
 	uint32_t stride;
 	const struct lfq_shm_hdr *hdr;
-	size_t hdr_size;
+	size_t hdr_size;	/* 0: memory the caller owns (lfq_shm_attach()) */
 	unsigned char *ring;
 	size_t ring_size;
 	_Atomic uint32_t *prod;
@@ -322,15 +323,14 @@ static int lfq_shm_word_ok(uint32_t off, size_t ring_size)
 	return off % 4 == 0 && off + 4 <= ring_size;
 }
 
-struct lfq_shm *lfq_shm_map(int fd)
+/*
+ * A handle for the geometry @g, checked as the kernel's answer is (EPROTO
+ * if it does not hold together), with nothing mapped yet and no fd.
+ */
+static struct lfq_shm *lfq_shm_new(const struct lfq_shm_hdr *g)
 {
-	struct lfq_shm_info in = { .size = sizeof(in) };
-	const struct lfq_shm_hdr *g = &in.hdr, *h;
 	struct lfq_shm *m;
-	void *p;
 
-	if (ioctl(fd, LFQ_IOC_SHM_INFO, &in) < 0)
-		return NULL;
 	if (g->magic != LFQ_SHM_MAGIC || g->version != LFQ_SHM_VERSION ||
 	    !g->capacity || g->capacity & (g->capacity - 1) ||
 	    g->slot_stride < sizeof(struct lfq_shm_slot) + g->max_msg ||
@@ -346,6 +346,38 @@ struct lfq_shm *lfq_shm_map(int fd)
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return NULL;
+	m->fd = -1;
+	m->capacity = g->capacity;
+	m->max_msg = g->max_msg;
+	m->stride = g->slot_stride;
+	m->ring_size = g->ring_size;
+	return m;
+}
+
+/* Point the handle at the ring region @ring laid out as @g says. */
+static void lfq_shm_set_ring(struct lfq_shm *m, const struct lfq_shm_hdr *g,
+			     void *ring)
+{
+	m->ring = ring;
+	m->prod = (_Atomic uint32_t *)(m->ring + g->prod_off);
+	m->cons = (_Atomic uint32_t *)(m->ring + g->cons_off);
+	m->prod_wait = (_Atomic uint32_t *)(m->ring + g->prod_wait_off);
+	m->cons_wait = (_Atomic uint32_t *)(m->ring + g->cons_wait_off);
+	m->slots = m->ring + g->slots_off;
+}
+
+struct lfq_shm *lfq_shm_map(int fd)
+{
+	struct lfq_shm_info in = { .size = sizeof(in) };
+	const struct lfq_shm_hdr *g = &in.hdr, *h;
+	struct lfq_shm *m;
+	void *p;
+
+	if (ioctl(fd, LFQ_IOC_SHM_INFO, &in) < 0)
+		return NULL;
+	m = lfq_shm_new(g);
+	if (!m)
+		return NULL;
 	/*
 	 * A descriptor of its own for the wake and wait calls, so that the
 	 * caller may close @fd while the handle lives.
@@ -355,11 +387,7 @@ struct lfq_shm *lfq_shm_map(int fd)
 		free(m);
 		return NULL;
 	}
-	m->capacity = g->capacity;
-	m->max_msg = g->max_msg;
-	m->stride = g->slot_stride;
 	m->hdr_size = in.hdr_size;
-	m->ring_size = g->ring_size;
 
 	p = mmap(NULL, m->hdr_size, PROT_READ, MAP_SHARED, fd, in.hdr_off);
 	if (p == MAP_FAILED)
@@ -376,12 +404,7 @@ struct lfq_shm *lfq_shm_map(int fd)
 		 in.ring_off);
 	if (p == MAP_FAILED)
 		goto err;
-	m->ring = p;
-	m->prod = (_Atomic uint32_t *)(m->ring + g->prod_off);
-	m->cons = (_Atomic uint32_t *)(m->ring + g->cons_off);
-	m->prod_wait = (_Atomic uint32_t *)(m->ring + g->prod_wait_off);
-	m->cons_wait = (_Atomic uint32_t *)(m->ring + g->cons_wait_off);
-	m->slots = m->ring + g->slots_off;
+	lfq_shm_set_ring(m, g, p);
 	return m;
 
 err:
@@ -395,11 +418,12 @@ int lfq_shm_unmap(struct lfq_shm *m)
 
 	if (!m)
 		return 0;
-	if (m->ring)
+	if (m->ring && m->hdr_size)
 		munmap(m->ring, m->ring_size);
-	if (m->hdr)
+	if (m->hdr && m->hdr_size)
 		munmap((void *)m->hdr, m->hdr_size);
-	close(m->fd);
+	if (m->fd >= 0)
+		close(m->fd);
 	free(m);
 	errno = err;
 	return 0;
@@ -435,6 +459,30 @@ static struct lfq_shm_slot *lfq_shm_slot_at(const struct lfq_shm *m,
 static _Atomic uint32_t *lfq_shm_seq(struct lfq_shm_slot *s)
 {
 	return (_Atomic uint32_t *)&s->seq;
+}
+
+/*
+ * liblfq_internal.h: a handle on a ring in memory the caller provides, for
+ * measuring the ring code without the kernel's pages.  Hidden from the
+ * shared library's symbol table; the programs that use it build liblfq.c
+ * into themselves.
+ */
+__attribute__((visibility("hidden")))
+struct lfq_shm *lfq_shm_attach(const struct lfq_shm_hdr *hdr, void *ring)
+{
+	struct lfq_shm *m = lfq_shm_new(hdr);
+	uint32_t i;
+
+	if (!m)
+		return NULL;
+	m->hdr = hdr;
+	lfq_shm_set_ring(m, hdr, ring);
+	/* The state the kernel gives a new ring (lfq_shm_alloc()). */
+	memset(ring, 0, hdr->ring_size);
+	for (i = 0; i < m->capacity; i++)
+		atomic_store_explicit(lfq_shm_seq(lfq_shm_slot_at(m, i)), i,
+				      memory_order_relaxed);
+	return m;
 }
 
 /* Claim the slot at the consumer (@pop) or producer index, as the kernel. */
