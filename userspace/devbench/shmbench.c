@@ -8,7 +8,8 @@
  *   1t  one thread pushes one message and pops it again, N times
  *   2p  a producer process pushes N messages, a consumer process pops
  *       them; each sleeps when the ring (pipe) is full (empty): the shm
- *       ring in lfq_shm_wait(), the others in write()/read()
+ *       ring in lfq_shm_wait_spin() (a bounded spin, then a sleep), the
+ *       others in write()/read()
  *   2y  (shm and private only) a producer and a consumer as in 2p, but a
  *       side that finds the ring full (empty) calls sched_yield() and
  *       tries again instead of sleeping: for shm two processes, for
@@ -35,7 +36,15 @@
  * make 2 per message by construction.  Every message is checked (a
  * sequence number, in order).  Exits 1 on a wrong message or an error.
  *
- * usage: shmbench [-n MSGS] [-s BYTES] [-c CAPACITY]
+ * The shm and private lines of 2p and 2y also say how often the consumer
+ * found the ring empty and the producer found it full, per message
+ * (empty_per_msg, full_per_msg): who waits.  In 2p a side that finds the
+ * ring empty (full) calls lfq_shm_wait_spin() with -S POLLS (default
+ * LIBLFQ_SHM_SPIN_POLLS; 0: sleep at once, no spinning), said as spin=.
+ *
+ * A first line says how long that spin lasts (shmbench: spin polls= ns=).
+ *
+ * usage: shmbench [-n MSGS] [-s BYTES] [-c CAPACITY] [-S POLLS]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -108,15 +117,24 @@ static ssize_t pipe_pop(void *ctx, void *buf, size_t size)
 
 /* How a shm or private side waits for the ring: sleep, or sched_yield(). */
 static int yield_wait;
+/* lfq_shm_wait_spin()'s polls before a sleep (-S) */
+static unsigned int spin_polls = LIBLFQ_SHM_SPIN_POLLS;
+/*
+ * How often each side found the ring empty ([0], the consumer) or full
+ * ([1], the producer) and waited: shared by the two processes.
+ */
+static unsigned long *waited;
 
 /* Wait for @ev on @m after an EAGAIN; 0 to try again, -1 on an error. */
 static int shm_wait(struct lfq_shm *m, unsigned int ev)
 {
 	if (errno != EAGAIN)
 		return -1;
+	__atomic_fetch_add(&waited[ev == LFQ_SHM_OUT], 1, __ATOMIC_RELAXED);
 	if (yield_wait)
 		return sched_yield();
-	return lfq_shm_wait(m, ev, -1) < 0 && errno != EINTR ? -1 : 0;
+	return lfq_shm_wait_spin(m, ev, spin_polls, -1) < 0 &&
+	       errno != EINTR ? -1 : 0;
 }
 
 static int shm_push(void *ctx, const void *buf, size_t len)
@@ -343,6 +361,7 @@ static double run(const struct xport *x, enum shape shape)
 	if (st.m && !st.ring)
 		calls0 = shm_calls(st.fds[0]);
 	yield_wait = shape == SHAPE_2Y;
+	waited[0] = waited[1] = 0;
 	t0 = now_ns();
 	if (shape == SHAPE_1T)
 		ret = one_thread(x, ctx);
@@ -358,9 +377,37 @@ static double run(const struct xport *x, enum shape shape)
 		calls = shm_calls(st.fds[0]) - calls0;
 		printf(" syscalls_per_msg=%.5f", (double)calls / n_msgs);
 	}
+	if (st.m && shape != SHAPE_1T)
+		printf(" empty_per_msg=%.5f full_per_msg=%.5f",
+		       (double)waited[0] / n_msgs, (double)waited[1] / n_msgs);
+	if (st.m && shape == SHAPE_2P)
+		printf(" spin=%u", spin_polls);
 	printf("%s\n", ret ? " FAILED" : "");
 	close_xport(&st);
 	return ret ? 0 : (double)t / n_msgs;
+}
+
+/*
+ * How long lfq_shm_wait_spin()'s spin of -S polls lasts here: on an empty
+ * private ring (no fd, so the sleep after the spin fails at once with
+ * EBADF and costs no more than a failed system call), 100 times.
+ */
+static void spin_time(void)
+{
+	struct xstate st;
+	uint64_t t0, t;
+	int i;
+
+	if (open_xport(&xports[1], &st)) {
+		close_xport(&st);
+		return;
+	}
+	t0 = now_ns();
+	for (i = 0; i < 100; i++)
+		lfq_shm_wait_spin(st.m, LFQ_SHM_IN, spin_polls, 0);
+	t = now_ns() - t0;
+	printf("shmbench: spin polls=%u ns=%.0f\n", spin_polls, t / 100.0);
+	close_xport(&st);
 }
 
 int main(int argc, char **argv)
@@ -369,7 +416,7 @@ int main(int argc, char **argv)
 	unsigned int i, sh;
 	int opt, bad = 0;
 
-	while ((opt = getopt(argc, argv, "n:s:c:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:s:c:S:")) != -1) {
 		switch (opt) {
 		case 'n':
 			n_msgs = strtoul(optarg, NULL, 0);
@@ -380,8 +427,11 @@ int main(int argc, char **argv)
 		case 'c':
 			capacity = strtoul(optarg, NULL, 0);
 			break;
+		case 'S':
+			spin_polls = strtoul(optarg, NULL, 0);
+			break;
 		default:
-			fprintf(stderr, "usage: shmbench [-n MSGS] [-s BYTES] [-c CAPACITY]\n");
+			fprintf(stderr, "usage: shmbench [-n MSGS] [-s BYTES] [-c CAPACITY] [-S POLLS]\n");
 			return 2;
 		}
 	}
@@ -389,7 +439,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "shmbench: -n at least 1, -s 8 to 4096\n");
 		return 2;
 	}
+	spin_time();
 	/* shape by shape, so that shm and private run seconds apart */
+	waited = mmap(NULL, 2 * sizeof(*waited), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (waited == MAP_FAILED)
+		return 1;
 	for (sh = 0; sh < NR_SHAPES; sh++) {
 		for (i = 0; i < NR_XPORTS; i++) {
 			if (xports[i].push != shm_push && sh == SHAPE_2Y)

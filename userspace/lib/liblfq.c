@@ -676,6 +676,45 @@ int lfq_shm_arm(struct lfq_shm *m, unsigned int events)
 	return lfq_shm_ready(m, events);
 }
 
+/* A hint to the CPU that this is a spin-wait loop (no system call). */
+static inline void lfq_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield" ::: "memory");
+#else
+	atomic_signal_fence(memory_order_seq_cst);
+#endif
+}
+
+int lfq_shm_wait_spin(struct lfq_shm *m, unsigned int events,
+		      unsigned int polls, long long timeout_ns)
+{
+	unsigned int ev, i;
+
+	if (!events || events & ~(LFQ_SHM_IN | LFQ_SHM_OUT)) {
+		errno = EINVAL;
+		return -1;
+	}
+	/*
+	 * Bounded: @polls looks at the two words of each side, no store, no
+	 * system call.  The sleep below arms and looks again in the kernel,
+	 * so whatever moved during the spin is not missed.
+	 */
+	for (i = 0; i < polls; i++) {
+		ev = lfq_shm_ready(m, events);
+		if (ev)
+			return ev;
+		if (lfq_shm_broken(m)) {
+			errno = EUCLEAN;
+			return -1;
+		}
+		lfq_cpu_relax();
+	}
+	return lfq_shm_wait(m, events, timeout_ns);
+}
+
 int lfq_shm_wait(struct lfq_shm *m, unsigned int events,
 		 long long timeout_ns)
 {
