@@ -44,13 +44,32 @@
  *
  * A first line says how long that spin lasts (shmbench: spin polls= ns=).
  *
+ * shmbench -P N runs only the blocking ping-pong instead: two processes
+ * bounce one message N times through two shared rings (capacity 2), one
+ * each way; a side whose ring is empty sleeps in lfq_shm_wait() (no spin)
+ * with a deadline of -T ms (default 5000).  A deadline that expires is a
+ * lost wakeup: counted, and the side looks again.  It prints
+ *
+ *   shmbench: pingpong size=8 round_trips=N timeouts=T timeout_ms=5000
+ *             ns_per_round_trip=X syscalls_per_round_trip=Y
+ *
+ * (one line) and exits 1 if T > 0, a message was wrong or an error
+ * occurred (issue 11: 1,000,000 round trips, no timeout).  -1 puts both
+ * processes on CPU 0 (cpus=one): every round trip is then two sleeps and
+ * two context switches on one CPU, much faster in a TCG guest, whose
+ * cross-CPU wakeups wait for the host to run the woken vCPU's thread;
+ * but a race between a sleeper's arming and a waker on another CPU can
+ * only happen without it (cpus=any, the default).
+ *
  * usage: shmbench [-n MSGS] [-s BYTES] [-c CAPACITY] [-S POLLS]
+ *        shmbench -P ROUND_TRIPS [-T TIMEOUT_MS] [-s BYTES] [-1]
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -388,6 +407,110 @@ static double run(const struct xport *x, enum shape shape)
 }
 
 /*
+ * The ping-pong (-P): two processes bounce one message @pp_trips times
+ * through two shared rings, one each way; a side whose ring is empty
+ * sleeps in lfq_shm_wait() (no spin), every sleep with a deadline of
+ * @pp_timeout_ms.  A sleep that times out is a lost wakeup (the other side
+ * pushed and should have woken it): counted in @pp_timeouts (shared), and
+ * the side looks again.
+ */
+static unsigned long pp_trips;
+static unsigned long pp_timeout_ms = 5000;
+static unsigned long *pp_timeouts;
+static int pp_one_cpu;	/* -1: both processes on CPU 0 */
+
+static int pp_pop(struct lfq_shm *m, uint64_t want)
+{
+	unsigned char buf[4096];
+	uint64_t v;
+	ssize_t n;
+
+	while ((n = lfq_shm_pop(m, buf, sizeof(buf))) < 0) {
+		if (errno != EAGAIN)
+			return -1;
+		if (lfq_shm_wait(m, LFQ_SHM_IN,
+				 pp_timeout_ms * 1000000LL) >= 0)
+			continue;
+		if (errno == ETIMEDOUT)
+			__atomic_fetch_add(pp_timeouts, 1, __ATOMIC_RELAXED);
+		else if (errno != EINTR)
+			return -1;
+	}
+	memcpy(&v, buf, sizeof(v));
+	return n == (ssize_t)msg_size && v == want ? 0 : -1;
+}
+
+/* Push @v; the ring holds at most one message, so it is never full. */
+static int pp_push(struct lfq_shm *m, uint64_t v)
+{
+	unsigned char buf[4096] = { 0 };
+
+	memcpy(buf, &v, sizeof(v));
+	return lfq_shm_push(m, buf, msg_size);
+}
+
+static int pingpong(void)
+{
+	struct xstate a, b;
+	long long calls0, calls;
+	int status, ok = 1;
+	uint64_t i, t0, t;
+	pid_t pid;
+
+	if (open_xport(&xports[0], &a)) {
+		printf("shmbench: pingpong: %s\n", strerror(errno));
+		close_xport(&a);
+		return 1;
+	}
+	if (open_xport(&xports[0], &b)) {
+		printf("shmbench: pingpong: %s\n", strerror(errno));
+		close_xport(&a);
+		close_xport(&b);
+		return 1;
+	}
+	if (pp_one_cpu) {
+		cpu_set_t one;
+
+		CPU_ZERO(&one);
+		CPU_SET(0, &one);
+		if (sched_setaffinity(0, sizeof(one), &one)) {
+			printf("shmbench: pingpong: %s\n", strerror(errno));
+			return 1;
+		}
+	}
+	pp_timeouts = waited;
+	*pp_timeouts = 0;
+	calls0 = shm_calls(a.fds[0]) + shm_calls(b.fds[0]);
+	t0 = now_ns();
+	pid = fork();
+	if (pid < 0)
+		return 1;
+	if (pid == 0) {
+		for (i = 0; i < pp_trips; i++)
+			if (pp_pop(a.m, i) || pp_push(b.m, i))
+				_exit(1);
+		_exit(0);
+	}
+	for (i = 0; i < pp_trips && ok; i++)
+		ok = !pp_push(a.m, i) && !pp_pop(b.m, i);
+	if (!ok)
+		kill(pid, SIGKILL);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		ok = 0;
+	t = now_ns() - t0;
+	calls = shm_calls(a.fds[0]) + shm_calls(b.fds[0]) - calls0;
+	printf("shmbench: pingpong size=%u cpus=%s round_trips=%lu timeouts=%lu timeout_ms=%lu ns_per_round_trip=%.1f syscalls_per_round_trip=%.3f%s\n",
+	       msg_size, pp_one_cpu ? "one" : "any", (unsigned long)i,
+	       *pp_timeouts, pp_timeout_ms,
+	       (double)t / (i ? i : 1), (double)calls / (i ? i : 1),
+	       ok ? "" : " FAILED");
+	close_xport(&a);
+	close_xport(&b);
+	return !ok || *pp_timeouts;
+}
+
+/*
  * How long lfq_shm_wait_spin()'s spin of -S polls lasts here: on an empty
  * private ring (no fd, so the sleep after the spin fails at once with
  * EBADF and costs no more than a failed system call), 100 times.
@@ -416,7 +539,7 @@ int main(int argc, char **argv)
 	unsigned int i, sh;
 	int opt, bad = 0;
 
-	while ((opt = getopt(argc, argv, "n:s:c:S:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:s:c:S:P:T:1")) != -1) {
 		switch (opt) {
 		case 'n':
 			n_msgs = strtoul(optarg, NULL, 0);
@@ -430,8 +553,18 @@ int main(int argc, char **argv)
 		case 'S':
 			spin_polls = strtoul(optarg, NULL, 0);
 			break;
+		case 'P':
+			pp_trips = strtoul(optarg, NULL, 0);
+			break;
+		case 'T':
+			pp_timeout_ms = strtoul(optarg, NULL, 0);
+			break;
+		case '1':
+			pp_one_cpu = 1;
+			break;
 		default:
-			fprintf(stderr, "usage: shmbench [-n MSGS] [-s BYTES] [-c CAPACITY] [-S POLLS]\n");
+			fprintf(stderr, "usage: shmbench [-n MSGS] [-s BYTES] [-c CAPACITY] [-S POLLS]\n"
+				"       shmbench -P ROUND_TRIPS [-T TIMEOUT_MS] [-s BYTES] [-1]\n");
 			return 2;
 		}
 	}
@@ -445,6 +578,10 @@ int main(int argc, char **argv)
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (waited == MAP_FAILED)
 		return 1;
+	if (pp_trips) {
+		capacity = 2;
+		return pingpong();
+	}
 	for (sh = 0; sh < NR_SHAPES; sh++) {
 		for (i = 0; i < NR_XPORTS; i++) {
 			if (xports[i].push != shm_push && sh == SHAPE_2Y)
