@@ -61,6 +61,9 @@
  * but a race between a sleeper's arming and a waker on another CPU can
  * only happen without it (cpus=any, the default).
  *
+ * The ring's capacity (-c, default 1024) is halved until the shared ring
+ * fits the module's max_queue_bytes (said as capacity=).
+ *
  * usage: shmbench [-n MSGS] [-s BYTES] [-c CAPACITY] [-S POLLS]
  *        shmbench -P ROUND_TRIPS [-T TIMEOUT_MS] [-s BYTES] [-1]
  */
@@ -389,8 +392,8 @@ static double run(const struct xport *x, enum shape shape)
 	else
 		ret = two_procs(x, ctx);
 	t = now_ns() - t0;
-	printf("shmbench: transport=%s shape=%s size=%u msgs=%lu ns_per_msg=%.1f",
-	       x->name, shape_names[shape], msg_size, n_msgs,
+	printf("shmbench: transport=%s shape=%s size=%u capacity=%u msgs=%lu ns_per_msg=%.1f",
+	       x->name, shape_names[shape], msg_size, capacity, n_msgs,
 	       (double)t / n_msgs);
 	if (st.m && !st.ring) {
 		calls = shm_calls(st.fds[0]) - calls0;
@@ -533,6 +536,23 @@ static void spin_time(void)
 	close_xport(&st);
 }
 
+/*
+ * Halve the capacity until the shared ring (header words, slots of
+ * 8 + msg_size bytes rounded up to 8) fits in the module's per-queue byte
+ * budget: 1024 slots of 1 KiB do not fit the default 1 MiB.
+ */
+static void fit_capacity(void)
+{
+	struct lfq_features f = { .size = sizeof(f) };
+	uint64_t stride = (8 + msg_size + 7) & ~7ULL;
+
+	if (lfq_dev_features(&f) || !f.max_queue_bytes)
+		return;
+	while (capacity > 2 &&
+	       4096 + (uint64_t)capacity * stride > f.max_queue_bytes)
+		capacity /= 2;
+}
+
 int main(int argc, char **argv)
 {
 	double ns[NR_XPORTS][NR_SHAPES] = { { 0 } };
@@ -582,6 +602,7 @@ int main(int argc, char **argv)
 		capacity = 2;
 		return pingpong();
 	}
+	fit_capacity();
 	for (sh = 0; sh < NR_SHAPES; sh++) {
 		for (i = 0; i < NR_XPORTS; i++) {
 			if (xports[i].push != shm_push && sh == SHAPE_2Y)
