@@ -5,7 +5,8 @@
  *
  * One process, fork(), SCM_RIGHTS; the kernel as producer (write()) and
  * consumer (read()) of a ring that processes use through the mapping;
- * blocking (LFQ_IOC_SHM_WAIT, read()) woken across processes, signals,
+ * blocking (LFQ_IOC_SHM_WAIT, read()) woken across processes, the
+ * spinning wait (lfq_shm_wait_spin()) with and without a sleep, signals,
  * a ping-pong that must never time out, poll and epoll; every error path;
  * a ring corrupted on purpose (broken, EUCLEAN, other queues unaffected);
  * and a hostile process rewriting random words of the mapping while
@@ -370,6 +371,68 @@ TEST_F(shm, wait_woken_by_other_process)
 	ASSERT_EQ(0, push_u32(self->m, 7));
 	EXPECT_EQ(7, pop_u32(self->m));
 	EXPECT_EQ(1, shm_info_counter(self->fd, true));
+}
+
+/*
+ * lfq_shm_wait_spin() returns, without any system call, when another
+ * process pushes while it spins: the child spins (no bound it can reach
+ * in the test's time) and the parent pushes once the child is running;
+ * neither side calls the kernel (waits and wakes stay 0).
+ */
+TEST_F(shm, wait_spin_sees_push)
+{
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int ev = lfq_shm_wait_spin(self->m, LFQ_SHM_IN, UINT_MAX,
+					   20000000000LL);
+
+		_exit(ev == LFQ_SHM_IN && pop_u32(self->m) == 11 ? 0 : 1);
+	}
+	sleep_ms(200);
+	ASSERT_EQ(0, push_u32(self->m, 11));
+	EXPECT_EQ(0, reap(pid));
+	EXPECT_EQ(0, shm_info_counter(self->fd, false));
+	EXPECT_EQ(0, shm_info_counter(self->fd, true));
+}
+
+/*
+ * lfq_shm_wait_spin() with a short spin, and with none, sleeps in the
+ * kernel when nothing moves (one LFQ_IOC_SHM_WAIT each) and is woken by a
+ * push in another process (one LFQ_IOC_SHM_WAKE each); on a ring that is
+ * ready it returns at once; events 0: EINVAL.
+ */
+TEST_F(shm, wait_spin_sleeps)
+{
+	unsigned int polls[] = { 0, 16 }, i;
+	pid_t pid;
+
+	for (i = 0; i < 2; i++) {
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			int ev = lfq_shm_wait_spin(self->m, LFQ_SHM_IN,
+						   polls[i], 20000000000LL);
+
+			_exit(ev == LFQ_SHM_IN && pop_u32(self->m) == i ?
+			      0 : 1);
+		}
+		wait_sleeping(pid);
+		EXPECT_EQ(i + 1, shm_info_counter(self->fd, false));
+		ASSERT_EQ(0, push_u32(self->m, i));
+		EXPECT_EQ(0, reap(pid));
+		EXPECT_EQ(i + 1, shm_info_counter(self->fd, true));
+	}
+	/* ready: a spin returns without a system call, no spin makes one */
+	EXPECT_EQ(LFQ_SHM_OUT, lfq_shm_wait_spin(self->m, LFQ_SHM_OUT, 8, 0));
+	EXPECT_EQ(2, shm_info_counter(self->fd, false));
+	EXPECT_EQ(LFQ_SHM_OUT, lfq_shm_wait_spin(self->m, LFQ_SHM_OUT, 0, 0));
+	EXPECT_EQ(3, shm_info_counter(self->fd, false));
+	EXPECT_EQ(-1, lfq_shm_wait_spin(self->m, 0, 8, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(3, shm_info_counter(self->fd, false));
 }
 
 /* A kernel consumer (read()) sleeping is woken by a user producer. */

@@ -5,7 +5,9 @@
 # All in one boot, printed as "devbench: ..." and "lfq_bench: ..." lines:
 #   1. ROUNDS rounds of: devbench (/dev/lfq, write/read and batch ioctls),
 #      ipcbench (/dev/lfq against a pipe, AF_UNIX, POSIX mq, sendmmsg),
-#      shmbench (the shared-memory ring against a pipe and write()/read()),
+#      shmbench (the shared-memory ring against a pipe, write()/read() and
+#      the same ring code on private memory), and once after the rounds
+#      shmbench's blocking ping-pong (SHM_PINGPONG round trips),
 #      then lfq_bench.ko with one thread on the lfq structures.  Device and
 #      in-kernel figures of a round are taken seconds apart, so their ratio
 #      suffers less from the host's load drifting (TCG guests feel it all).
@@ -21,6 +23,7 @@
 #   DEV_MS    length of each devbench run
 #   IPC_MSGS  messages per ipcbench run
 #   SHM_MSGS  messages per shmbench run
+#   SHM_PINGPONG round trips of shmbench's blocking ping-pong (after the rounds)
 #   ROUNDS    device/in-kernel rounds
 #   TESTS     structures lfq_bench runs in step 2 (its "tests" parameter)
 : "${BENCH_MS:=200}"
@@ -30,6 +33,7 @@
 : "${DEV_MS:=200}"
 : "${IPC_MSGS:=20000}"
 : "${SHM_MSGS:=100000}"
+: "${SHM_PINGPONG:=1000000}"
 : "${ROUNDS:=1}"
 : "${TESTS:=all}"
 
@@ -94,6 +98,12 @@ while [ "$r" -le "$ROUNDS" ]; do
 		storm_ms=0 mem_msgs=0 tests=msq,stack,ring,ring_bulk32,tlq
 	r=$((r + 1))
 done
+
+# issue 11: two processes sleeping in the kernel, no wakeup lost (exits 1
+# if a 5 s deadline ever expired)
+if [ -x /lfq/bin/shmbench ]; then
+	t shmbench-pingpong shmbench -P "$SHM_PINGPONG" -T 5000
+fi
 
 echo "bench: round=main"
 kbench kbench duration_ms="$BENCH_MS" repeat="$REPEAT" \
