@@ -341,7 +341,10 @@ END {
 	printf "2p: a forked child receives what its parent sends, both blocking. Every\n"
 	printf "message is checked (content, length, order). mmsg: sendmmsg()/recvmmsg()\n"
 	printf "batches on an AF_UNIX SOCK_SEQPACKET pair; posix_mq: depth 10, the\n"
-	printf "default a program gets; lfq_*_batch: LFQ_IOC_PUSH_BATCH/POP_BATCH.\n\n"
+	printf "default a program gets; lfq_*_batch: LFQ_IOC_PUSH_BATCH/POP_BATCH;\n"
+	printf "null_rw: the floor, a write() to /dev/null and a read() from it per\n"
+	printf "message (nothing moved or checked, 1t only), the two system calls every\n"
+	printf "write()/read() row pays: a row's figure minus it is that row's own work.\n\n"
 	printf "| mechanism | batch |"
 	for (j = 1; j <= nic; j++) printf " %s B |", icol[j]
 	printf "\n|---|---:|"
