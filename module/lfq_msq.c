@@ -277,8 +277,8 @@ static void lfq_msq_link(struct lfq_msq *q, struct lfq_msq_node *node,
 		 * Publish the node (and what the caller wrote to its object
 		 * before, a "void *" node's @val included): pairs with the
 		 * smp_load_acquire() of tail->next above and of head->next in
-		 * lfq_msq_pop() and lfq_msq_dequeue_node(), which then see
-		 * the fields written above.
+		 * lfq_msq_peek(), for both dequeues, which then see the
+		 * fields written above.
 		 */
 		if (try_cmpxchg_release(&tail->next, &next, node))
 			break;
@@ -428,7 +428,8 @@ lfq_msq_peek(struct lfq_msq *q, struct lfq_msq_node **headp)
  * Use kfree_rcu() or call_rcu() on the object (see "Intrusive API" in
  * lfq.h).
  *
- * Context: any context but NMI (it may allocate, and it calls call_rcu()).
+ * Context: any context but NMI (it may allocate, and the node cache may
+ * call call_rcu()).
  * Return: the oldest node, or NULL if the queue was empty (or, see above,
  * out of memory with one node left).
  */
