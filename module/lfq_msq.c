@@ -243,8 +243,9 @@ EXPORT_SYMBOL_NS_GPL(lfq_msq_destroy, LFQ_NS);
  * Link @node after the last node, with @own (0 for a caller's node,
  * LFQ_MSQ_OWN for the queue's) in its @seq.
  */
-static void lfq_msq_link(struct lfq_msq *q, struct lfq_msq_node *node,
-			 unsigned long own)
+static __always_inline void lfq_msq_link(struct lfq_msq *q,
+					 struct lfq_msq_node *node,
+					 unsigned long own)
 {
 	struct lfq_msq_node *tail, *next;
 
