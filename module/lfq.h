@@ -119,15 +119,22 @@ struct lfq_node;
  * period has passed, or calls synchronize_rcu() before reuse.
  *
  * A container is used either through the intrusive API or through the
- * "void *" one, not both: the "void *" functions are layered on the
- * intrusive ones, with a node allocated per value.
+ * "void *" one, not both: the "void *" functions keep each value in a
+ * node of their own, which the intrusive pop would hand to the caller as
+ * if it were the caller's.  The msq's two pops differ besides: the "void
+ * *" one dequeues as Michael and Scott's paper does (the value is taken
+ * from the node after the dummy, which becomes the dummy; nothing is
+ * allocated), the intrusive one hands the caller its own node back and
+ * floats the dummy.  Init, empty and len work for either API; the destroy
+ * function is the API's own (lfq_msq_destroy() or lfq_msq_destroy_nodes(),
+ * lfq_stack_destroy() or lfq_stack_destroy_nodes()).
  */
 
 /**
  * struct lfq_msq_node - a node of an msq, embedded in the caller's object
  * @next: private: the node after this one
  * @seq: private: enqueue sequence number, times two; bit 0 marks the
- *	queue's own dummy nodes
+ *	queue's own nodes (dummies, "void *" values' nodes)
  *
  * Needs no initialisation before lfq_msq_enqueue_node().
  */
@@ -148,7 +155,8 @@ struct lfq_stack_node {
 
 /**
  * struct lfq_msq - Michael-Scott lock-free FIFO queue
- * @head: first node: a value's node, or a dummy (consumers)
+ * @head: first node: a dummy, or in an intrusive queue the first value's
+ *	node (consumers)
  * @spare: a dummy node allocated ahead (lfq_msq_reserve_dummy()), or NULL
  * @tail: last node or, transiently, the one before it (producers)
  *

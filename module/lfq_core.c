@@ -41,8 +41,9 @@
  * (frees per second times grace-period length); only the cached part can
  * be reused.
 
- * Throttle.  Grace periods can still fall behind the frees, so every
- * LFQ_RCU_SAMPLE frees on a CPU lfq_rcu_backlog() is recomputed; above
+ * Throttle.  Grace periods can still fall behind the frees, so whenever
+ * a CPU closes a batch and its frees since the last evaluation reach
+ * LFQ_RCU_SAMPLE, lfq_rcu_backlog() is recomputed; above
  * LFQ_RCU_BACKLOG_HIGH nodes a read-mostly flag is raised with the cookie
  * of that moment, and pushes whose gfp allows blocking then wait in
  * cond_synchronize_rcu() on it (lfq_rcu_throttle() in lfq_internal.h):
@@ -50,9 +51,10 @@
  * can be reused, so the push takes a cached node instead of growing the
  * slab.  The waiters clear the flag; the next sample raises it again, with
  * a newer cookie, if the backlog is still high.  So while it is, sleepable
- * pushes wait for one grace period per LFQ_RCU_SAMPLE frees on any CPU,
- * which limits the growth per grace period, and a push never does more
- * than one wait and one load of the flag (no per-push sum over CPUs).
+ * pushes wait for one grace period per LFQ_RCU_SAMPLE frees (up to one
+ * batch more) on any CPU, which limits the growth per grace period, and a
+ * push never does more than one wait and one load of the flag (no
+ * per-push sum over CPUs).
  * No rcu_barrier() on a push path.  Callers that cannot sleep are never
  * throttled; the cost when not throttled is one load of the flag.
  *
@@ -79,7 +81,7 @@
 
 /* Nodes waiting for a grace period above which sleepable pushes wait. */
 #define LFQ_RCU_BACKLOG_HIGH	65536L
-/* Frees on one CPU between two evaluations of the backlog (power of 2). */
+/* Frees on one CPU between two evaluations of the backlog, at least. */
 #define LFQ_RCU_SAMPLE		1024U
 /* Nodes in one batch at most. */
 #define LFQ_BATCH		256U
@@ -115,7 +117,8 @@ struct lfq_batch {
  * @oldest: index of the oldest closed batch in @fifo
  * @nr_batches: closed batches
  * @nr_cached: nodes in @ready, @open and @fifo; read by other CPUs
- * @sample: frees since the backlog was last evaluated (LFQ_RCU_SAMPLE)
+ * @sample: frees in the batches closed since the backlog was last
+ *	evaluated (LFQ_RCU_SAMPLE)
  * @kick_pending: the kick is in call_rcu() (cleared by its callback)
  * @kick: handed to call_rcu() so that a grace period starts
  *
@@ -342,6 +345,41 @@ out:
 }
 
 /*
+ * Start a new open batch under @cookie, closing the one open if it holds
+ * nodes, and see that a grace period will come for it.  Once per batch, so
+ * out of line: the per-node part of lfq_node_free_rcu() stays small.  IRQs
+ * disabled.  Return: the frees counted since the backlog was last
+ * evaluated reached LFQ_RCU_SAMPLE; the caller evaluates it.
+ */
+static noinline bool lfq_batch_open(struct lfq_node_pcp *pcp,
+				    unsigned long cookie)
+{
+	bool due = false;
+
+	if (pcp->open.nr) {
+		pcp->sample += pcp->open.nr;
+		if (pcp->sample >= LFQ_RCU_SAMPLE) {
+			pcp->sample = 0;
+			due = true;
+		}
+		lfq_batch_close(pcp);
+	}
+	lfq_kick(pcp);
+	WRITE_ONCE(pcp->open.cookie, cookie);
+	return due;
+}
+
+/* Raise the throttle flag if the backlog is above the high mark. */
+static noinline void lfq_rcu_sample(void)
+{
+	if (!READ_ONCE(lfq_rcu_throttled) &&
+	    lfq_rcu_backlog() > LFQ_RCU_BACKLOG_HIGH) {
+		WRITE_ONCE(lfq_rcu_throttle_cookie, get_state_synchronize_rcu());
+		WRITE_ONCE(lfq_rcu_throttled, true);
+	}
+}
+
+/*
  * lfq_node_free_rcu - free an unlinked node once a grace period has passed
  * @node: a node no longer reachable from any container
  *
@@ -351,31 +389,23 @@ void lfq_node_free_rcu(struct lfq_node *node)
 {
 	struct lfq_node_pcp *pcp;
 	unsigned long flags, cookie;
-	unsigned int sample;
+	bool due = false;
 
 	local_irq_save(flags);
 	/* full barrier inside: orders the unlink of @node before the cookie */
 	cookie = get_state_synchronize_rcu();
 	pcp = this_cpu_ptr(&lfq_node_pcp);
-	if (pcp->open.nr &&
-	    (pcp->open.nr >= LFQ_BATCH || cookie != pcp->open.cookie))
-		lfq_batch_close(pcp);
-	if (!pcp->open.nr)
-		lfq_kick(pcp);
+	/* a new batch: none open, the open one full, or a grace period began */
+	if (unlikely(!pcp->open.nr || pcp->open.nr >= LFQ_BATCH ||
+		     cookie != pcp->open.cookie))
+		due = lfq_batch_open(pcp, cookie);
 	node->rcu.next = pcp->open.first;
 	pcp->open.first = &node->rcu;
-	WRITE_ONCE(pcp->open.cookie, cookie);
 	pcp->open.nr++;
 	lfq_cached_add(pcp, 1);
-	sample = ++pcp->sample;
 	local_irq_restore(flags);
-
-	if (unlikely(!(sample & (LFQ_RCU_SAMPLE - 1))) &&
-	    !READ_ONCE(lfq_rcu_throttled) &&
-	    lfq_rcu_backlog() > LFQ_RCU_BACKLOG_HIGH) {
-		WRITE_ONCE(lfq_rcu_throttle_cookie, get_state_synchronize_rcu());
-		WRITE_ONCE(lfq_rcu_throttled, true);
-	}
+	if (unlikely(due))
+		lfq_rcu_sample();
 }
 
 /*

@@ -178,28 +178,12 @@ int lfq_stack_push(struct lfq_stack *s, void *val, gfp_t gfp)
 }
 EXPORT_SYMBOL_NS_GPL(lfq_stack_push, LFQ_NS);
 
-/**
- * lfq_stack_pop_node() - remove the most recently pushed node (intrusive API)
- * @s: the stack
- *
- * Treiber's stack (IBM RJ 5118, 1986), with RCU instead of tags against
- * ABA.  Lock-free: the loop retries only when another push or pop
- * succeeded; each retry is counted in lfq_cas_retries().  Allocates
- * nothing and frees nothing.  The node returned may be neither pushed
- * again nor overwritten nor freed before an RCU grace period has elapsed
- * (a concurrent pop may still read its @next); the rest of its object is
- * the caller's at once.  Use kfree_rcu() or call_rcu() on the object (see
- * "Intrusive API" in lfq.h).
- *
- * Where cmpxchg is NMI-safe, this may run in NMI too: its read-side
- * section is rcu_read_lock(), which NMI handlers may take, and it neither
- * allocates nor locks; what the caller then does to wait for the grace
- * period (call_rcu() is not NMI-safe) must happen outside the NMI.
- *
- * Context: any context, NMI included where cmpxchg is NMI-safe.
- * Return: the node, or NULL if the stack was empty.
+/*
+ * Treiber's pop, for lfq_stack_pop_node() and lfq_stack_pop() (inline in
+ * both: the "void *" pop saves a call per value).
  */
-struct lfq_stack_node *lfq_stack_pop_node(struct lfq_stack *s)
+static __always_inline struct lfq_stack_node *
+lfq_stack_take(struct lfq_stack *s)
 {
 	struct lfq_stack_node *top;
 
@@ -223,6 +207,32 @@ struct lfq_stack_node *lfq_stack_pop_node(struct lfq_stack *s)
 	rcu_read_unlock();
 	return top;
 }
+
+/**
+ * lfq_stack_pop_node() - remove the most recently pushed node (intrusive API)
+ * @s: the stack
+ *
+ * Treiber's stack (IBM RJ 5118, 1986), with RCU instead of tags against
+ * ABA.  Lock-free: the loop retries only when another push or pop
+ * succeeded; each retry is counted in lfq_cas_retries().  Allocates
+ * nothing and frees nothing.  The node returned may be neither pushed
+ * again nor overwritten nor freed before an RCU grace period has elapsed
+ * (a concurrent pop may still read its @next); the rest of its object is
+ * the caller's at once.  Use kfree_rcu() or call_rcu() on the object (see
+ * "Intrusive API" in lfq.h).
+ *
+ * Where cmpxchg is NMI-safe, this may run in NMI too: its read-side
+ * section is rcu_read_lock(), which NMI handlers may take, and it neither
+ * allocates nor locks; what the caller then does to wait for the grace
+ * period (call_rcu() is not NMI-safe) must happen outside the NMI.
+ *
+ * Context: any context, NMI included where cmpxchg is NMI-safe.
+ * Return: the node, or NULL if the stack was empty.
+ */
+struct lfq_stack_node *lfq_stack_pop_node(struct lfq_stack *s)
+{
+	return lfq_stack_take(s);
+}
 EXPORT_SYMBOL_NS_GPL(lfq_stack_pop_node, LFQ_NS);
 
 /**
@@ -233,12 +243,13 @@ EXPORT_SYMBOL_NS_GPL(lfq_stack_pop_node, LFQ_NS);
  * Lock-free: the loop retries only when another push or pop succeeded;
  * each retry is counted in lfq_cas_retries().
  *
- * Context: any context but NMI (it calls call_rcu()).
+ * Context: any context but NMI (the node cache disables interrupts and
+ * may call call_rcu()).
  * Return: the value, or NULL if the stack was empty.
  */
 void *lfq_stack_pop(struct lfq_stack *s)
 {
-	struct lfq_stack_node *snode = lfq_stack_pop_node(s);
+	struct lfq_stack_node *snode = lfq_stack_take(s);
 	struct lfq_node *node;
 	void *val;
 

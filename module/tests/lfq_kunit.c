@@ -1303,8 +1303,49 @@ static void msq_lagging_tail(struct kunit *test)
 	lfq_msq_destroy(q, NULL);
 }
 
+/*
+ * msq, white box: the "void *" pop is the paper's dequeue.  The node of
+ * the value it takes becomes the dummy at head, so taking the last value
+ * links no new node (it allocates nothing); len and empty do not count
+ * the value once held by head, and destroy does not release it.
+ */
+static void msq_pop_keeps_node(struct kunit *test)
+{
+	struct lfq_msq *q = kunit_kzalloc(test, sizeof(*q), GFP_KERNEL);
+	struct lfq_kt_tally *t = lfq_kt_tally_alloc(test, 3);
+	struct lfq_msq_node *last;
+	unsigned long i;
+
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_ASSERT_EQ(test, lfq_msq_init(q, GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, lfq_msq_push(q, lfq_kt_val(0), GFP_KERNEL), 0);
+	last = READ_ONCE(q->tail);
+	KUNIT_EXPECT_PTR_EQ(test, lfq_msq_pop(q), lfq_kt_val(0));
+	/* the value's node is head and tail, with nothing linked after it */
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(q->head), last);
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(q->tail), last);
+	KUNIT_EXPECT_NULL(test, READ_ONCE(last->next));
+	KUNIT_EXPECT_TRUE(test, lfq_msq_empty(q));
+	KUNIT_EXPECT_EQ(test, lfq_msq_len(q), 0UL);
+	KUNIT_EXPECT_NULL(test, lfq_msq_pop(q));
+
+	for (i = 1; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, lfq_msq_push(q, lfq_kt_val(i),
+						   GFP_KERNEL), 0);
+	KUNIT_EXPECT_PTR_EQ(test, lfq_msq_pop(q), lfq_kt_val(1));
+	KUNIT_EXPECT_FALSE(test, lfq_msq_empty(q));
+	KUNIT_EXPECT_EQ(test, lfq_msq_len(q), 1UL);
+	lfq_kt_release_tally = t;
+	lfq_msq_destroy(q, lfq_kt_release);
+	lfq_kt_release_tally = NULL;
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->released), 1L);
+	KUNIT_EXPECT_TRUE(test, test_bit(2, t->seen));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->dups), 0L);
+}
+
 static struct kunit_case lfq_kt_msq_cases[] = {
 	KUNIT_CASE(msq_lagging_tail),
+	KUNIT_CASE(msq_pop_keeps_node),
 	{}
 };
 

@@ -1209,31 +1209,67 @@ static __attribute__((unused)) size_t node_size(void)
 #define NODE_CACHE_N	1024
 
 /*
- * msq: a dequeue that takes the last node links a dummy first.  With every
- * allocation failing it returns NULL and the node stays queued; the spare
- * lfq_msq_reserve_dummy() left beforehand lets it through anyway (the
- * device engine relies on it for a message it has claimed).
+ * msq, the "void *" API: pop takes the value from head's successor, which
+ * becomes the dummy, and allocates nothing, so with every allocation
+ * failing it still takes the last value.  Then len, empty and destroy of
+ * a "void *" queue whose head is a popped value's node.
+ */
+static void test_msq_pop_no_alloc(void)
+{
+	struct lfq_msq q;
+	int x[3];
+
+	CHECK(lfq_msq_init(&q, GFP_KERNEL) == 0, "init");
+	CHECK(lfq_msq_push(&q, &x[0], GFP_KERNEL) == 0, "push");
+	lfq_node_cache_drain();		/* allocations reach the slab */
+	kshim_set_alloc_fail_every(1);
+	CHECK(lfq_msq_pop(&q) == &x[0], "pop of the last value failed with every allocation failing");
+	kshim_set_alloc_fail_every(0);
+	CHECK(lfq_msq_empty(&q) && lfq_msq_len(&q) == 0, "len %lu after the last pop",
+	      lfq_msq_len(&q));
+	CHECK(!lfq_msq_pop(&q), "pop of an empty queue");
+	CHECK(lfq_msq_push(&q, &x[1], GFP_KERNEL) == 0 &&
+	      lfq_msq_push(&q, &x[2], GFP_KERNEL) == 0, "push");
+	CHECK(!lfq_msq_empty(&q) && lfq_msq_len(&q) == 2, "len %lu, want 2",
+	      lfq_msq_len(&q));
+	CHECK(lfq_msq_pop(&q) == &x[1], "FIFO order");
+	CHECK(!lfq_msq_empty(&q) && lfq_msq_len(&q) == 1, "len %lu, want 1",
+	      lfq_msq_len(&q));
+	/* the head node's value was popped: only x[2] is released */
+	released = 0;
+	lfq_msq_destroy(&q, count_release);
+	CHECK(released == 1, "destroy released %lu values, want 1", released);
+}
+
+/*
+ * msq, the intrusive API: a dequeue that takes the last node links a dummy
+ * first.  With every allocation failing it returns NULL and the node stays
+ * queued; the spare lfq_msq_reserve_dummy() left beforehand lets it
+ * through anyway (the device engine relies on it for a message it has
+ * claimed).
  */
 static void test_msq_spare(void)
 {
 	struct lfq_msq q;
-	int x;
+	struct lfq_msq_node x;
 
 	CHECK(lfq_msq_init(&q, GFP_KERNEL) == 0, "init");
-	CHECK(lfq_msq_push(&q, &x, GFP_KERNEL) == 0, "push");
+	lfq_msq_enqueue_node(&q, &x);
 	lfq_node_cache_drain();		/* allocations reach the slab */
 	kshim_set_alloc_fail_every(1);
-	CHECK(!lfq_msq_pop(&q), "pop found a dummy with every allocation failing");
-	CHECK(lfq_msq_len(&q) == 1, "the value left the queue");
+	CHECK(!lfq_msq_dequeue_node(&q), "dequeue found a dummy with every allocation failing");
+	CHECK(lfq_msq_len(&q) == 1, "the node left the queue");
 	CHECK(lfq_msq_reserve_dummy(&q, GFP_KERNEL) == -ENOMEM, "reserve without memory");
 	kshim_set_alloc_fail_every(0);
 	CHECK(lfq_msq_reserve_dummy(&q, GFP_KERNEL) == 0, "reserve");
 	CHECK(lfq_msq_reserve_dummy(&q, GFP_KERNEL) == 0, "second reserve");
 	kshim_set_alloc_fail_every(1);
-	CHECK(lfq_msq_pop(&q) == &x, "pop with the spare dummy");
+	CHECK(lfq_msq_dequeue_node(&q) == &x, "dequeue with the spare dummy");
 	kshim_set_alloc_fail_every(0);
-	CHECK(lfq_msq_empty(&q), "not empty after the last pop");
-	lfq_msq_destroy(&q, NULL);
+	CHECK(lfq_msq_empty(&q), "not empty after the last dequeue");
+	/* x goes back to the caller only a grace period after its dequeue */
+	synchronize_rcu();
+	lfq_msq_destroy_nodes(&q, NULL, NULL);
 }
 
 static void test_node_cache(void)
@@ -1981,6 +2017,7 @@ static const struct simple simples[] = {
 	{ "ring_queries", test_ring_queries },
 	{ "enomem", test_enomem },
 	{ "node_cache", test_node_cache },
+	{ "msq_pop_no_alloc", test_msq_pop_no_alloc },
 	{ "msq_spare", test_msq_spare },
 	{ "poison", test_poison },
 	{ "rcu_storm", test_rcu_storm },
