@@ -65,12 +65,15 @@ checks=(
 	"ring-cover4-reached|ring|bfs|fail:C4|1|-DCAP=2 -DW=4 -DNITEMS=2 -DMANY=3 -DCOVER=4"
 
 	"scq-2p2c|scq|safety|pass|0|-DNITEMS=1 -DNPOPS=1"
-	"scq-1p2c-laps|scq|safety|pass|0|-DNPROD=1 -DNITEMS=2 -DNPOPS=2 -DW=5"
+	"scq-1p2c-laps|scq|safety|pass|0|-DNPROD=1 -DNITEMS=3 -DNPOPS=2 -DW=6"
 	"scq-2p2c-lockfree|scq|np|pass|0|-DNITEMS=1 -DNPOPS=1"
-	"scq-bug1-caught|scq|safety|fail:S4|1|-DNPROD=1 -DNITEMS=2 -DNPOPS=2 -DW=5 -DBUG=1"
-	"scq-bug2-caught|scq|safety|fail:S4|1|-DNPROD=1 -DNITEMS=2 -DNPOPS=2 -DW=5 -DBUG=2"
-	"scq-bug3-caught|scq|safety|fail:S4|1|-DNPROD=1 -DNITEMS=2 -DNPOPS=2 -DW=5 -DBUG=3"
-	"scq-bug4-caught|scq|safety|fail:S4|1|-DNPROD=1 -DNITEMS=2 -DNPOPS=2 -DW=5 -DBUG=4"
+	"scq-bulk|scq|safety|pass|0|-DNITEMS=2 -DNCONS=1 -DNPOPS=2 -DW=6 -DBULKP=1 -DBULKC=1"
+	"scq-bulkp|scq|safety|pass|0|-DNITEMS=2 -DNCONS=1 -DNPOPS=2 -DW=6 -DBULKP=1"
+	"scq-bug1-caught|scq|safety|fail:S5|1|-DNITEMS=2 -DNCONS=1 -DNPOPS=2 -DW=6 -DBULKP=1 -DBUG=1"
+	"scq-bug2-caught|scq|safety|fail:S5|1|-DNITEMS=2 -DNCONS=1 -DNPOPS=2 -DW=6 -DBULKP=1 -DBUG=2"
+	"scq-bug3-caught|scq|safety|fail:S7|1|-DNPROD=1 -DNITEMS=2 -DNPOPS=2 -DW=5 -DBUG=3"
+	"scq-bug4-caught|scq|safety|fail:S5|1|-DNITEMS=2 -DNCONS=1 -DNPOPS=2 -DW=6 -DBULKP=1 -DBUG=4"
+	"scq-bug5-caught|scq|safety|fail:S7|1|-DNITEMS=2 -DNCONS=1 -DNPOPS=2 -DW=6 -DBULKP=1 -DBULKC=1 -DBUG=5"
 
 	"dev-c1|dev|safety|pass|1|-DCAP=2 -DDCAP=1 -DW=4 -DNITEMS=2 -DMANY=0"
 	"dev-c2|dev|safety|pass|0|-DCAP=2 -DDCAP=2 -DW=4 -DNITEMS=2 -DMANY=0"
@@ -90,7 +93,7 @@ done
 # One check; prints its PASS/FAIL line (plus a summary line for a
 # counterexample) and returns 0/1.
 run_check() {
-	local name=$1 model=$2 mode=$3 expect=$4 defs=$5 memlim=2048
+	local name=$1 model=$2 mode=$3 expect=$4 defs=$5 memlim
 	local dir=$out/$name cflags pflags sdefs=$5 res errs states secs what
 	rm -rf "$dir"
 	mkdir -p "$dir"
@@ -102,8 +105,8 @@ run_check() {
 	ltl) cflags="-DCOLLAPSE -DNFAIR=3"; pflags="-a -f -N done -m1000000"
 	     sdefs="$defs -DLTL" ;;
 	esac
-	# the extended checks take more memory: ring-c2-many about 2 GB
-	[ "$6" = 2 ] && memlim=4096
+	# scq-bulkp takes about 2.3 GB, the extended ring-c2-many about 2 GB
+	memlim=4096
 	# a counterexample is found in a fraction of a second: save the -O2
 	[ "$expect" != pass ] && cflags="$cflags -O0"
 	# $sdefs, $cflags and $pflags are lists of words
