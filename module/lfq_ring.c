@@ -286,8 +286,9 @@ static noinline void *ring_pop_slow(struct lfq_ring *r)
  * @val: the value, not NULL
  *
  * Never allocates, never sleeps, never waits for another CPU.  Lock-free
- * among producers: the loop retries only when another producer claimed a
- * position; each retry is counted in lfq_cas_retries().  May report full
+ * among producers: it retries its claim (out of line, after one inline
+ * try) only when another producer claimed a position; each retry is
+ * counted in lfq_cas_retries().  May report full
  * while a slot is still held by a consumer that claimed it and has not yet
  * copied the value out (for instance because it was preempted or
  * interrupted).
@@ -336,8 +337,9 @@ EXPORT_SYMBOL_NS_GPL(lfq_ring_push, LFQ_NS);
  * @r: the ring
  *
  * Never sleeps, never waits for another CPU.  Lock-free among consumers:
- * the loop retries only when another consumer claimed a position (each
- * retry is counted in lfq_cas_retries()).  If the
+ * it retries its claim (out of line, after one inline try) only when
+ * another consumer claimed a position (each retry is counted in
+ * lfq_cas_retries()).  If the
  * producer of the oldest position has claimed it but not yet stored its
  * value (it was preempted or interrupted in between), this returns NULL
  * even though later values may already be in the ring; they become

@@ -621,14 +621,15 @@ EXPORT_SYMBOL_NS_GPL(lfq_scq_push, LFQ_NS);
  * lfq_scq_pop() - remove the oldest value
  * @q: the queue
  *
- * Reserves one value of those pushed whole (a read, then one atomic
- * subtraction; a second atomic gives it back if another pop took the last
- * one first), takes the oldest index from the allocated-index ring, reads
- * its data slot and gives the index back to the free-index ring (SCQ,
- * Nikolaev, DISC 2019).  Never sleeps, never waits for another CPU.
- * Lock-free, and bounded alone on its CPU: the reservation is wait-free,
- * the allocated ring then holds an index for it, found within 3 *
- * capacity attempts, then one push to the free ring as for lfq_scq_push().
+ * Reserves one value of those pushed whole (a read of the count, then a
+ * compare-and-exchange that takes one from it, retried only when another
+ * push or pop changed the count), takes the oldest index from the
+ * allocated-index ring, reads its data slot and gives the index back to
+ * the free-index ring (SCQ, Nikolaev, DISC 2019).  Never sleeps, never
+ * waits for another CPU.  Lock-free, and bounded alone on its CPU: the
+ * reservation then succeeds at its first compare-and-exchange, the
+ * allocated ring holds an index for it, found within 3 * capacity
+ * attempts, then one push to the free ring as for lfq_scq_push().
  * A value whose push has not yet returned may not be visible yet.
  *
  * Context: any context, including hard interrupts; NMI as for
