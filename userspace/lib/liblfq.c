@@ -320,7 +320,8 @@ struct lfq_shm {
 
 static int lfq_shm_word_ok(uint32_t off, size_t ring_size)
 {
-	return off % 4 == 0 && off + 4 <= ring_size;
+	/* 64 bits: off + 4 would wrap in 32 for off >= 0xfffffffc */
+	return off % 4 == 0 && (uint64_t)off + 4 <= ring_size;
 }
 
 /*
