@@ -42,21 +42,28 @@
  * ring empty (full) calls lfq_shm_wait_spin() with -S POLLS (default
  * LIBLFQ_SHM_SPIN_POLLS; 0: sleep at once, no spinning), said as spin=.
  *
- * A first line says how long that spin lasts (shmbench: spin polls= ns=).
+ * A first line says how long that spin lasts (shmbench: spin polls= ns=,
+ * the spin alone; call_ns=: the rest of a call that then fails to sleep,
+ * subtracted).
  *
  * shmbench -P N runs only the blocking ping-pong instead: two processes
  * bounce one message N times through two shared rings (capacity 2), one
  * each way; a side whose ring is empty sleeps in lfq_shm_wait() (no spin)
- * with a deadline of -T ms (default 5000).  A deadline that expires is a
- * lost wakeup: counted, and the side looks again.  It prints
+ * with a deadline of -T ms (default 5000).  A deadline that expires while
+ * the other process runs is a lost wakeup: counted, and the side looks
+ * again; if the other process has exited, the run fails at once.  (In 2p
+ * and 2y too a waiting side checks, every second of sleep or every 1024
+ * sched_yield() calls, whether the other side has exited or given up.)
+ * It prints
  *
  *   shmbench: pingpong size=8 round_trips=N timeouts=T timeout_ms=5000
  *             ns_per_round_trip=X syscalls_per_round_trip=Y
  *
- * (one line) and exits 1 if T > 0, a message was wrong or an error
- * occurred (issue 11: 1,000,000 round trips, no timeout).  -1 puts both
- * processes on CPU 0 (cpus=one): every round trip is then two sleeps and
- * two context switches on one CPU, much faster in a TCG guest, whose
+ * (one line; N: the round trips completed) and exits 1 if T > 0, a
+ * message was wrong or an error occurred (issue 11: 1,000,000 round
+ * trips, no timeout).  -1 puts both processes on CPU 0 (cpus=one):
+ * every round trip is then two sleeps and two context switches on one
+ * CPU, much faster in a TCG guest, whose
  * cross-CPU wakeups wait for the host to run the woken vCPU's thread;
  * but a race between a sleeper's arming and a waker on another CPU can
  * only happen without it (cpus=any, the default).
@@ -146,17 +153,108 @@ static unsigned int spin_polls = LIBLFQ_SHM_SPIN_POLLS;
  * ([1], the producer) and waited: shared by the two processes.
  */
 static unsigned long *waited;
+/* waited[GAVE_UP]: set by a side of a 2p/2y run that failed */
+#define GAVE_UP 2
+
+/*
+ * The other process of a two-process run, so that a side waiting for it
+ * notices that it exited (on an error) instead of waiting for ever: in the
+ * parent the child's pid (@peer_pid), in the child the parent's
+ * (@parent_pid, which getppid() no longer returns once the parent exited).
+ * 0: none.  @peer_status is the child's wait status once reaped.
+ */
+static pid_t peer_pid, parent_pid;
+static int peer_status, peer_reaped;
+
+/* Whether the other side gave up or exited; said once, on stdout. */
+static int peer_gone(void)
+{
+	if (__atomic_load_n(&waited[GAVE_UP], __ATOMIC_RELAXED))
+		return 1;
+	if (parent_pid) {
+		if (getppid() == parent_pid)
+			return 0;
+		printf("shmbench: the parent process exited: giving up\n");
+		return 1;
+	}
+	if (!peer_pid || peer_reaped)
+		return peer_reaped;
+	if (waitpid(peer_pid, &peer_status, WNOHANG) != peer_pid)
+		return 0;
+	peer_reaped = 1;
+	printf("shmbench: the child process exited (%s %d): giving up\n",
+	       WIFEXITED(peer_status) ? "status" : "signal",
+	       WIFEXITED(peer_status) ? WEXITSTATUS(peer_status) :
+	       WTERMSIG(peer_status));
+	return 1;
+}
+
+/* fork() for a two-process run: as fork(), and sets up peer_gone(). */
+static pid_t fork_peer(void)
+{
+	pid_t me = getpid(), pid;
+
+	fflush(stdout);
+	peer_reaped = 0;
+	pid = fork();
+	if (!pid) {
+		parent_pid = me;
+		peer_pid = 0;
+	} else {
+		peer_pid = pid > 0 ? pid : 0;
+	}
+	return pid;
+}
+
+/*
+ * End a two-process run in the parent: kill the child first if @kill_it
+ * (this side failed: the child may be waiting for it), then reap it.
+ * 0 if the child exited with status 0.
+ */
+static int reap_peer(int kill_it)
+{
+	int ret = 0;
+
+	if (!peer_reaped) {
+		if (kill_it)
+			kill(peer_pid, SIGKILL);
+		if (waitpid(peer_pid, &peer_status, 0) != peer_pid)
+			ret = -1;
+	}
+	if (!WIFEXITED(peer_status) || WEXITSTATUS(peer_status))
+		ret = -1;
+	peer_pid = 0;
+	peer_reaped = 0;
+	return ret;
+}
+
+/*
+ * How often a waiting side of 2p or 2y checks peer_gone(): after this many
+ * sched_yield() calls (2y), or after a sleep of this many ns that nothing
+ * ended (2p; the sleep then starts again).
+ */
+#define PEER_CHECK_YIELDS	1024
+#define PEER_CHECK_NS		1000000000LL
 
 /* Wait for @ev on @m after an EAGAIN; 0 to try again, -1 on an error. */
 static int shm_wait(struct lfq_shm *m, unsigned int ev)
 {
+	unsigned long n;
+
 	if (errno != EAGAIN)
 		return -1;
-	__atomic_fetch_add(&waited[ev == LFQ_SHM_OUT], 1, __ATOMIC_RELAXED);
-	if (yield_wait)
+	n = __atomic_fetch_add(&waited[ev == LFQ_SHM_OUT], 1,
+			       __ATOMIC_RELAXED);
+	if (yield_wait) {
+		if (n % PEER_CHECK_YIELDS == PEER_CHECK_YIELDS - 1 &&
+		    peer_gone())
+			return -1;
 		return sched_yield();
-	return lfq_shm_wait_spin(m, ev, spin_polls, -1) < 0 &&
-	       errno != EINTR ? -1 : 0;
+	}
+	if (lfq_shm_wait_spin(m, ev, spin_polls, PEER_CHECK_NS) >= 0 ||
+	    errno == EINTR)
+		return 0;
+	return errno == ETIMEDOUT && !peer_gone() ? 0 : -1;
 }
 
 static int shm_push(void *ctx, const void *buf, size_t len)
@@ -239,17 +337,27 @@ static int one_thread(const struct xport *x, void *ctx)
 
 static int two_procs(const struct xport *x, void *ctx)
 {
-	int status, ok;
 	pid_t pid;
+	int ok;
 
-	pid = fork();
+	pid = fork_peer();
 	if (pid < 0)
 		return -1;
-	if (pid == 0)
-		_exit(produce(x, ctx) ? 1 : 0);
+	if (pid == 0) {
+		if (!produce(x, ctx))
+			_exit(0);
+		__atomic_store_n(&waited[GAVE_UP], 1, __ATOMIC_RELAXED);
+		_exit(1);
+	}
+	/* the pipe: the child's exit is then an end of file for the reader */
+	if (x->pop == pipe_pop) {
+		close(((int *)ctx)[1]);
+		((int *)ctx)[1] = -1;
+	}
 	ok = !consume(x, ctx);
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-	    WEXITSTATUS(status))
+	if (!ok)
+		__atomic_store_n(&waited[GAVE_UP], 1, __ATOMIC_RELAXED);
+	if (reap_peer(!ok))
 		ok = 0;
 	return ok ? 0 : -1;
 }
@@ -265,6 +373,8 @@ static void *producer_thread(void *p)
 	struct producer_arg *a = p;
 
 	a->ret = produce(a->x, a->ctx);
+	if (a->ret)
+		__atomic_store_n(&waited[GAVE_UP], 1, __ATOMIC_RELAXED);
 	return NULL;
 }
 
@@ -278,6 +388,8 @@ static int two_threads(const struct xport *x, void *ctx)
 	if (pthread_create(&t, NULL, producer_thread, &a))
 		return -1;
 	ok = !consume(x, ctx);
+	if (!ok)
+		__atomic_store_n(&waited[GAVE_UP], 1, __ATOMIC_RELAXED);
 	if (pthread_join(t, NULL) || a.ret)
 		ok = 0;
 	return ok ? 0 : -1;
@@ -383,7 +495,7 @@ static double run(const struct xport *x, enum shape shape)
 	if (st.m && !st.ring)
 		calls0 = shm_calls(st.fds[0]);
 	yield_wait = shape == SHAPE_2Y;
-	waited[0] = waited[1] = 0;
+	waited[0] = waited[1] = waited[GAVE_UP] = 0;
 	t0 = now_ns();
 	if (shape == SHAPE_1T)
 		ret = one_thread(x, ctx);
@@ -413,9 +525,10 @@ static double run(const struct xport *x, enum shape shape)
  * The ping-pong (-P): two processes bounce one message @pp_trips times
  * through two shared rings, one each way; a side whose ring is empty
  * sleeps in lfq_shm_wait() (no spin), every sleep with a deadline of
- * @pp_timeout_ms.  A sleep that times out is a lost wakeup (the other side
- * pushed and should have woken it): counted in @pp_timeouts (shared), and
- * the side looks again.
+ * @pp_timeout_ms.  A sleep that times out while the other side still
+ * runs is a lost wakeup (the other side pushed and should have woken it):
+ * counted in @pp_timeouts (shared), and the side looks again; if the other
+ * side has exited (an error there), the side gives up at once.
  */
 static unsigned long pp_trips;
 static unsigned long pp_timeout_ms = 5000;
@@ -434,6 +547,8 @@ static int pp_pop(struct lfq_shm *m, uint64_t want)
 		if (lfq_shm_wait(m, LFQ_SHM_IN,
 				 pp_timeout_ms * 1000000LL) >= 0)
 			continue;
+		if (errno == ETIMEDOUT && peer_gone())
+			return -1;
 		if (errno == ETIMEDOUT)
 			__atomic_fetch_add(pp_timeouts, 1, __ATOMIC_RELAXED);
 		else if (errno != EINTR)
@@ -456,7 +571,7 @@ static int pingpong(void)
 {
 	struct xstate a, b;
 	long long calls0, calls;
-	int status, ok = 1;
+	int ok = 1;
 	uint64_t i, t0, t;
 	pid_t pid;
 
@@ -478,28 +593,37 @@ static int pingpong(void)
 		CPU_SET(0, &one);
 		if (sched_setaffinity(0, sizeof(one), &one)) {
 			printf("shmbench: pingpong: %s\n", strerror(errno));
+			close_xport(&a);
+			close_xport(&b);
 			return 1;
 		}
 	}
 	pp_timeouts = waited;
 	*pp_timeouts = 0;
+	waited[GAVE_UP] = 0;
 	calls0 = shm_calls(a.fds[0]) + shm_calls(b.fds[0]);
 	t0 = now_ns();
-	pid = fork();
-	if (pid < 0)
+	pid = fork_peer();
+	if (pid < 0) {
+		printf("shmbench: pingpong: %s\n", strerror(errno));
+		close_xport(&a);
+		close_xport(&b);
 		return 1;
+	}
 	if (pid == 0) {
 		for (i = 0; i < pp_trips; i++)
 			if (pp_pop(a.m, i) || pp_push(b.m, i))
 				_exit(1);
 		_exit(0);
 	}
-	for (i = 0; i < pp_trips && ok; i++)
-		ok = !pp_push(a.m, i) && !pp_pop(b.m, i);
-	if (!ok)
-		kill(pid, SIGKILL);
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-	    WEXITSTATUS(status))
+	/* i: the round trips completed */
+	for (i = 0; i < pp_trips; i++) {
+		if (pp_push(a.m, i) || pp_pop(b.m, i)) {
+			ok = 0;
+			break;
+		}
+	}
+	if (reap_peer(!ok))
 		ok = 0;
 	t = now_ns() - t0;
 	calls = shm_calls(a.fds[0]) + shm_calls(b.fds[0]) - calls0;
@@ -513,26 +637,42 @@ static int pingpong(void)
 	return !ok || *pp_timeouts;
 }
 
+/* ns per lfq_shm_wait_spin() call with @polls on the empty ring @m */
+static double spin_call_ns(struct lfq_shm *m, unsigned int polls)
+{
+	uint64_t t0;
+	int i;
+
+	t0 = now_ns();
+	for (i = 0; i < 100; i++)
+		lfq_shm_wait_spin(m, LFQ_SHM_IN, polls, 0);
+	return (now_ns() - t0) / 100.0;
+}
+
 /*
- * How long lfq_shm_wait_spin()'s spin of -S polls lasts here: on an empty
- * private ring (no fd, so the sleep after the spin fails at once with
- * EBADF and costs no more than a failed system call), 100 times.
+ * How long lfq_shm_wait_spin()'s spin of -S polls lasts here, on an empty
+ * private ring.  After the spin each call goes on to the sleep, which
+ * fails at once (a deadline of 0 ns: one clock_gettime(); the ring has no
+ * fd: one ioctl() failing with EBADF); that part is what a call with 0
+ * polls costs (said as call_ns=), and ns= is the difference: the spin
+ * alone.
  */
 static void spin_time(void)
 {
+	double with, without;
 	struct xstate st;
-	uint64_t t0, t;
-	int i;
 
 	if (open_xport(&xports[1], &st)) {
+		printf("shmbench: spin polls=%u: %s FAILED\n", spin_polls,
+		       strerror(errno));
 		close_xport(&st);
 		return;
 	}
-	t0 = now_ns();
-	for (i = 0; i < 100; i++)
-		lfq_shm_wait_spin(st.m, LFQ_SHM_IN, spin_polls, 0);
-	t = now_ns() - t0;
-	printf("shmbench: spin polls=%u ns=%.0f\n", spin_polls, t / 100.0);
+	spin_call_ns(st.m, 0);	/* warm up */
+	without = spin_call_ns(st.m, 0);
+	with = spin_call_ns(st.m, spin_polls);
+	printf("shmbench: spin polls=%u ns=%.0f call_ns=%.0f\n", spin_polls,
+	       with - without, without);
 	close_xport(&st);
 }
 
@@ -592,17 +732,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "shmbench: -n at least 1, -s 8 to 4096\n");
 		return 2;
 	}
-	spin_time();
-	/* shape by shape, so that shm and private run seconds apart */
-	waited = mmap(NULL, 2 * sizeof(*waited), PROT_READ | PROT_WRITE,
+	waited = mmap(NULL, 3 * sizeof(*waited), PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (waited == MAP_FAILED)
 		return 1;
-	if (pp_trips) {
+	/* the capacity first: the spin line's ring must fit too */
+	if (pp_trips)
 		capacity = 2;
+	else
+		fit_capacity();
+	spin_time();
+	if (pp_trips)
 		return pingpong();
-	}
-	fit_capacity();
+	/* shape by shape, so that shm and private run seconds apart */
 	for (sh = 0; sh < NR_SHAPES; sh++) {
 		for (i = 0; i < NR_XPORTS; i++) {
 			if (xports[i].push != shm_push && sh == SHAPE_2Y)

@@ -320,7 +320,8 @@ struct lfq_shm {
 
 static int lfq_shm_word_ok(uint32_t off, size_t ring_size)
 {
-	return off % 4 == 0 && off + 4 <= ring_size;
+	/* 64 bits: off + 4 would wrap in 32 for off >= 0xfffffffc */
+	return off % 4 == 0 && (uint64_t)off + 4 <= ring_size;
 }
 
 /*
@@ -461,11 +462,12 @@ static _Atomic uint32_t *lfq_shm_seq(struct lfq_shm_slot *s)
 	return (_Atomic uint32_t *)&s->seq;
 }
 
+#ifdef LIBLFQ_INTERNAL
 /*
  * liblfq_internal.h: a handle on a ring in memory the caller provides, for
- * measuring the ring code without the kernel's pages.  Hidden from the
- * shared library's symbol table; the programs that use it build liblfq.c
- * into themselves.
+ * measuring the ring code without the kernel's pages.  Not API: compiled
+ * only with -DLIBLFQ_INTERNAL, so it is in neither liblfq.so nor liblfq.a;
+ * the programs that use it build liblfq.c into themselves with that flag.
  */
 __attribute__((visibility("hidden")))
 struct lfq_shm *lfq_shm_attach(const struct lfq_shm_hdr *hdr, void *ring)
@@ -484,6 +486,7 @@ struct lfq_shm *lfq_shm_attach(const struct lfq_shm_hdr *hdr, void *ring)
 				      memory_order_relaxed);
 	return m;
 }
+#endif /* LIBLFQ_INTERNAL */
 
 /*
  * The per-message path (claim, copy, publish, wake check) is inlined into

@@ -117,24 +117,33 @@
  *	lfq_shm_wait() sleeps in the kernel (one ioctl, LFQ_IOC_SHM_WAIT)
  *	until one of @events (LFQ_SHM_IN: a message to pop, LFQ_SHM_OUT: a
  *	free slot) holds, and returns those that hold; @timeout_ns as for
- *	lfq_push_many().  It never spins: when it returns after a sleep,
- *	the other side made the LFQ_IOC_SHM_WAKE call.
+ *	lfq_push_many().  It never spins: the kernel sleeps until one of
+ *	@events holds (it returns at once if one does), a signal arrives,
+ *	@timeout_ns passes or the ring is found broken (EUCLEAN).  What
+ *	wakes a sleeper: a push or pop of liblfq on the other side
+ *	(LFQ_IOC_SHM_WAKE), the kernel's own push or pop on the ring
+ *	(write() or read() on its fd, lfq_shm_push()/lfq_shm_pop() of a
+ *	module), or the kernel giving up on a corrupt ring.
  *
  *	lfq_shm_wait_spin() first spins: it looks at the ring up to @polls
- *	times (two 32-bit loads per event, then a CPU pause hint: PAUSE on
- *	x86, YIELD on arm64), making NO system call and no store while it
- *	spins, and returns the events as soon as one holds (EUCLEAN if the
- *	ring is found broken).  Only if none holds after @polls looks does
- *	it sleep as lfq_shm_wait() does (@timeout_ns counts from there).
+ *	times, making NO system call and no store while it spins, and
+ *	returns the events as soon as one holds.  Each look loads two
+ *	32-bit words per event (the index and the sequence number of the
+ *	slot it names) and, when no event holds, the header's broken word
+ *	(EUCLEAN if set), then gives a CPU pause hint (PAUSE on x86, YIELD
+ *	on arm64).  Only if none holds after @polls looks does it sleep as
+ *	lfq_shm_wait() does (@timeout_ns counts from there).
  *	LIBLFQ_SHM_SPIN_POLLS (256) is a spin a few times a sleep and
  *	wakeup's cost: 17 us on an AMD EPYC (PAUSE takes tens to 140
  *	cycles, depending on the CPU; shmbench's "spin" line measures it
  *	where it runs).  A producer and a consumer that keep each other busy
  *	then make almost no system call: a side that finds the ring empty
  *	(full) usually sees the other side move within the spin and never
- *	arms the need-wakeup word.  @polls = 0 is lfq_shm_wait().  poll()/epoll on lfq_shm_fd() work as well;
- *	before an edge-triggered epoll_wait() a side that found the ring
- *	empty or full calls lfq_shm_arm() (no system call): it sets the
+ *	arms the need-wakeup word.  @polls = 0 is lfq_shm_wait().
+ *
+ *	poll()/epoll on lfq_shm_fd() work as well; before an
+ *	edge-triggered epoll_wait() a side that found the ring empty or
+ *	full calls lfq_shm_arm() (no system call): it sets the
  *	need-wakeup word(s) of @events and returns the events that hold
  *	after that (0: sleeping is safe, a waker will call the kernel).
  *
@@ -148,12 +157,15 @@
  *	other functions 0.  On error they return -1 and set errno.
  *
  * ERRORS
- *	EAGAIN     non-blocking and the queue is empty (pop) or full (push)
+ *	EAGAIN     non-blocking and the queue is empty (pop) or full (push);
+ *	           (lfq_shm_wait(), lfq_shm_wait_spin()) an O_NONBLOCK fd
+ *	           and none of @events holds
  *	EINTR      a signal arrived while sleeping (without SA_RESTART)
  *	ETIMEDOUT  @timeout_ns passed
  *	EMSGSIZE   message longer than max_msg, or pop buffer shorter
  *	EINVAL     bad kind, capacity, flags or length; batch larger than
- *	           the kernel's max_batch
+ *	           the kernel's max_batch; (lfq_shm_wait(),
+ *	           lfq_shm_wait_spin()) @events 0 or with unknown bits
  *	EFAULT     a buffer is not accessible; nothing is lost (see
  *	           <linux/lfq.h>)
  *	ENOENT     /dev/lfq does not exist (module not loaded)
@@ -165,7 +177,10 @@
  *	EBADMSG    (lfq_shm_pop*()) the slot popped had a length out of
  *	           1..max_msg: the message is lost (a process wrote garbage)
  *	EPROTO     (lfq_shm_map()) the kernel's geometry is inconsistent
- *	ENOTTY     (lfq_shm_map()) not a shared-memory queue
+ *	ENOTTY     (lfq_shm_map(), lfq_shm_wait(), lfq_shm_wait_spin())
+ *	           not a shared-memory queue
+ *	EBADF      (lfq_shm_wait(), lfq_shm_wait_spin()) lfq_shm_fd()'s
+ *	           descriptor was closed; they fail as ioctl() fails
  *
  * The man page liblfq(3) says the same (userspace/man/liblfq.3).
  *

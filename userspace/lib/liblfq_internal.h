@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * liblfq_internal.h - liblfq calls for the project's own benchmarks, not
- * installed and not in liblfq.so's symbol table (hidden visibility): a
- * program that includes this builds liblfq.c into itself.
+ * liblfq_internal.h - liblfq calls for the project's own benchmarks.  NOT
+ * API: not installed, and compiled into neither liblfq.so nor liblfq.a.  A
+ * program that includes this builds liblfq.c into itself with
+ * -DLIBLFQ_INTERNAL (without it, lfq_shm_attach() is left out).
  */
 #ifndef LIBLFQ_INTERNAL_H
 #define LIBLFQ_INTERNAL_H
