@@ -26,7 +26,8 @@
  *   the structure loses, with none made up in its place, leaves some
  *   worker's pop empty at the end, and the run fails on the 5e7-try
  *   starvation path ("value lost?").  A value it duplicates stays behind
- *   after the loops, and bench.c's drain pops it: the total count differs;
+ *   after the loops, and bench.c's drain pops it: the total count differs
+ *   (or, many of them, a bounded structure fills: "a value duplicated?");
  * - the sum: a value never pushed in place of a lost one, a loss and a
  *   duplicate of different values (the counts agree);
  * - the sum of squares: two losses and two duplicates or forged values of
