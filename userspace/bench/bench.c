@@ -549,9 +549,6 @@ static double do_run(const struct bench_impl *im, enum workload wl, int n,
 			snprintf(failmsg, failsz, "thread %d: %s", i, w->msg);
 		}
 	}
-	/* the pairs and bulk loops sum squares for some rows only */
-	if (wl != WL_PC && wl != WL_STEAL && !BENCH_SQ_CHECKED(im->flags))
-		qpush = qpop = 0;
 	if (!fail && !(im->flags & BI_CEILING) &&
 	    (npush != npop || spush != spop || qpush != qpop)) {
 		fail = 1;

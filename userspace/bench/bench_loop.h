@@ -11,20 +11,34 @@
  *
  * The checks, the same for every row:
  * - each worker pushes seq << 7 | (vid + 1) for seq = 1, 2, ..., so the
- *   push side's count and sums are computed after the run from the last
- *   seq (bench.c, account_pushes());
- * - each popped value adds to a sum; the count of pops is the count of
- *   loop iterations (pairs: every iteration pops exactly one value) or of
- *   values returned (bulk);
- * - FIFO rows: the value must be above the last one seen from its
- *   producer (an and, a compare, an add with carry, a store: the
+ *   push side's count, sum and sum of squares are computed after the run
+ *   from the last seq (bench.c, account_pushes());
+ * - each popped value adds to a sum and its square to a sum of squares
+ *   (an add, a multiply, an add, for every row);
+ * - FIFO rows also: the value must be above the last one this worker saw
+ *   from its producer (an and, a compare, an add with carry, a store: the
  *   producer's slot is the value's low bits, so a value never pushed
- *   cannot index outside the table: the sum catches it instead).  A
- *   duplicated value is then out of order, a lost one changes the count
- *   or, if a value never pushed takes its place, the sum;
- * - other rows: a sum of squares too (one multiply: a lost value and a
- *   duplicated one of the same total still differ in it).  bench.c
- *   compares it only for these rows (BENCH_SQ_CHECKED()).
+ *   cannot index outside the table).
+ * What each check catches:
+ * - the loops pop exactly as many values as they push (pairs: one per
+ *   iteration; bulk: B per batch), so their count of pops (pairs: derived,
+ *   pushed - lost; bulk: the values returned) cannot see a loss: a value
+ *   the structure loses, with none made up in its place, leaves some
+ *   worker's pop empty at the end, and the run fails on the 5e7-try
+ *   starvation path ("value lost?").  A value it duplicates stays behind
+ *   after the loops, and bench.c's drain pops it: the total count differs
+ *   (or, many of them, a bounded structure fills: "a value duplicated?");
+ * - the sum: a value never pushed in place of a lost one, a loss and a
+ *   duplicate of different values (the counts agree);
+ * - the sum of squares: two losses and two duplicates or forged values of
+ *   the same total (count and sum agree; the squares differ unless the
+ *   values are the same).  Three or more of each can in principle match
+ *   all three sums;
+ * - the order check (FIFO rows): a value seen after a later one of its
+ *   producer by the same worker, so a duplicate only when the same worker
+ *   pops both copies.  When two workers pop one copy each, or the drain
+ *   pops one, the order check sees nothing and the count and sums must
+ *   catch it.
  * The inner loop is unrolled 4 times.
  * The paths that retry a full push or an empty pop make no function call
  * (bench_backoff() yields with an inline system call on x86-64), so a
@@ -51,9 +65,6 @@
 #define BENCH_BLOCK	16	/* pairs between two reads of the phase */
 #define BENCH_MAX_BATCH	128
 #define BENCH_TRIES	50000000UL	/* empty pops before "value lost?" */
-
-/* Whether the pairs and bulk loops of a row with @flags sum squares. */
-#define BENCH_SQ_CHECKED(flags)	(!((flags) & BI_FIFO))
 
 /* One worker's timed loop: what it needs and what it reports. */
 struct bench_loop {
@@ -127,8 +138,7 @@ bench_note(uint64_t x, uint64_t *sum, uint64_t *sq, uint64_t *bad,
 	   uint64_t *last, bool fifo)
 {
 	*sum += x;
-	if (!fifo)
-		*sq += x * x;
+	*sq += x * x;
 	if (fifo) {
 		uint64_t *lp = &last[x & (BENCH_LAST_NR - 1)];
 

@@ -345,10 +345,16 @@ static const struct bench_impl noop_harness = {
 #ifdef BENCH_BROKEN
 /*
  * Deliberately broken queues, built only into build/bench-broken for
- * "make selftest": the harness must report each one as FAIL and exit
- * non-zero.  Mutex queue whose push drops one value in 4096 (lost), whose
- * pop hands out one value in 4096 twice (duplicated), or whose push swaps
- * two adjacent values once in 4096 (FIFO order).
+ * "make selftest" (selftest.sh): the harness must report each one as FAIL
+ * and exit non-zero, and the same mutex queue unbroken as ok.  Pairs and
+ * pc rows: a mutex queue whose push drops one value in 4096 (lost), whose
+ * pop hands out one value in 4096 twice (duplicated; a FIFO and a
+ * non-FIFO row, so both the order check's and the sums' paths are
+ * exercised), or whose push swaps two adjacent values once in 4096 (FIFO
+ * order).  Bulk rows (B = 8, all or nothing): the same faults once in 512
+ * calls, and a push_n that replaces two values of a batch by two never
+ * pushed of the same total, in order (count, sum and order agree: only
+ * the sum of squares can catch it).
  */
 static unsigned long broken_ctr;
 
@@ -423,6 +429,160 @@ static const struct bench_impl broken_reorder = {
 	.push = reorder_push, .pop = mq_pop,
 	.pairs = broken_reorder_pairs,
 };
+
+BENCH_PAIRS_LOOP(broken_dup_fifo_pairs, mq_push, dup_pop, BI_FIFO)
+
+static const struct bench_impl broken_dup_fifo = {
+	.name = "broken-dup-fifo", .family = "selftest",
+	.note = "mutex queue that returns 1 value in 4096 twice (FIFO row: order check, count and sums)",
+	.flags = BI_FIFO | BI_BOUNDED,
+	.create = mq_create, .destroy = mq_destroy,
+	.push = mq_push, .pop = dup_pop,
+	.pairs = broken_dup_fifo_pairs,
+};
+
+/* All or nothing: @n values into @q (held) if they fit */
+static unsigned int lockq_put_n(struct lockq *q, void **vals, unsigned int n)
+{
+	unsigned int i;
+
+	if (q->mask + 1 - (q->tail - q->head) < n)
+		return 0;
+	for (i = 0; i < n; i++)
+		q->slots[q->tail++ & q->mask] = vals[i];
+	return n;
+}
+
+static unsigned int mq_push_n(void *qv, void *tls, void **vals,
+			      unsigned int n)
+{
+	struct lockq *q = qv;
+
+	(void)tls;
+	pthread_mutex_lock(&q->mutex);
+	n = lockq_put_n(q, vals, n);
+	pthread_mutex_unlock(&q->mutex);
+	return n;
+}
+
+/* All or nothing: @n values from @q (held) if there are as many */
+static unsigned int lockq_get_n(struct lockq *q, void **vals, unsigned int n)
+{
+	unsigned int i;
+
+	if (q->tail - q->head < n)
+		return 0;
+	for (i = 0; i < n; i++)
+		vals[i] = q->slots[q->head++ & q->mask];
+	return n;
+}
+
+static unsigned int mq_pop_n(void *qv, void *tls, void **vals,
+			     unsigned int n)
+{
+	struct lockq *q = qv;
+
+	(void)tls;
+	pthread_mutex_lock(&q->mutex);
+	n = lockq_get_n(q, vals, n);
+	pthread_mutex_unlock(&q->mutex);
+	return n;
+}
+
+/* Once in 512 calls: the last value of the batch is dropped */
+static unsigned int lossy_push_n(void *qv, void *tls, void **vals,
+				 unsigned int n)
+{
+	if ((__atomic_add_fetch(&broken_ctr, 1, __ATOMIC_RELAXED) & 511) == 0 &&
+	    mq_push_n(qv, tls, vals, n - 1))
+		return n;	/* "pushed", but one dropped */
+	return mq_push_n(qv, tls, vals, n);
+}
+
+/* Once in 512 calls: the last value popped comes out again next time */
+static unsigned int dup_pop_n(void *qv, void *tls, void **vals,
+			      unsigned int n)
+{
+	struct lockq *q = qv;
+
+	pthread_mutex_lock(&q->mutex);
+	n = lockq_get_n(q, vals, n);
+	if (n && (++broken_ctr & 511) == 0)
+		q->head--;
+	pthread_mutex_unlock(&q->mutex);
+	return n;
+}
+
+/* Once in 512 calls: the first two values of the batch swapped */
+static unsigned int reorder_push_n(void *qv, void *tls, void **vals,
+				   unsigned int n)
+{
+	struct lockq *q = qv;
+
+	pthread_mutex_lock(&q->mutex);
+	n = lockq_put_n(q, vals, n);
+	if (n >= 2 && (++broken_ctr & 511) == 0) {
+		void **a = &q->slots[(q->tail - n) & q->mask];
+		void **b = &q->slots[(q->tail - n + 1) & q->mask];
+		void *t = *a;
+
+		*a = *b;
+		*b = t;
+	}
+	pthread_mutex_unlock(&q->mutex);
+	return n;
+}
+
+/*
+ * Once in 512 calls (n > 4): values 1 and n - 2 of the batch, seq s + 2
+ * and s + n - 1 of producer p (value = seq << 7 | (p + 1)), stored as
+ * those values + 64 and - 64: (s + 2) << 7 | (p + 65) and
+ * (s + n - 2) << 7 | (p + 65), never pushed (tag p + 65 is no producer's
+ * for p < 63), the same total, increasing in one slot of the order check.
+ */
+static unsigned int forge_push_n(void *qv, void *tls, void **vals,
+				 unsigned int n)
+{
+	struct lockq *q = qv;
+
+	pthread_mutex_lock(&q->mutex);
+	n = lockq_put_n(q, vals, n);
+	if (n > 4 && (++broken_ctr & 511) == 0) {
+		void **a = &q->slots[(q->tail - n + 1) & q->mask];
+		void **b = &q->slots[(q->tail - 2) & q->mask];
+
+		*a = (void *)((uintptr_t)*a + 64);
+		*b = (void *)((uintptr_t)*b - 64);
+	}
+	pthread_mutex_unlock(&q->mutex);
+	return n;
+}
+
+#define BROKEN_BULK(var, nm, flags_, push_n_, pop_n_, note_)		\
+BENCH_BULK_LOOP(var##_loop, push_n_, pop_n_, flags_)			\
+static const struct bench_impl var = {					\
+	.name = nm, .family = "selftest", .note = note_,		\
+	.flags = (flags_) | BI_BOUNDED | BI_BATCH, .batch = 8,		\
+	.create = mq_create, .destroy = mq_destroy,			\
+	.push_n = push_n_, .pop_n = pop_n_,				\
+	.bulk = var##_loop,						\
+}
+
+BROKEN_BULK(good_bulk, "mutex queue bulk/8", BI_FIFO, mq_push_n, mq_pop_n,
+	    "the broken bulk rows' mutex queue, unbroken: must pass");
+BROKEN_BULK(broken_lossy_bulk, "broken-lossy bulk/8", BI_FIFO, lossy_push_n,
+	    mq_pop_n, "drops 1 value in 512 push_n calls");
+BROKEN_BULK(broken_dup_bulk, "broken-dup bulk/8", 0, mq_push_n, dup_pop_n,
+	    "returns a value twice once in 512 pop_n calls (order not checked)");
+BROKEN_BULK(broken_dup_fifo_bulk, "broken-dup-fifo bulk/8", BI_FIFO,
+	    mq_push_n, dup_pop_n,
+	    "returns a value twice once in 512 pop_n calls");
+BROKEN_BULK(broken_reorder_bulk, "broken-reorder bulk/8", BI_FIFO,
+	    reorder_push_n, mq_pop_n,
+	    "swaps two values once in 512 push_n calls");
+BROKEN_BULK(broken_forge_bulk, "broken-forge bulk/8", BI_FIFO, forge_push_n,
+	    mq_pop_n,
+	    "replaces two values by two never pushed of the same total, in order, once in 512 push_n calls (only the sum of squares sees it)");
 #endif
 
 void impl_lock_register(void)
@@ -431,6 +591,13 @@ void impl_lock_register(void)
 	bench_add(&broken_lossy);
 	bench_add(&broken_dup);
 	bench_add(&broken_reorder);
+	bench_add(&broken_dup_fifo);
+	bench_add(&good_bulk);
+	bench_add(&broken_lossy_bulk);
+	bench_add(&broken_dup_bulk);
+	bench_add(&broken_dup_fifo_bulk);
+	bench_add(&broken_reorder_bulk);
+	bench_add(&broken_forge_bulk);
 #endif
 	bench_add(&noop_harness);
 	bench_add(&faa_ceiling);
