@@ -14,7 +14,7 @@
 # Exit 0 only when all of that holds.
 bin=$1 dir=$2
 fails=0
-out=$("$bin" --only='broken-,mutex queue' --workloads=pairs,bulk,pc \
+out=$("$bin" --only='broken-,mutex queue' --workloads=pairs,bulk,pc --threads=1,2 \
 	--runs=1 --duration=100 --warmup=10 --no-plot --out="$dir" 2>&1) &&
 	rc=0 || rc=$?
 csv=$dir/runs.csv
