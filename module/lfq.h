@@ -44,16 +44,18 @@
  *
  * Memory reclamation and ABA (msq and stack).  Every access to a node that
  * another CPU may unlink happens inside rcu_read_lock(), which the functions
- * take themselves; a popped node is handed to call_rcu() and freed only
- * after a grace period.  A CPU that read a node pointer inside its read-side
- * section therefore never sees that node freed and reused under it, so a
- * successful compare-and-exchange on head or tail cannot succeed against a
- * recycled node with the same address (no ABA), and no dereference touches
- * freed memory.  The ring holds no nodes; the positions in its slots carry a
- * lap count, so a stale producer or consumer cannot mistake one lap for
- * another.  The two-lock queue frees a popped node at once, right after
- * dropping its head lock: once head has moved past a node, no producer or
- * consumer can reach it.
+ * take themselves; an unlinked node of the "void *" API goes to the node
+ * cache (lfq_core.c) and is reused or freed only after a grace period (for
+ * msq's "void *" pop that is the old head node, whose value was taken
+ * before; see lfq_msq.c).  A CPU that read a node pointer inside its
+ * read-side section therefore never sees that node freed and reused under
+ * it, so a successful compare-and-exchange on head or tail cannot succeed
+ * against a recycled node with the same address (no ABA), and no
+ * dereference touches freed memory.  The ring holds no nodes; the
+ * positions in its slots carry a lap count, so a stale producer or
+ * consumer cannot mistake one lap for another.  The two-lock queue frees
+ * a popped node at once, right after dropping its head lock: once head
+ * has moved past a node, no producer or consumer can reach it.
  *
  * Memory that waits for a grace period is counted; lfq_rcu_backlog()
  * reports it, in nodes.  While it exceeds 65536 nodes, msq and stack
@@ -819,9 +821,9 @@ enum lfq_ctx {
  *             period (see "Intrusive API" above)
  * @destroy_nodes: with @push_node: tear down a container used through
  *             @push_node; @release (may be NULL) gets each object left
- * @pop_reserve: optional: allocate with @gfp, ahead, what a later pop may
- *             need (msq: the dummy it links when it takes the last
- *             node); 0 or -ENOMEM
+ * @pop_reserve: optional: allocate with @gfp, ahead, what a later
+ *             @pop_node may need (msq: the dummy it links when it takes
+ *             the last node; @pop never needs one); 0 or -ENOMEM
  *
  * A container is used through @push/@pop (and the other value operations)
  * or through @push_node/@pop_node/@destroy_nodes, never both; @len and

@@ -193,8 +193,8 @@ static struct lfq_msq_node *lfq_msq_detach(struct lfq_msq *q)
  *
  * Frees the queue's dummy.  Nodes dequeued earlier are the caller's (see
  * "Intrusive API" in lfq.h); dummies dequeued earlier may still wait for a
- * grace period, and belong to the module, which waits for them with
- * rcu_barrier() when it unloads.
+ * grace period in the node cache; they belong to the module, which frees
+ * them when it unloads.
  *
  * Context: any context but NMI; sleeps only if @release does.
  * Return: nothing.
@@ -267,7 +267,7 @@ static __always_inline void lfq_msq_link(struct lfq_msq *q,
 			/*
 			 * Help a lagging tail; failure means someone did.
 			 * Release: pairs with the acquire loads of q->tail
-			 * above, in the dequeues and in lfq_msq_len().
+			 * above, in lfq_msq_peek() and in lfq_msq_len().
 			 */
 			try_cmpxchg_release(&q->tail, &tail, next);
 			lfq_count_retry();
@@ -287,8 +287,8 @@ static __always_inline void lfq_msq_link(struct lfq_msq *q,
 	}
 	/*
 	 * Swing the tail; if this fails another CPU already did.  Release:
-	 * pairs with the acquire loads of q->tail above and in
-	 * lfq_msq_len(), passing on what we acquired from tail->next.
+	 * pairs with the acquire loads of q->tail above, in lfq_msq_peek()
+	 * and in lfq_msq_len(), passing on what we acquired from tail->next.
 	 */
 	try_cmpxchg_release(&q->tail, &tail, node);
 	rcu_read_unlock();
@@ -301,8 +301,9 @@ static __always_inline void lfq_msq_link(struct lfq_msq *q,
  *	if it was dequeued before, a grace period past that dequeue
  *
  * Michael and Scott's lock-free queue (PODC 1996).  Lock-free: the loop
- * retries only when another enqueue succeeded (or moved the tail); each
- * retry is counted in lfq_cas_retries().  Allocates nothing and takes no
+ * retries only when another enqueue succeeded, a dequeue linked a dummy,
+ * or either moved the tail; each retry is counted in lfq_cas_retries().
+ * Allocates nothing and takes no
  * lock, so it cannot fail and never waits for another CPU.  Where cmpxchg
  * is NMI-safe (CONFIG_ARCH_HAVE_NMI_SAFE_CMPXCHG) it may run in NMI: its
  * read-side section is rcu_read_lock(), which NMI handlers may take, and an
@@ -365,7 +366,10 @@ lfq_msq_peek(struct lfq_msq *q, struct lfq_msq_node **headp)
 	struct lfq_msq_node *head, *tail, *next;
 
 	for (;;) {
-		/* pairs with the try_cmpxchg_release()s of q->head */
+		/*
+		 * pairs with the try_cmpxchg_release()s of q->head in
+		 * lfq_msq_dequeue_node() and lfq_msq_pop()
+		 */
 		head = smp_load_acquire(&q->head);
 		/*
 		 * Acquire: next must be read after tail, which a plain load
@@ -394,8 +398,8 @@ lfq_msq_peek(struct lfq_msq *q, struct lfq_msq_node **headp)
 			return next;
 		/*
 		 * Tail lags behind: move it before head may pass it.
-		 * Release: pairs with the acquire loads of q->tail above and
-		 * in lfq_msq_link().
+		 * Release: pairs with the acquire loads of q->tail above, in
+		 * lfq_msq_link() and in lfq_msq_len().
 		 */
 		try_cmpxchg_release(&q->tail, &tail, next);
 		lfq_count_retry();
@@ -466,7 +470,7 @@ struct lfq_msq_node *lfq_msq_dequeue_node(struct lfq_msq *q)
 					   LFQ_MSQ_OWN;
 			/*
 			 * Publish the dummy: pairs with the acquire loads of
-			 * ->next above and in lfq_msq_link().
+			 * ->next in lfq_msq_peek() and lfq_msq_link().
 			 */
 			if (try_cmpxchg_release(&head->next, &next,
 						&dummy->qnode)) {
@@ -474,7 +478,8 @@ struct lfq_msq_node *lfq_msq_dequeue_node(struct lfq_msq *q)
 				/*
 				 * Swing the tail, or another CPU did.
 				 * Release: pairs with the acquire loads of
-				 * q->tail.
+				 * q->tail in lfq_msq_peek(), lfq_msq_link()
+				 * and lfq_msq_len().
 				 */
 				try_cmpxchg_release(&q->tail, &last,
 						    &dummy->qnode);
@@ -519,8 +524,10 @@ EXPORT_SYMBOL_NS_GPL(lfq_msq_dequeue_node, LFQ_NS);
  * lags behind a push that linked its node; each retry is counted in
  * lfq_cas_retries().
  *
- * Context: any context but NMI (the node cache disables interrupts and
- * may call call_rcu()).
+ * Context: process, softirq or hardirq context; not NMI: the node cache's
+ * per-CPU lists are protected only by disabling local interrupts, which
+ * does not keep an NMI out, and it may call call_rcu(), which is not
+ * NMI-safe.
  * Return: the oldest value, or NULL if the queue was empty.
  */
 void *lfq_msq_pop(struct lfq_msq *q)

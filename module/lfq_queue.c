@@ -1100,7 +1100,11 @@ static int lfq_queue_init(struct lfq_queue *q, const struct lfq_kind *k,
 	return 0;
 
 err_destroy:
-	k->destroy(q->c, NULL);
+	/* through the API the engine uses the container with */
+	if (k->push_node)
+		k->destroy_nodes(q->c, NULL, offsetof(struct lfq_kmsg, node));
+	else
+		k->destroy(q->c, NULL);
 err_stats:
 	free_percpu(q->stats);
 	return ret;

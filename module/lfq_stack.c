@@ -9,8 +9,9 @@
  * compare-and-exchange.  The classic ABA failure (top popped, freed or
  * reused, and pushed again between the read and the compare-and-exchange)
  * cannot happen: a popped node is not pushed again, overwritten or freed
- * before a grace period (the "void *" API hands it to call_rcu(), an
- * intrusive caller must wait as lfq.h says), so not before our read-side
+ * before a grace period (the "void *" API hands it to the node cache,
+ * which reuses it only after one, lfq_core.c; an intrusive caller must
+ * wait as lfq.h says), so not before our read-side
  * section ends.  Push never dereferences a node it was not given (it only
  * stores the old top pointer in its own node), so it needs no read-side
  * section, and it does not touch the cache line of the node below.
@@ -239,12 +240,15 @@ EXPORT_SYMBOL_NS_GPL(lfq_stack_pop_node, LFQ_NS);
  * lfq_stack_pop() - remove the most recently pushed value
  * @s: the stack
  *
- * lfq_stack_pop_node(), then the node is freed after an RCU grace period.
+ * Treiber's pop, as lfq_stack_pop_node(), then the value's node goes to
+ * the node cache, which reuses it only after an RCU grace period.
  * Lock-free: the loop retries only when another push or pop succeeded;
  * each retry is counted in lfq_cas_retries().
  *
- * Context: any context but NMI (the node cache disables interrupts and
- * may call call_rcu()).
+ * Context: process, softirq or hardirq context; not NMI: the node cache's
+ * per-CPU lists are protected only by disabling local interrupts, which
+ * does not keep an NMI out, and it may call call_rcu(), which is not
+ * NMI-safe.
  * Return: the value, or NULL if the stack was empty.
  */
 void *lfq_stack_pop(struct lfq_stack *s)

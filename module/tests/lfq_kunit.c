@@ -831,7 +831,11 @@ static void lfq_kt_stress_run(struct kunit *test, bool use_irq, bool nodes)
 		/* Not yet woken: kthread_stop() ends them unrun. */
 		for (i = 0; i < nr_created; i++)
 			kthread_stop(threads[i].task);
-		k->destroy(s->obj, NULL);
+		/* nothing pushed yet; but through the API the run uses */
+		if (nodes)
+			k->destroy_nodes(s->obj, NULL, LFQ_KT_OBJ_OFF);
+		else
+			k->destroy(s->obj, NULL);
 		return;
 	}
 
