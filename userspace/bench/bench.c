@@ -1196,7 +1196,9 @@ int main(int argc, char **argv)
 		}
 		if (opt.wl[WL_PAIRS])
 			for (j = 0; j < opt.nthreads_list; j++)
-				add_case(im, WL_PAIRS, opt.threads[j]);
+				if (!(im->flags & BI_NO_OVERSUB) ||
+				    opt.threads[j] <= ncpus)
+					add_case(im, WL_PAIRS, opt.threads[j]);
 		if (opt.wl[WL_PC] && !(im->flags & BI_PAIRS_ONLY))
 			for (j = 0; j < opt.npc_list; j++)
 				add_case(im, WL_PC, opt.pc[j]);

@@ -33,6 +33,7 @@
 #define BI_LFQ		0x40	/* one of lfq's structures */
 #define BI_OWNER	0x80	/* push/pop by one owner thread only, steal
 				 * from any: run in the steal workload only */
+#define BI_NO_OVERSUB	0x100	/* not run with more threads than CPUs */
 
 struct bench_loop;
 

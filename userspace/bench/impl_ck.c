@@ -16,7 +16,11 @@
  *    entries stay type-stable (never freed during the run), which the
  *    generation counters rely on; used in the pairs workload only, where
  *    every thread gets back as many entries as it gives.  This is CK's best
- *    case, shown for completeness, not the like-for-like peer.
+ *    case, shown for completeness, not the like-for-like peer.  Not run
+ *    with more threads than CPUs: at 4 threads on 2 CPUs (threads
+ *    preempted mid-operation) the harness once saw a value popped after a
+ *    later value of its producer (make bench, 2026-11-30), which reusing
+ *    an entry at once, without reclamation, does not rule out.
  *  - ck_stack: ck_stack_push_upmc / ck_stack_pop_upmc (a plain Treiber
  *    stack), pop inside an epoch section, popped entries retired with
  *    ck_epoch_call() as above: the same scheme as lfq's stack with RCU.
@@ -275,8 +279,8 @@ BENCH_PAIRS_LOOP(ck_fifo_recycle_pairs, ckf_push_recycle, ckf_pop_recycle, BI_FI
 static const struct bench_impl ck_fifo_recycle = {
 	.name = "ck_fifo_mpmc-recycle",
 	.family = "ck",
-	.note = "CK's best case: garbage entry reused by the thread's next enqueue, no malloc/free/SMR (type-stable; pairs only)",
-	.flags = BI_FIFO | BI_PAIRS_ONLY,
+	.note = "CK's best case: garbage entry reused by the thread's next enqueue, no malloc/free/SMR (type-stable; pairs only, at most as many threads as CPUs)",
+	.flags = BI_FIFO | BI_PAIRS_ONLY | BI_NO_OVERSUB,
 	.create = ckf_create,
 	.destroy = ckf_destroy,
 	.thread_enter = ckf_enter,
