@@ -63,7 +63,7 @@ rm -f "$tree"/drivers/misc/lfq/*.mod.c
 cp "$top/uapi/linux/lfq.h" "$tree/include/uapi/linux/"
 cp "$top"/selftests/{Makefile,config,settings,*.c,*.h,*.sh} "$tree/tools/testing/selftests/lfq/"
 # lfq_shm_test links liblfq's shared-ring calls: the library goes along
-cp "$top"/userspace/lib/liblfq.{c,h} "$tree/tools/testing/selftests/lfq/"
+cp "$top"/userspace/lib/liblfq{.c,.h,_internal.h} "$tree/tools/testing/selftests/lfq/"
 out=$work/out
 kst=$out/kselftest
 
